@@ -1,0 +1,54 @@
+"""Authentication by DUI and password, the same on every pathway (web, API token, admin)."""
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from .dui import normalize_dui
+from .models import User
+
+
+def _credential_dui(credentials: dict[str, Any]) -> str | None:
+    raw = credentials.get("dui") or credentials.get("username")
+    if not raw:
+        return None
+    try:
+        return normalize_dui(str(raw))
+    except ValidationError:
+        return None
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any]) -> str:
+    """The key axes counts failures under: the canonical DUI (so '123456784' and
+    '12345678-4' are one key), or the raw input when it is not a valid DUI."""
+    canonical = _credential_dui(credentials or {})
+    if canonical:
+        return canonical
+    return str((credentials or {}).get("dui") or (credentials or {}).get("username") or "")
+
+
+class DuiBackend(ModelBackend):
+    """Looks the account up by canonical DUI. Accepts ``dui=`` or ``username=`` (admin form)."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        dui = _credential_dui({"dui": kwargs.get("dui"), "username": username})
+        if dui is None or password is None:
+            # Spend the same time as a real check so a malformed DUI is not distinguishable.
+            User().set_password(password or "")
+            return None
+        try:
+            user = User.objects.select_related("person").get(dui=dui)
+        except User.DoesNotExist:
+            User().set_password(password)  # equalise timing with a wrong password
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

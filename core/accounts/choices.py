@@ -1,0 +1,44 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Femenino")
+    MALE = "M", _("Masculino")
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Ciudadano")
+    GUARDIAN = "guardian", _("Responsable de familia")
+    TEACHER = "teacher", _("Docente")
+    TECHNICIAN = "technician", _("Técnico")
+    SUPERVISOR = "supervisor", _("Supervisor de mesa de ayuda")
+    DIRECTOR = "director", _("Director de centro educativo")
+    DEPARTMENTAL_OFFICER = "departmental_officer", _("Funcionario departamental")
+    MINISTRY_OFFICER = "ministry_officer", _("Funcionario del ministerio")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrador")
+
+
+# Roles that work in the staff web (may enrol TOTP, see staff pages).
+STAFF_ROLES = frozenset(
+    {
+        Role.TEACHER,
+        Role.TECHNICIAN,
+        Role.SUPERVISOR,
+        Role.DIRECTOR,
+        Role.DEPARTMENTAL_OFFICER,
+        Role.MINISTRY_OFFICER,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+    }
+)
+
+
+class ScopeKind(models.TextChoices):
+    NATIONAL = "national", _("Nacional")
+    DEPARTMENT = "department", _("Departamento")
+    MUNICIPALITY = "municipality", _("Municipio")
+    SCHOOL = "school", _("Centro educativo")
+    SECTION = "section", _("Sección")
+    PERSON = "person", _("Persona")
