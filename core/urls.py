@@ -8,6 +8,8 @@ from core import views
 
 api_v1 = [
     path("", include("core.accounts.api_urls")),
+    path("", include("core.audit.api_urls")),
+    path("", include("notifications.api_urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +17,7 @@ urlpatterns = [
     path("salud/", views.health, name="health"),
     path("cuentas/", include("core.accounts.urls")),
     path("auditoria/", include("core.audit.urls")),
+    path("notificaciones/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "core.audit",
     "notifications",
     "modules.schools",
+    "workflows",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,37 @@
+"""Shared fixtures and the switches that skip tiers whose services are absent (with a reason)."""
+
+import os
+
+import pytest
+
+from tests.factories import DEFAULT_PASSWORD, create_user
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    on_postgres = connection.vendor == "postgresql"
+    has_broker = bool(os.environ.get("CELERY_BROKER_URL"))
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
+    skip_broker = pytest.mark.skip(reason="needs a broker: set CELERY_BROKER_URL=redis://…")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+        if "celery_worker" in item.keywords and not has_broker:
+            item.add_marker(skip_broker)
+
+
+@pytest.fixture
+def password() -> str:
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def make_user(db):
+    """Factory fixture: ``make_user(role="technician", scope_kind="department", target=dep)``."""
+    return create_user
+
+
+@pytest.fixture
+def citizen(make_user):
+    return make_user(role="citizen")
