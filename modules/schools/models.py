@@ -1,5 +1,6 @@
 """Geography (since the 2024 municipal reform) and the school registry that role scopes point at."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -83,9 +84,33 @@ class School(models.Model):
         verbose_name = _("centro educativo")
         verbose_name_plural = _("centros educativos")
         indexes = [models.Index(fields=["municipality", "code"])]
+        constraints = [
+            models.CheckConstraint(
+                name="school_not_attached_to_itself",
+                condition=models.Q(attached_to__isnull=True)
+                | ~models.Q(attached_to=models.F("pk")),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.district_id and self.municipality_id:
+            district_municipality = (
+                District.objects.filter(pk=self.district_id)
+                .values_list("municipality_id", flat=True)
+                .first()
+            )
+            if district_municipality != self.municipality_id:
+                errors["district"] = _(
+                    "El distrito no pertenece al municipio del centro educativo."
+                )
+        if self.pk and self.attached_to_id == self.pk:
+            errors["attached_to"] = _("Un centro educativo no puede estar adscrito a sí mismo.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Section(models.Model):
