@@ -1,28 +1,54 @@
 """Root URL configuration. Paths a person reads are in Spanish; the API is versioned."""
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
-from core import views
+from core import diagrams, views
 
 api_v1 = [
     path("", include("core.accounts.api_urls")),
     path("", include("core.audit.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("workflows.registration.api_urls")),
+    path("", include("workflows.password_reset.api_urls")),
+    path("", include("workflows.accounts_review.api_urls")),
+    path("", include(diagrams.api_urlpatterns)),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("salud/", views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("cuentas/", include("core.accounts.urls")),
     path("auditoria/", include("core.audit.urls")),
     path("notificaciones/", include("notifications.urls")),
+    path("centros/", include("modules.schools.urls")),
+    path("registro/", include("workflows.registration.urls")),
+    path("recuperar-acceso/", include("workflows.password_reset.urls")),
+    path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),
+    path("diagramas/", include("core.diagrams")),
     path("admin/", admin.site.urls),
+    # ESP delivery/inbound webhooks (basic-auth secret ANYMAIL_WEBHOOK_SECRET, plus ESP signatures).
+    path("webhooks/anymail/", include("anymail.urls")),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The split view serves Swagger UI's start-up script as a file (CSP: no inline scripts).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Redoc styles itself by injecting <style> elements: inline styles are allowed on this page
+    # only (scripts stay 'self'); its search runs in a worker started from a blob: URL.
+    path(
+        "api/redoc/",
+        csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})(
+            SpectacularRedocView.as_view(url_name="api-schema")
+        ),
+        name="api-redoc",
+    ),
 ]
 
 admin.site.site_header = "SIGES"
