@@ -1,0 +1,618 @@
+"""Every write of the notifications app: ``notify`` (into the outbox), the relay that sends the
+outbox, inbox read marks, retries asked for by an operator, and what the ESP's tracking webhooks
+report (deliveries, bounces, complaints).
+
+Delivery guarantee of the relay (see also the README fragment):
+
+- A message is claimed (pending → sending, claim token, attempt counted) in a short transaction
+  under a row lock (``SKIP LOCKED`` on PostgreSQL) whose UPDATE is also conditional on the old
+  status, so two relays never claim one row; it is sent outside any transaction and finished
+  (sent / retry / failed) only by the holder of its claim token. Running the relay twice, or two
+  relays at once, sends every message once.
+- The one ambiguous case is a worker that dies after the ESP accepted a message but before
+  "sent" was written. After ``SENDING_TIMEOUT_SECONDS`` such a row is, by default, sent again
+  (at-least-once) with the *same* Message-ID header, derived from its idempotency key, so
+  receivers and ESPs that de-duplicate by Message-ID show it once. Operators who prefer
+  at-most-once set ``NOTIFICATIONS_STALE_SENDING_POLICY = "fail"``: the row is marked failed and a
+  person decides ("retry now" in the admin).
+"""
+
+import hashlib
+import logging
+import smtplib
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
+from anymail.signals import AnymailTrackingEvent, EventType, RejectReason
+from django.conf import settings
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django_fsm import ConcurrentTransition, can_proceed
+
+from core.accounts.models import Person, User
+from core.audit.services import audit_record
+
+from .choices import Channel, OutboxStatus, StaleSendingPolicy
+from .conf import notifications_settings as conf
+from .models import DeliveryEvent, OutboxMessage
+from .rendering import (
+    TEMPLATE_NAME,
+    Rendered,
+    build_context,
+    mask_duis,
+    render_email,
+    render_in_app,
+    user_timezone,
+)
+from .selectors import inbox_queryset
+
+logger = logging.getLogger(__name__)
+
+IDEMPOTENCY_KEY_MAX = 150
+# Relay runs stop claiming new batches after this many seconds (the task's hard limit is higher).
+RELAY_TIME_BUDGET_SECONDS = 120
+
+
+# --- notify: writing the outbox -------------------------------------------------------------
+
+
+def _is_internal_link(link: str) -> bool:
+    # Only paths inside SIGES: an inbox must not become a way to send people elsewhere.
+    return link.startswith("/") and not link.startswith("//") and "\\" not in link
+
+
+def _insert_once(message: OutboxMessage) -> OutboxMessage:
+    """Insert, or return the row another transaction inserted with the same key meanwhile."""
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        existing = OutboxMessage.objects.filter(idempotency_key=message.idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+    return message
+
+
+def _skip_reason(recipient: Person) -> str:
+    if not recipient.email:
+        return gettext("La persona no tiene correo electrónico registrado.")
+    return gettext("El correo de la persona rebotó o fue reportado como spam el %(date)s.") % {
+        "date": date_format(timezone.localtime(recipient.email_bounced_at), "SHORT_DATE_FORMAT")
+    }
+
+
+def _email_row(
+    *, recipient: Person, rendered: Rendered, common: dict[str, Any], now: datetime
+) -> OutboxMessage:
+    if recipient.has_usable_email:
+        return OutboxMessage(
+            **common,
+            channel=Channel.EMAIL,
+            status=OutboxStatus.PENDING,
+            to_address=recipient.email,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            next_attempt_at=now,
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _skip_reason(recipient)
+    return OutboxMessage(
+        **common,
+        channel=Channel.EMAIL,
+        status=OutboxStatus.SKIPPED,
+        to_address=recipient.email,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        last_error=reason,
+    )
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipient: Person,
+    template: str,
+    context: dict[str, Any],
+    channels: Sequence[str] = (Channel.EMAIL, Channel.IN_APP),
+    user: User | None = None,
+    idempotency_key: str | None = None,
+    link: str = "",
+    reply_to: str = "",
+) -> list[OutboxMessage]:
+    """Write one outbox row per channel for ``recipient``, in the caller's transaction.
+
+    Templates are rendered now (Spanish, the recipient's time zone), so what is sent is what was
+    true when the change happened. The relay is kicked after commit; if that fails (broker down)
+    the periodic relay sends the row later. When the person has no usable email address the
+    email row is written as ``skipped`` with the reason in ``last_error`` — check
+    ``[m for m in result if m.status == "skipped"]``. Calling again with the same
+    ``idempotency_key`` returns the rows written the first time and writes nothing.
+
+    ``link`` is a path inside SIGES (``/tramites/42/``): in-app messages link to it and email
+    templates get ``link_url`` (absolute).
+    """
+    if not TEMPLATE_NAME.match(template):
+        raise ValueError(f"invalid notification template name: {template!r}")
+    wanted = list(dict.fromkeys(channels))
+    if not wanted or not set(wanted) <= set(Channel.values):
+        raise ValueError(f"invalid channels: {channels!r}")
+    if link and not _is_internal_link(link):
+        raise ValueError("notification links must be paths inside SIGES")
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX:
+        raise ValueError("idempotency_key must have 1 to 150 characters")
+    if user is None:
+        user = getattr(recipient, "user", None)
+    elif user.person_id != recipient.pk:
+        raise ValueError("user must be the recipient's account")
+
+    base_key = idempotency_key or uuid.uuid4().hex
+    keys = {channel: f"{base_key}:{channel}" for channel in wanted}
+    existing: dict[str, OutboxMessage] = {}
+    if idempotency_key is not None:
+        existing = {
+            message.channel: message
+            for message in OutboxMessage.objects.filter(idempotency_key__in=keys.values())
+        }
+
+    now = timezone.now()
+    full_context = build_context(recipient=recipient, context=context, link=link)
+    tz = user_timezone(user)
+    messages: list[OutboxMessage] = []
+    queued = False
+    for channel in wanted:
+        if channel in existing:
+            messages.append(existing[channel])
+            continue
+        common = {
+            "recipient": recipient,
+            "user": user,
+            "template": template,
+            "idempotency_key": keys[channel],
+            "link": link,
+        }
+        if channel == Channel.EMAIL:
+            rendered = render_email(template, full_context, tz=tz)
+            row = _email_row(recipient=recipient, rendered=rendered, common=common, now=now)
+            row.reply_to = reply_to
+        else:
+            rendered = render_in_app(template, full_context, tz=tz)
+            row = OutboxMessage(
+                **common,
+                channel=Channel.IN_APP,
+                # Writing the row is the delivery: it is in the inbox as soon as this commits.
+                status=OutboxStatus.DELIVERED,
+                delivered_at=now,
+                subject=rendered.subject,
+                body_text=rendered.text,
+            )
+        row = _insert_once(row)
+        messages.append(row)
+        queued = queued or row.status == OutboxStatus.PENDING
+
+    if queued:
+        transaction.on_commit(kick_relay, robust=True)
+    return messages
+
+
+def kick_relay() -> None:
+    """Queue a relay run now (after commit). A broker that is down must not turn a committed
+    business change into an error: the periodic run sends the message instead."""
+    from .tasks import outbox_relay
+
+    try:
+        outbox_relay.delay()
+    except Exception:
+        logger.warning(
+            "outbox: could not queue the relay (broker unreachable?); the periodic run will "
+            "send the pending messages",
+            exc_info=True,
+        )
+
+
+# --- the relay -----------------------------------------------------------------------------
+
+
+@dataclass
+class RelayReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    stale: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def _locked(queryset: QuerySet[OutboxMessage]) -> QuerySet[OutboxMessage]:
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True)
+    return queryset.select_for_update()
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off after the ``attempts``-th failed attempt."""
+    seconds = conf.RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, conf.RETRY_MAX_SECONDS))
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short, secret-free description for ``last_error``: the exception class and the first
+    line of its message (ESP and SMTP errors carry status codes, never credentials)."""
+    first_line = (str(exc).strip().splitlines() or [""])[0]
+    text = type(exc).__name__ + (f": {first_line}" if first_line else "")
+    return mask_duis(text)[:300]
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """Errors that another attempt cannot fix: the address itself is refused or invalid."""
+    if isinstance(exc, AnymailRecipientsRefused | AnymailInvalidAddress):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    return False
+
+
+def _recover_stale(*, now: datetime) -> int:
+    """Rows left in "sending" by a worker that died: requeue (at-least-once, same Message-ID) or
+    fail them (at-most-once), per ``STALE_SENDING_POLICY``."""
+    cutoff = now - timedelta(seconds=conf.SENDING_TIMEOUT_SECONDS)
+    with transaction.atomic():
+        stale = list(
+            _locked(
+                OutboxMessage.objects.filter(
+                    status=OutboxStatus.SENDING, claimed_at__lt=cutoff
+                ).order_by("pk")
+            )[: conf.RELAY_BATCH_SIZE]
+        )
+        for message in stale:
+            error = "Interrupted: the worker stopped while sending; the ESP may have accepted it"
+            if (
+                conf.STALE_SENDING_POLICY == StaleSendingPolicy.RETRY
+                and message.attempts < conf.MAX_ATTEMPTS
+            ):
+                message.requeue_stale(error=error, now=now)
+            else:
+                message.give_up(error=error)
+            message.save(update_fields=["status", "last_error", "next_attempt_at"])
+            logger.warning(
+                "outbox: message %s was stuck in sending since %s; now %s",
+                message.pk,
+                message.claimed_at.isoformat(),
+                message.status,
+            )
+    return len(stale)
+
+
+def _claim_batch(*, token: uuid.UUID, now: datetime) -> list[OutboxMessage]:
+    with transaction.atomic():
+        due = _locked(
+            OutboxMessage.objects.filter(
+                channel=Channel.EMAIL, status=OutboxStatus.PENDING, next_attempt_at__lte=now
+            ).order_by("next_attempt_at", "pk")
+        )[: conf.RELAY_BATCH_SIZE]
+        claimed = []
+        for message in due:
+            message.claim(token=token, now=now)
+            try:
+                message.save(update_fields=["status", "claim_token", "claimed_at", "attempts"])
+            except ConcurrentTransition:
+                continue  # claimed by another relay between our read and our write
+            claimed.append(message)
+    return claimed
+
+
+def _finish(pk: int, token: uuid.UUID, apply: Callable[[OutboxMessage], list[str] | None]) -> bool:
+    """Apply ``apply`` to the row if this relay still holds its claim; False if it does not
+    (the row was recovered as stale and possibly re-claimed by someone else)."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=pk, claim_token=token).first()
+        if message is None:
+            logger.warning("outbox: lost the claim on message %s before finishing it", pk)
+            return False
+        fields = apply(message)
+        if fields:
+            message.save(update_fields=fields)
+    return True
+
+
+_WEBHOOK_STATES = (OutboxStatus.DELIVERED, OutboxStatus.BOUNCED, OutboxStatus.COMPLAINED)
+
+
+def _record_sent(pk: int, token: uuid.UUID, *, esp_message_id: str, now: datetime) -> bool:
+    def apply(message: OutboxMessage) -> list[str] | None:
+        if message.status == OutboxStatus.SENDING:
+            message.mark_sent(now=now, esp_message_id=esp_message_id)
+            return ["status", "sent_at", "esp_message_id", "last_error"]
+        if message.status in _WEBHOOK_STATES:
+            # The ESP's webhook overtook us (matched through the metadata key): keep its status.
+            message.sent_at = now
+            message.esp_message_id = message.esp_message_id or esp_message_id
+            return ["sent_at", "esp_message_id"]
+        return None
+
+    return _finish(pk, token, apply)
+
+
+def _record_failure(
+    pk: int, token: uuid.UUID, *, exc: BaseException, now: datetime, report: RelayReport
+) -> None:
+    error = describe_error(exc)
+    permanent = is_permanent(exc)
+
+    def apply(message: OutboxMessage) -> list[str] | None:
+        if message.status != OutboxStatus.SENDING:
+            return None
+        if permanent or message.attempts >= conf.MAX_ATTEMPTS:
+            message.give_up(error=error)
+            report.failed += 1
+        else:
+            message.schedule_retry(error=error, next_attempt_at=now + retry_delay(message.attempts))
+            report.retried += 1
+        return ["status", "last_error", "next_attempt_at"]
+
+    _finish(pk, token, apply)
+    logger.warning("outbox: sending message %s failed: %s", pk, error)
+
+
+def _esp_message_id(email: mail.EmailMessage) -> str:
+    status = getattr(email, "anymail_status", None)
+    message_id = getattr(status, "message_id", None)
+    if isinstance(message_id, set):
+        message_id = next(iter(message_id)) if len(message_id) == 1 else None
+    return "" if message_id is None else str(message_id)[:255]
+
+
+def _build_email(message: OutboxMessage, connection: Any) -> mail.EmailMultiAlternatives:
+    email = mail.EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_address],
+        reply_to=[message.reply_to] if message.reply_to else None,
+        headers={"Message-ID": message.message_id_header},
+        connection=connection,
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    # anymail sends this to the ESP, whose webhooks echo it back: it finds the row even when a
+    # tracking event arrives before "sent" (and the ESP's message id) was recorded.
+    email.metadata = {"outbox_key": message.idempotency_key}
+    return email
+
+
+def _send_batch(
+    batch: list[OutboxMessage], *, token: uuid.UUID, now: datetime, report: RelayReport
+) -> bool:
+    """Send one claimed batch over one connection. False when the connection cannot even be
+    opened (every row goes back with a back-off and the run stops)."""
+    email_connection = mail.get_connection()
+    try:
+        email_connection.open()
+    except Exception as exc:
+        for message in batch:
+            _record_failure(message.pk, token, exc=exc, now=now, report=report)
+        return False
+    try:
+        for message in batch:
+            email = _build_email(message, email_connection)
+            try:
+                accepted = email.send()
+                if not accepted:
+                    raise smtplib.SMTPException("the email backend accepted no recipient")
+            except Exception as exc:
+                _record_failure(message.pk, token, exc=exc, now=now, report=report)
+                continue
+            if _record_sent(message.pk, token, esp_message_id=_esp_message_id(email), now=now):
+                report.sent += 1
+    finally:
+        with suppress(Exception):
+            email_connection.close()
+    return True
+
+
+def outbox_relay_run(*, now: datetime | None = None) -> RelayReport:
+    """Send every due email in the outbox (in batches, bounded in time). Safe to run any number
+    of times, concurrently too. ``now`` is for tests (it moves the clock forward)."""
+    report = RelayReport()
+    report.stale = _recover_stale(now=now or timezone.now())
+    started = time.monotonic()
+    for _ in range(conf.RELAY_MAX_BATCHES):
+        token = uuid.uuid4()
+        batch = _claim_batch(token=token, now=now or timezone.now())
+        if not batch:
+            break
+        if not _send_batch(batch, token=token, now=now or timezone.now(), report=report):
+            break
+        if len(batch) < conf.RELAY_BATCH_SIZE:
+            break
+        if time.monotonic() - started > RELAY_TIME_BUDGET_SECONDS:
+            break
+    if report.sent or report.retried or report.failed or report.stale:
+        logger.info("outbox relay: %s", report.as_dict())
+    return report
+
+
+@transaction.atomic
+def outbox_retry(*, actor: User, messages: Iterable[OutboxMessage]) -> int:
+    """An operator asks to send failed (or backed-off) emails now, with fresh attempts.
+
+    Rows in any other state are left alone; returns how many were requeued.
+    """
+    if not actor.has_perm("notifications.change_outboxmessage"):
+        raise PermissionDenied
+    ids = sorted(message.pk for message in messages)
+    now = timezone.now()
+    count = 0
+    for message in (
+        OutboxMessage.objects.select_for_update()
+        .filter(pk__in=ids, channel=Channel.EMAIL)
+        .order_by("pk")
+    ):
+        if not can_proceed(message.retry_now):
+            continue
+        from_state = message.status
+        message.retry_now(now=now)
+        message.save(update_fields=["status", "attempts", "next_attempt_at"])
+        audit_record(
+            action="notification.retry_requested",
+            obj=message,
+            actor=actor,
+            from_state=from_state,
+            to_state=message.status,
+        )
+        count += 1
+    if count:
+        transaction.on_commit(kick_relay, robust=True)
+    return count
+
+
+# --- the inbox -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def inbox_mark_read(*, user: User, message: OutboxMessage) -> OutboxMessage:
+    if message.channel != Channel.IN_APP or message.recipient_id != user.person_id:
+        raise Http404
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        message.save(update_fields=["read_at"])
+    return message
+
+
+@transaction.atomic
+def inbox_mark_all_read(*, user: User) -> int:
+    return inbox_queryset(user=user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- delivery tracking (anymail webhooks) ----------------------------------------------------
+
+
+def _synthetic_event_id(esp_name: str, event: AnymailTrackingEvent) -> str:
+    # Some ESPs give no id for some events (Postmark deliveries): derive one from what identifies
+    # the event, so the same event posted twice still collides.
+    parts = [
+        esp_name,
+        str(event.message_id or ""),
+        str(event.event_type or ""),
+        event.timestamp.isoformat() if event.timestamp else "",
+        str(event.recipient or ""),
+    ]
+    return "sha256:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _find_message(event: AnymailTrackingEvent) -> OutboxMessage | None:
+    queryset = OutboxMessage.objects.select_for_update().filter(channel=Channel.EMAIL)
+    if event.message_id:
+        message = queryset.filter(esp_message_id=str(event.message_id)).first()
+        if message is not None:
+            return message
+    metadata = event.metadata if isinstance(event.metadata, dict) else {}
+    key = metadata.get("outbox_key")
+    if key:
+        return queryset.filter(idempotency_key=str(key)).first()
+    return None
+
+
+def _classify(event: AnymailTrackingEvent) -> str | None:
+    if event.event_type == EventType.DELIVERED:
+        return OutboxStatus.DELIVERED
+    if event.event_type == EventType.BOUNCED:
+        return OutboxStatus.BOUNCED
+    if event.event_type == EventType.COMPLAINED:
+        return OutboxStatus.COMPLAINED
+    if event.event_type == EventType.REJECTED:
+        # Refused by the ESP because of an earlier bounce or complaint, or an invalid address.
+        if event.reject_reason in (RejectReason.BOUNCED, RejectReason.INVALID):
+            return OutboxStatus.BOUNCED
+        if event.reject_reason == RejectReason.SPAM:
+            return OutboxStatus.COMPLAINED
+    return None
+
+
+def _minimal_raw(event: AnymailTrackingEvent) -> dict[str, Any]:
+    return {
+        "message_id": str(event.message_id or "")[:255],
+        "reject_reason": event.reject_reason or "",
+        "description": mask_duis(str(event.description or ""))[:200],
+        "mta_response": mask_duis(str(event.mta_response or ""))[:300],
+    }
+
+
+@transaction.atomic
+def person_email_mark_bounced(
+    *, person: Person, at: datetime, reason: str, message: OutboxMessage | None = None
+) -> bool:
+    """Flag the person's address as unusable (no more emails until it changes). False if it
+    already was flagged."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.email_bounced_at is not None:
+        return False
+    locked.email_bounced_at = at
+    locked.save(update_fields=["email_bounced_at"])
+    person.email_bounced_at = at
+    audit_record(
+        action="person.email_bounced",
+        obj=locked,
+        payload={"reason": reason, "outbox_message_id": message.pk if message else None},
+    )
+    return True
+
+
+@transaction.atomic
+def delivery_event_record(*, esp_name: str, event: AnymailTrackingEvent) -> DeliveryEvent | None:
+    """Record one tracking event and act on it; ``None`` when it was already recorded (ESPs
+    retry webhooks) so nothing happens twice."""
+    event_id = str(event.event_id or "") or _synthetic_event_id(esp_name, event)
+    message = _find_message(event)
+    occurred_at = event.timestamp or timezone.now()
+    try:
+        with transaction.atomic():
+            record = DeliveryEvent.objects.create(
+                esp_name=esp_name[:40],
+                event_id=event_id[:255],
+                message=message,
+                event_type=str(event.event_type or "")[:30],
+                occurred_at=occurred_at,
+                raw=_minimal_raw(event),
+            )
+    except IntegrityError:
+        logger.info("anymail: duplicate %s event %s ignored", esp_name, event_id)
+        return None
+    if message is None:
+        return record
+
+    outcome = _classify(event)
+    reason = f"{event.event_type}: {event.reject_reason or ''}".strip(": ")
+    if outcome == OutboxStatus.DELIVERED and can_proceed(message.mark_delivered):
+        message.mark_delivered(now=occurred_at)
+        message.save(update_fields=["status", "delivered_at"])
+    elif outcome == OutboxStatus.BOUNCED and can_proceed(message.mark_bounced):
+        message.mark_bounced(reason=reason)
+        message.save(update_fields=["status", "last_error"])
+    elif outcome == OutboxStatus.COMPLAINED and can_proceed(message.mark_complained):
+        message.mark_complained(reason=reason)
+        message.save(update_fields=["status", "last_error"])
+
+    if outcome in (OutboxStatus.BOUNCED, OutboxStatus.COMPLAINED):
+        person = message.recipient
+        address = str(event.recipient or message.to_address).strip().lower()
+        # Only if the address that bounced is still the person's (they may have changed it).
+        if address and address == person.email.strip().lower():
+            person_email_mark_bounced(person=person, at=occurred_at, reason=reason, message=message)
+    return record
