@@ -2,16 +2,66 @@
 
 Each audited object has its own chain (``chain_key``), numbered 1, 2, 3… with no gaps; every
 event stores the hash of the previous one and its own SHA-256 over a canonical serialisation
-(see ``hashing.py``). Rows are never updated or deleted by the application; in production the
-database role is not even allowed to (``core/audit/sql/grants.sql``).
+(see ``hashing.py``). Rows are never updated or deleted by the application: the model and its
+queryset refuse to, and in production the database role is not even allowed to
+(``core/audit/sql/grants.sql``). Only someone writing raw SQL can tamper with the history, and
+``manage.py audit_verify`` finds it.
 """
+
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditEvent(models.Model):
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a row of an append-only audit table."""
+
+
+def _refuse(model: type[models.Model], what: str) -> NoReturn:
+    raise AppendOnlyError(
+        f"{model._meta.label} is append-only: {what} is not allowed "
+        "(events are written only through core.audit.services)."
+    )
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """A queryset whose bulk writes that could rewrite history refuse to run.
+
+    ``_raw_delete`` (Django internals) and raw SQL remain possible: that is the attacker the
+    hash chain and the database grants are there for.
+    """
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        _refuse(self.model, "update()")
+
+    def delete(self) -> NoReturn:
+        _refuse(self.model, "delete()")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        _refuse(self.model, "bulk_update()")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are inserted once and never saved again or deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            _refuse(type(self), "updating a saved row")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse(type(self), "delete()")
+
+
+class AuditEvent(AppendOnlyModel):
     chain_key = models.CharField(_("cadena"), max_length=120)
     seq = models.PositiveBigIntegerField(_("secuencia"))
     occurred_at = models.DateTimeField(_("fecha y hora (UTC)"))
@@ -33,8 +83,8 @@ class AuditEvent(models.Model):
     from_state = models.CharField(_("estado anterior"), max_length=40, blank=True)
     to_state = models.CharField(_("estado nuevo"), max_length=40, blank=True)
     payload = models.JSONField(_("datos"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(_("hash anterior"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     class Meta:
         ordering = ["chain_key", "seq"]
@@ -55,15 +105,19 @@ class AuditEvent(models.Model):
         return f"{self.chain_key}#{self.seq} {self.action}"
 
 
-class AuditCheckpoint(models.Model):
-    """A signed Merkle root over every chain head at one moment, exportable for later comparison."""
+class AuditCheckpoint(AppendOnlyModel):
+    """A signed Merkle root over every chain head at one moment, exportable for later comparison.
+
+    ``heads`` maps each chain key to ``[seq, hash]`` of its last event; ``signature`` is an
+    HMAC-SHA256 (``settings.SIGES_AUDIT_SIGNING_KEY``) over the checkpoint's canonical summary.
+    """
 
     created_at = models.DateTimeField(_("creado"))
     chain_count = models.PositiveIntegerField(_("cadenas"))
     event_count = models.PositiveBigIntegerField(_("eventos"))
-    merkle_root = models.CharField(max_length=64)
+    merkle_root = models.CharField(_("raíz de Merkle"), max_length=64)
     heads = models.JSONField(_("cabezas"), default=dict)
-    signature = models.CharField(max_length=128)
+    signature = models.CharField(_("firma"), max_length=128)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,20 +1,62 @@
-"""Writing to the audit chain. ``audit_record`` is the only way events are created."""
+"""Writing to the audit trail. ``audit_record`` is the only way events are created.
 
+Also here: recording denied access (``audit_denied``), recording an export of the trail, and
+writing signed checkpoints (``audit_checkpoint_write``).
+"""
+
+import ipaddress
 import json
+import logging
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .hashing import GENESIS_HASH, event_hash
-from .models import AuditEvent
+from .hashing import (
+    GENESIS_HASH,
+    checkpoint_message,
+    event_hash,
+    head_leaf,
+    merkle_root,
+    sign,
+    utc_iso,
+)
+from .models import AuditCheckpoint, AuditEvent
+from .selectors import chain_heads
+
+logger = logging.getLogger(__name__)
 
 _APPEND_ATTEMPTS = 5
+# First key of the two-key PostgreSQL advisory locks taken by this module. The two-key lock
+# space is separate from the one-key space, and this constant keeps it apart from other apps.
+_ADVISORY_LOCK_CLASS = 0x5A0D17
 
 
 def chain_key_for(obj: models.Model) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def access_chain_key(user: Any) -> str:
+    """The chain that collects one actor's denied access attempts."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        return f"access:user:{user.pk}"
+    return "access:anonymous"
+
+
+def _normalise_ip(value: str | None) -> str | None:
+    # Hash exactly the text the database will give back: PostgreSQL's inet type prints
+    # addresses in canonical form, so canonicalise before hashing.
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(value.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -23,12 +65,25 @@ def client_ip(request: HttpRequest | None) -> str | None:
         return None
     from axes.helpers import get_client_ip_address
 
-    return get_client_ip_address(request) or None
+    return _normalise_ip(get_client_ip_address(request))
 
 
 def _json_safe(payload: dict[str, Any] | None) -> dict[str, Any]:
     # Round-trip so the hash is computed over exactly what the database will return.
     return json.loads(json.dumps(payload or {}, default=str, sort_keys=True))
+
+
+def _advisory_lock(name: str) -> None:
+    """Serialise writers of ``name`` until the current transaction ends (PostgreSQL only).
+
+    Other databases serialise writers on their own (SQLite has one writer at a time).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_ADVISORY_LOCK_CLASS, name]
+        )
 
 
 def audit_record(
@@ -49,8 +104,9 @@ def audit_record(
     """Append one event to the chain of ``obj`` (or of ``chain_key``) and return it.
 
     Runs inside the caller's transaction, so the event commits or rolls back with the change it
-    describes. Concurrent appends to one chain are serialised by the unique (chain, seq) key:
-    the loser retries on the new head.
+    describes. Appends to one chain are serialised: on PostgreSQL by a transaction-scoped
+    advisory lock on the chain (held until the caller commits, so the next writer reads the new
+    head), and in any case by the unique (chain, seq) key, on which a loser retries.
     """
     if obj is not None:
         chain_key = chain_key or chain_key_for(obj)
@@ -75,20 +131,102 @@ def audit_record(
         "to_state": to_state or "",
         "payload": _json_safe(payload),
     }
-    for attempt in range(_APPEND_ATTEMPTS):
-        head = (
-            AuditEvent.objects.filter(chain_key=chain_key)
-            .order_by("-seq")
-            .values_list("seq", "hash")
-            .first()
-        )
-        seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-        fields.update(seq=seq, prev_hash=prev_hash)
-        digest = event_hash(fields)
-        try:
-            with transaction.atomic():
-                return AuditEvent.objects.create(hash=digest, **fields)
-        except IntegrityError:
-            if attempt == _APPEND_ATTEMPTS - 1:
-                raise
+    # No savepoint of its own inside the caller's transaction (only the insert gets one, for
+    # the retry); outside any transaction this opens one, so the chain lock means something.
+    with transaction.atomic(savepoint=False):
+        _advisory_lock(f"chain:{chain_key}")
+        for attempt in range(_APPEND_ATTEMPTS):
+            head = (
+                AuditEvent.objects.filter(chain_key=chain_key)
+                .order_by("-seq")
+                .values_list("seq", "hash")
+                .first()
+            )
+            seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+            fields.update(seq=seq, prev_hash=prev_hash)
+            digest = event_hash(fields)
+            try:
+                with transaction.atomic():
+                    return AuditEvent.objects.create(hash=digest, **fields)
+            except IntegrityError:
+                if attempt == _APPEND_ATTEMPTS - 1:
+                    raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def audit_denied(request: HttpRequest, reason: str = "") -> AuditEvent | None:
+    """Record that ``request`` was refused (HTTP 403) in the actor's access chain.
+
+    Only the path is kept, never the query string (it may carry tokens). Called on an error
+    path, so a failure to write is logged rather than turning the 403 into a 500.
+    """
+    user = getattr(request, "user", None)
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    try:
+        return audit_record(
+            action="access.denied",
+            chain_key=access_chain_key(user),
+            object_type="access",
+            object_id=user.pk if authenticated else "",
+            actor=user if authenticated else None,
+            request=request,
+            payload={"path": request.path, "method": request.method, "reason": str(reason)},
+        )
+    except DatabaseError:
+        logger.exception("could not record a denied access to %s", request.path)
+        return None
+
+
+def audit_export_record(
+    *, actor: Any, request: HttpRequest | None, filters: dict[str, Any]
+) -> AuditEvent:
+    """Record that ``actor`` exported (part of) the audit trail, with the filters used."""
+    return audit_record(
+        action="audit.exported",
+        chain_key=f"audit:exports:user:{actor.pk}",
+        object_type="audit.auditevent",
+        actor=actor,
+        request=request,
+        payload={"filters": {key: str(value) for key, value in filters.items() if value}},
+    )
+
+
+@transaction.atomic
+def audit_checkpoint_write() -> tuple[AuditCheckpoint, bool]:
+    """Sign the current head of every chain; return ``(checkpoint, created)``.
+
+    Idempotent: when no event was appended since the last checkpoint (same heads, hence the
+    same Merkle root) the last checkpoint is returned and nothing is written.
+    """
+    _advisory_lock("checkpoint")
+    heads: dict[str, list[int | str]] = {}
+    leaves: list[str] = []
+    event_count = 0
+    for chain_key, seq, digest in chain_heads():
+        heads[chain_key] = [seq, digest]
+        leaves.append(head_leaf(chain_key, seq, digest))
+        # Chains are gapless, so the head's number is the chain's length.
+        event_count += seq
+    root = merkle_root(leaves)
+    last = AuditCheckpoint.objects.order_by("-created_at", "-pk").first()
+    if last is not None and last.merkle_root == root:
+        return last, False
+    created_at = timezone.now()
+    signature = sign(
+        checkpoint_message(
+            created_at=utc_iso(created_at),
+            chain_count=len(heads),
+            event_count=event_count,
+            root=root,
+        ),
+        settings.SIGES_AUDIT_SIGNING_KEY,
+    )
+    checkpoint = AuditCheckpoint.objects.create(
+        created_at=created_at,
+        chain_count=len(heads),
+        event_count=event_count,
+        merkle_root=root,
+        heads=heads,
+        signature=signature,
+    )
+    return checkpoint, True

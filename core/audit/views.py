@@ -1,11 +1,175 @@
-"""Placeholder: replaced by the auditor pages."""
+"""Auditor pages: browse, filter and export the trail, follow one chain, verify one chain.
 
-from django.http import HttpResponse
+Open to any user with an active auditor or administrator grant. Everyone else gets a 403 (and
+the denial is itself audited by ``DeniedAccessMiddleware``); anonymous users go to the login.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.exports import csv_response
+
+from .filters import AuditEventFilter
+from .models import AuditEvent
+from .selectors import STREAM_CHUNK, audit_chain_events, audit_event_list, can_read_audit
+from .services import audit_export_record
+from .verify import verify
+
+PAGE_SIZE = 50
+
+EXPORT_COLUMNS: list[tuple[str, Any]] = [
+    ("id", _("id")),
+    ("chain_key", _("cadena")),
+    ("seq", _("secuencia")),
+    ("occurred_at", _("fecha y hora (UTC)")),
+    ("actor_id", _("id del actor")),
+    ("actor_label", _("actor")),
+    ("role", _("rol")),
+    ("scope", _("ámbito")),
+    ("ip_address", _("dirección IP")),
+    ("object_type", _("tipo de objeto")),
+    ("object_id", _("id del objeto")),
+    ("action", _("acción")),
+    ("from_state", _("estado anterior")),
+    ("to_state", _("estado nuevo")),
+    ("payload", _("datos")),
+    ("prev_hash", _("hash anterior")),
+    ("hash", _("hash")),
+]
 
 
-def event_list(request):
-    return HttpResponse("")
+def auditor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_read_audit(request.user):
+            raise PermissionDenied(_("Solo auditores y administradores pueden ver la auditoría."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
-def event_export(request):
-    return HttpResponse("")
+def _cursor(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _keyset_page(
+    queryset: QuerySet[AuditEvent], field: str, *, descending: bool, after: int | None
+) -> tuple[list[AuditEvent], int | None]:
+    """One page past ``after`` in ``field`` order, and the cursor of the next page (if any).
+
+    Keyset paging: no COUNT(*) and no OFFSET, so a page costs the same on a million rows.
+    """
+    if after is not None:
+        queryset = queryset.filter(**{f"{field}__{'lt' if descending else 'gt'}": after})
+    rows = list(queryset.order_by(f"-{field}" if descending else field)[: PAGE_SIZE + 1])
+    has_more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return rows, (getattr(rows[-1], field) if has_more else None)
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@auditor_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    filterset = AuditEventFilter(request.GET, queryset=audit_event_list(actor=request.user))
+    events: list[AuditEvent] = []
+    next_cursor = None
+    if filterset.is_valid():
+        events, next_cursor = _keyset_page(
+            filterset.qs, "pk", descending=True, after=_cursor(request, "antes")
+        )
+    return render(
+        request,
+        "audit/event_list.html",
+        {
+            "filter": filterset,
+            "events": events,
+            "next_cursor": next_cursor,
+            "is_first_page": _cursor(request, "antes") is None,
+            "filter_query": _query_without(request, "antes"),
+        },
+    )
+
+
+def _export_rows(queryset: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
+    fields = [name for name, _label in EXPORT_COLUMNS]
+    for values in queryset.values_list(*fields).iterator(chunk_size=STREAM_CHUNK):
+        yield list(values)
+
+
+@auditor_required
+def event_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    # Not throttled yet: only auditors reach it and every export is itself audited. A rate
+    # limit belongs here once the project has a shared throttle for exports (SECURITY.md).
+    filterset = AuditEventFilter(request.GET, queryset=audit_event_list(actor=request.user))
+    if not filterset.is_valid():
+        return render(
+            request,
+            "audit/event_list.html",
+            {"filter": filterset, "events": [], "filter_query": ""},
+            status=400,
+        )
+    audit_export_record(actor=request.user, request=request, filters=filterset.form.cleaned_data)
+    filename = f"auditoria-{timezone.now():%Y%m%d-%H%M%S}.csv"
+    return csv_response(
+        filename,
+        [label for _name, label in EXPORT_COLUMNS],
+        _export_rows(filterset.qs.order_by("pk")),
+    )
+
+
+@auditor_required
+def chain(request: HttpRequest, chain_key: str) -> HttpResponse:
+    events, next_cursor = _keyset_page(
+        audit_chain_events(actor=request.user, chain_key=chain_key),
+        "seq",
+        descending=False,
+        after=_cursor(request, "desde"),
+    )
+    for event in events:
+        event.payload_text = json.dumps(event.payload, indent=2, ensure_ascii=False, sort_keys=True)
+    return render(
+        request,
+        "audit/chain.html",
+        {
+            "chain_key": chain_key,
+            "events": events,
+            "next_cursor": next_cursor,
+            "is_first_page": _cursor(request, "desde") is None,
+        },
+    )
+
+
+class VerifyForm(forms.Form):
+    cadena = forms.CharField(label=_("Cadena"), max_length=120)
+
+
+@auditor_required
+def chain_verify(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        result = verify(chain_key=form.cleaned_data["cadena"])
+    return render(
+        request,
+        "audit/verify.html",
+        {"form": form, "result": result},
+    )
