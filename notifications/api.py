@@ -2,7 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
@@ -44,13 +49,17 @@ class InboxFilterSerializer(serializers.Serializer):
     )
 
 
-@extend_schema(
-    tags=["notificaciones"],
-    operation_id="notifications_list",
-    summary="Mis notificaciones",
-    parameters=[
-        OpenApiParameter("unread", OpenApiTypes.BOOL, description="Solo los mensajes no leídos.")
-    ],
+@extend_schema_view(
+    get=extend_schema(
+        tags=["notificaciones"],
+        operation_id="notifications_list",
+        summary="Mis notificaciones",
+        parameters=[
+            OpenApiParameter(
+                "unread", OpenApiTypes.BOOL, description="Solo los mensajes no leídos."
+            )
+        ],
+    )
 )
 class InboxListApi(ListAPIView):
     """The caller's in-app messages, newest first (cursor pagination)."""
