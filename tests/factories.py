@@ -68,8 +68,14 @@ class PersonFactory(DjangoModelFactory):
 DEFAULT_PASSWORD = "clave-de-prueba-segura"
 
 
-def create_user(*, role: str | None = None, scope_kind: str = "national", target=None,
-                password: str = DEFAULT_PASSWORD, **person_fields):
+def create_user(
+    *,
+    role: str | None = None,
+    scope_kind: str = "national",
+    target=None,
+    password: str = DEFAULT_PASSWORD,
+    **person_fields,
+):
     """A user created through the real services, optionally holding one role grant."""
     from core.accounts.services import role_grant, user_create
 

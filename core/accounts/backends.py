@@ -10,7 +10,8 @@ from .dui import normalize_dui
 from .models import User
 
 
-def _credential_dui(credentials: dict[str, Any]) -> str | None:
+def credential_dui(credentials: dict[str, Any]) -> str | None:
+    """The canonical DUI in login credentials (``dui=`` or the admin's ``username=``), or None."""
     raw = credentials.get("dui") or credentials.get("username")
     if not raw:
         return None
@@ -23,7 +24,7 @@ def _credential_dui(credentials: dict[str, Any]) -> str | None:
 def axes_username(request: HttpRequest, credentials: dict[str, Any]) -> str:
     """The key axes counts failures under: the canonical DUI (so '123456784' and
     '12345678-4' are one key), or the raw input when it is not a valid DUI."""
-    canonical = _credential_dui(credentials or {})
+    canonical = credential_dui(credentials or {})
     if canonical:
         return canonical
     return str((credentials or {}).get("dui") or (credentials or {}).get("username") or "")
@@ -39,7 +40,7 @@ class DuiBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        dui = _credential_dui({"dui": kwargs.get("dui"), "username": username})
+        dui = credential_dui({"dui": kwargs.get("dui"), "username": username})
         if dui is None or password is None:
             # Spend the same time as a real check so a malformed DUI is not distinguishable.
             User().set_password(password or "")

@@ -10,8 +10,15 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_DUI_INPUT = re.compile(r"^(\d{1,8})-?(\d)$")
+# ASCII digits only: ``\d`` would also accept Arabic-Indic and other Unicode digits, which
+# ``int()`` happily converts, letting a non-canonical string through as a "valid" DUI.
+_DUI_INPUT = re.compile(r"([0-9]{1,8})-?([0-9])", re.ASCII)
 _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2)
+
+FORMAT_MESSAGE = _(
+    "El DUI debe tener 8 dígitos, un guion y el dígito verificador (por ejemplo 01234567-8)."
+)
+CHECK_MESSAGE = _("El DUI no es válido: el dígito verificador no corresponde.")
 
 
 def dui_check_digit(body: str) -> int:
@@ -20,23 +27,29 @@ def dui_check_digit(body: str) -> int:
     return (10 - total % 10) % 10
 
 
-def normalize_dui(value: str) -> str:
-    """Return the canonical ``NNNNNNNN-D`` or raise ``ValidationError`` in Spanish."""
+def validate_dui_format(value: str) -> str:
+    """Check only the shape (digits and an optional hyphen), not the check digit.
+
+    Returns the stripped input. The login uses this: a shape error can be reported precisely,
+    while a wrong check digit is answered like any failed login.
+    """
     if not isinstance(value, str):
         raise ValidationError(_("Ingrese el DUI como texto."), code="invalid")
     cleaned = value.strip()
-    match = _DUI_INPUT.match(cleaned)
-    if match is None:
-        raise ValidationError(
-            _("El DUI debe tener 8 dígitos, un guion y el dígito verificador (por ejemplo 01234567-8)."),
-            code="invalid_format",
-        )
+    if _DUI_INPUT.fullmatch(cleaned) is None:
+        raise ValidationError(FORMAT_MESSAGE, code="invalid_format")
+    return cleaned
+
+
+def normalize_dui(value: str) -> str:
+    """Return the canonical ``NNNNNNNN-D`` or raise ``ValidationError`` in Spanish."""
+    match = _DUI_INPUT.fullmatch(validate_dui_format(value))
+    if match is None:  # pragma: no cover - validate_dui_format already checked the shape
+        raise ValidationError(FORMAT_MESSAGE, code="invalid_format")
     # Documents issued with fewer digits are left-padded with zeros (DOMAIN.md §1).
     body, check = match.group(1).zfill(8), int(match.group(2))
     if dui_check_digit(body) != check:
-        raise ValidationError(
-            _("El DUI no es válido: el dígito verificador no corresponde."), code="invalid_check"
-        )
+        raise ValidationError(CHECK_MESSAGE, code="invalid_check")
     return f"{body}-{check}"
 
 

@@ -9,11 +9,14 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from .choices import Role, ScopeKind, Sex
 from .dui import validate_dui
+
+SCOPE_LABEL_MAX_LENGTH = 80
 
 
 class Person(models.Model):
@@ -203,7 +206,22 @@ class RoleGrant(models.Model):
         }[self.scope_kind]
 
     @property
+    def scope_key(self) -> str:
+        """A short, stable identifier of the scope ("national", "school:12") for machine use."""
+        if self.scope_kind == ScopeKind.NATIONAL:
+            return str(ScopeKind.NATIONAL)
+        return f"{self.scope_kind}:{self.scope_target_id}"
+
+    @property
     def scope_label(self) -> str:
+        """A label such as "Departamento: San Salvador", at most 80 characters (it may be stored
+        in ``AuditEvent.scope``). The target's name is used only when it was loaded with the
+        grant (``select_related``, as ``scopes.active_grants`` does), so it never costs a query.
+        """
         if self.scope_kind == ScopeKind.NATIONAL:
             return str(ScopeKind.NATIONAL.label)
+        field = self._meta.get_field(self.scope_kind)
+        if field.is_cached(self):
+            label = f"{self.get_scope_kind_display()}: {getattr(self, self.scope_kind)}"
+            return Truncator(label).chars(SCOPE_LABEL_MAX_LENGTH)
         return f"{self.get_scope_kind_display()} {self.scope_target_id}"
