@@ -1,0 +1,1 @@
+"""The help desk: service catalogue, tickets, queues and teams, assignment, SLA, conversation."""

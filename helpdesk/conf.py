@@ -1,0 +1,42 @@
+"""Tunables of the help desk, with defaults, overridable in settings as ``HELPDESK_<NAME>``.
+
+Values are read from settings on every access so ``override_settings`` works in tests.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Ticket numbers read "<PREFIX>-<year>-<counter>", e.g. MA-2026-000123 (MA: mesa de ayuda).
+    "TICKET_PREFIX": "MA",
+    "TICKET_NUMBER_DIGITS": 6,
+    # A requester's reply within this time after resolution reopens the ticket; later replies
+    # are refused with a suggestion to open a new ticket (staff may reopen at any time).
+    "REOPEN_WINDOW": timedelta(days=7),
+    # Fraction of an SLA target after which the sweep warns (0.8: at 80 % of the time).
+    "SLA_WARN_RATIO": 0.8,
+    # Whether the resolution clock stops while the ticket waits on the requester.
+    "SLA_PAUSE_WHILE_WAITING": True,
+    # Tickets handled per sweep run and per kind of check (bounds one run's duration).
+    "SLA_SWEEP_BATCH": 500,
+    # Resolved tickets are closed by the sweep once the reopen window has passed.
+    "AUTO_CLOSE_RESOLVED": True,
+    # Uploads: per file and per message limits; types are checked by content (uploads.py).
+    "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+    "MAX_FILES_PER_ENTRY": 5,
+    # Limits on what a requester types.
+    "MAX_BODY_CHARS": 20_000,
+    "MAX_SUBJECT_CHARS": 200,
+}
+
+
+class _Settings:
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(name)
+        return getattr(settings, f"HELPDESK_{name}", DEFAULTS[name])
+
+
+helpdesk_settings = _Settings()

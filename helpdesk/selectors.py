@@ -1,0 +1,258 @@
+"""Every read of the help desk that is more than a ``get()``, scoped by the actor.
+
+Lists load their related rows with ``select_related``/``prefetch_related`` so they cost a fixed
+number of queries whatever their length. Objects outside the actor's reach answer 404.
+"""
+
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from core.accounts.choices import Role, ScopeKind
+from core.accounts.models import RoleGrant, User
+from core.accounts.scopes import scope_q
+
+from .choices import ACTIVE_STATUSES, EntryKind
+from .models import (
+    CannedResponse,
+    Queue,
+    Service,
+    ServiceField,
+    Team,
+    TechnicianStatus,
+    Ticket,
+    TicketEntry,
+)
+from .permissions import QUEUE_SCOPE, can_request_service, is_requester, is_ticket_staff
+
+# --- Queues and the people who serve them -------------------------------------------------------
+
+
+def served_queue_q(actor: Any) -> Q | None:
+    """Queues ``actor`` works as staff: technician (team member and in scope) or supervisor (in
+    scope). ``None`` when there are none."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    conditions: list[Q] = []
+    technician = scope_q(actor, [Role.TECHNICIAN], QUEUE_SCOPE)
+    if technician is not None:
+        teams = Team.objects.filter(is_active=True, members=actor, queues__isnull=False)
+        conditions.append(technician & Q(pk__in=teams.values("queues")))
+    supervisor = scope_q(actor, [Role.SUPERVISOR], QUEUE_SCOPE)
+    if supervisor is not None:
+        conditions.append(supervisor)
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
+def queue_list_for_staff(*, actor: Any) -> QuerySet[Queue]:
+    condition = served_queue_q(actor)
+    if condition is None:
+        return Queue.objects.none()
+    return Queue.objects.filter(condition, is_active=True).select_related("department")
+
+
+def _grant_in_force() -> Q:
+    today = timezone.localdate()
+    return Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
+
+def _grant_covering_queue(queue: Queue) -> Q:
+    if queue.department_id is None:
+        return Q(scope_kind=ScopeKind.NATIONAL)
+    return Q(scope_kind=ScopeKind.NATIONAL) | Q(
+        scope_kind=ScopeKind.DEPARTMENT, department_id=queue.department_id
+    )
+
+
+def queue_technicians(queue: Queue, *, available_only: bool = True) -> QuerySet[User]:
+    """Technicians who may receive ``queue``'s tickets, in id order: active users in an active
+    team serving the queue with a technician grant covering it (and available, by default)."""
+    grants = RoleGrant.objects.filter(
+        _grant_in_force(), _grant_covering_queue(queue), user=OuterRef("pk"), role=Role.TECHNICIAN
+    )
+    teams = Team.objects.filter(is_active=True, members=OuterRef("pk"), queues=queue)
+    users = User.objects.filter(Exists(grants), Exists(teams), is_active=True)
+    if available_only:
+        away = TechnicianStatus.objects.filter(user=OuterRef("pk"), available=False)
+        users = users.filter(~Exists(away))
+    return users.order_by("pk")
+
+
+def queue_supervisors(queue: Queue) -> QuerySet[User]:
+    """Supervisors whose grant covers ``queue`` (national ones and its department's)."""
+    grants = RoleGrant.objects.filter(
+        _grant_in_force(), _grant_covering_queue(queue), user=OuterRef("pk"), role=Role.SUPERVISOR
+    )
+    return (
+        User.objects.filter(Exists(grants), is_active=True).select_related("person").order_by("pk")
+    )
+
+
+def technician_loads(queue: Queue) -> QuerySet[User]:
+    """Available technicians of ``queue`` annotated with ``load`` (their active assigned tickets,
+    in any queue), least loaded first, ties by id."""
+    return (
+        queue_technicians(queue)
+        .annotate(
+            load=Count(
+                "helpdesk_assigned_tickets",
+                filter=Q(helpdesk_assigned_tickets__status__in=ACTIVE_STATUSES),
+            )
+        )
+        .order_by("load", "pk")
+    )
+
+
+def queue_counts_for_staff(*, actor: Any) -> list[dict[str, Any]]:
+    """Per served queue: active tickets, unassigned ones and breached ones (one query)."""
+    active = Q(tickets__status__in=ACTIVE_STATUSES)
+    rows = (
+        queue_list_for_staff(actor=actor)
+        .annotate(
+            active_count=Count("tickets", filter=active),
+            unassigned_count=Count("tickets", filter=active & Q(tickets__assignee__isnull=True)),
+            breached_count=Count(
+                "tickets",
+                filter=active
+                & (Q(tickets__resolution_breached=True) | Q(tickets__first_response_breached=True)),
+            ),
+        )
+        .order_by("name")
+    )
+    return [
+        {
+            "queue": queue,
+            "active": queue.active_count,
+            "unassigned": queue.unassigned_count,
+            "breached": queue.breached_count,
+        }
+        for queue in rows
+    ]
+
+
+# --- Catalogue ---------------------------------------------------------------------------------
+
+
+def service_list_for(*, actor: Any) -> list[Service]:
+    """Active services ``actor`` may request, with their form fields, in catalogue order.
+
+    The catalogue is small (tens of rows), so role restrictions are checked in Python: the same
+    rule as ``can_request_service``, and no JSON containment lookup (SQLite has none).
+    Queries: the actor's grants (once per request), the services, their fields.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    services = (
+        Service.objects.filter(is_active=True, queue__is_active=True)
+        .select_related("queue", "sla_policy")
+        .prefetch_related(Prefetch("fields", queryset=ServiceField.objects.order_by("order", "id")))
+        .order_by("order", "name")
+    )
+    return [service for service in services if can_request_service(actor, service)]
+
+
+def service_get_for(*, actor: Any, code: str) -> Service:
+    service = (
+        Service.objects.select_related("queue", "sla_policy")
+        .prefetch_related("fields", "sla_policy__priority_targets")
+        .filter(code=code)
+        .first()
+    )
+    if service is None or not can_request_service(actor, service):
+        raise Http404
+    return service
+
+
+# --- Tickets -------------------------------------------------------------------------------------
+
+
+def _ticket_rows() -> QuerySet[Ticket]:
+    return Ticket.objects.select_related(
+        "service", "queue", "assignee__person", "requester__person"
+    )
+
+
+def ticket_list_for_requester(
+    *, actor: Any, statuses: tuple[str, ...] | None = None
+) -> QuerySet[Ticket]:
+    """The actor's own tickets, newest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return Ticket.objects.none()
+    tickets = _ticket_rows().filter(requester=actor)
+    if statuses is not None:
+        tickets = tickets.filter(status__in=statuses)
+    return tickets.order_by("-created_at", "-id")
+
+
+def ticket_list_for_staff(
+    *,
+    actor: Any,
+    queue: Queue | None = None,
+    statuses: tuple[str, ...] | None = ACTIVE_STATUSES,
+    assigned_to: Any = None,
+    unassigned: bool = False,
+) -> QuerySet[Ticket]:
+    """Tickets of the queues ``actor`` serves, most urgent deadline first.
+
+    ``assigned_to=actor`` gives "assigned to me"; ``unassigned=True`` "available to me".
+    """
+    condition = served_queue_q(actor)
+    if condition is None:
+        return Ticket.objects.none()
+    tickets = _ticket_rows().filter(queue__in=Queue.objects.filter(condition).values("pk"))
+    if queue is not None:
+        tickets = tickets.filter(queue=queue)
+    if statuses is not None:
+        tickets = tickets.filter(status__in=statuses)
+    if assigned_to is not None:
+        tickets = tickets.filter(assignee=assigned_to)
+    if unassigned:
+        tickets = tickets.filter(assignee__isnull=True)
+    return tickets.order_by(F("resolution_due_at").asc(nulls_last=True), "id")
+
+
+def ticket_get_for(*, actor: Any, number: str) -> Ticket:
+    """The ticket ``number`` if ``actor`` requested it or serves its queue; 404 otherwise."""
+    if not getattr(actor, "is_authenticated", False):
+        raise Http404
+    condition = Q(requester=actor)
+    served = served_queue_q(actor)
+    if served is not None:
+        condition |= Q(queue__in=Queue.objects.filter(served).values("pk"))
+    ticket = _ticket_rows().filter(condition, number=number).first()
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def ticket_entries_for(*, actor: Any, ticket: Ticket) -> QuerySet[TicketEntry]:
+    """The conversation ``actor`` may read: requesters see public replies only; staff see notes
+    too. Entries of tickets merged into this one are included (2 queries with attachments)."""
+    if is_requester(actor, ticket):
+        kinds: tuple[str, ...] = (EntryKind.REPLY,)
+    elif is_ticket_staff(actor, ticket):
+        kinds = (EntryKind.REPLY, EntryKind.NOTE)
+    else:
+        raise Http404
+    return (
+        TicketEntry.objects.filter(Q(ticket=ticket) | Q(ticket__merged_into=ticket), kind__in=kinds)
+        .select_related("author__person", "ticket")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def canned_response_list_for(*, actor: Any, queue: Queue) -> QuerySet[CannedResponse]:
+    if not getattr(actor, "is_authenticated", False):
+        return CannedResponse.objects.none()
+    served = served_queue_q(actor)
+    if served is None or not Queue.objects.filter(served, pk=queue.pk).exists():
+        return CannedResponse.objects.none()
+    return CannedResponse.objects.filter(Q(queue=queue) | Q(queue__isnull=True), is_active=True)
