@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("workflows.password_reset.api_urls")),
     path("", include("workflows.accounts_review.api_urls")),
     path("", include(diagrams.api_urlpatterns)),
+    path("", include("helpdesk.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,8 @@ urlpatterns = [
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),
     path("diagramas/", include("core.diagrams")),
+    # The help desk owns its paths: tramites/… (citizens), mesa/… (staff).
+    path("", include("helpdesk.urls")),
     path("admin/", admin.site.urls),
     # ESP delivery/inbound webhooks (basic-auth secret ANYMAIL_WEBHOOK_SECRET, plus ESP signatures).
     path("webhooks/anymail/", include("anymail.urls")),

@@ -1,0 +1,1 @@
+"""The help desk REST API, one module per audience."""

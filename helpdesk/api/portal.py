@@ -1,0 +1,3 @@
+"""portal API of the help desk."""
+
+urlpatterns: list = []

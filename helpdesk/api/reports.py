@@ -1,0 +1,3 @@
+"""reports API of the help desk."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""staff API of the help desk."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""workqueue API of the help desk."""
+
+urlpatterns: list = []

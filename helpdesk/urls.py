@@ -1,0 +1,12 @@
+"""Help-desk pages: each audience's module owns its paths (portal, staff, work queue, reports)."""
+
+from helpdesk.views import portal, reports, staff, workqueue
+
+app_name = "helpdesk"
+
+urlpatterns = [
+    *portal.urlpatterns,
+    *staff.urlpatterns,
+    *workqueue.urlpatterns,
+    *reports.urlpatterns,
+]

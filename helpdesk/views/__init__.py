@@ -1,0 +1,1 @@
+"""HTML pages of the help desk, one module per audience."""

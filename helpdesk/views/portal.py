@@ -1,0 +1,3 @@
+"""portal pages of the help desk."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""reports pages of the help desk."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""staff pages of the help desk."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""workqueue pages of the help desk."""
+
+urlpatterns: list = []
