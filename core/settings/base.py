@@ -1,5 +1,6 @@
-"""Settings shared by every mode. Everything that differs between modes comes from the environment."""
+"""Settings shared by every mode; whatever differs between modes comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -42,7 +43,11 @@ INSTALLED_APPS = [
     "core.audit",
     "notifications",
     "modules.schools",
+    "helpdesk",
     "workflows",
+    "workflows.accounts_review",
+    "workflows.registration",
+    "workflows.password_reset",
 ]
 
 MIDDLEWARE = [
@@ -53,12 +58,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.audit.middleware.DeniedAccessMiddleware",
     "core.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Conflict raised by a page → 409 with the reason (the API maps it in core/api.py).
+    "core.middleware.DomainErrorMiddleware",
+    # Signed-in users who have not accepted the "aviso de conformidad" are sent to it first.
+    "workflows.registration.middleware.TermsNoticeMiddleware",
 ]
 
 ROOT_URLCONF = "core.urls"
@@ -76,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.siges",
+                # ``inbox_unread``: the signed-in user's unread in-app messages (lazy COUNT).
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -130,7 +142,9 @@ AXES_COOLOFF_TIME = env.float("SIGES_AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "dui"
 AXES_USERNAME_CALLABLE = "core.accounts.backends.axes_username"
-AXES_RESET_ON_SUCCESS = True
+# Not axes' own reset: it deletes every failure from the IP, so one valid account would wipe
+# the IP counter. core.accounts resets only the DUI+IP failures of the account that logged in.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "core.accounts.views.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env.int("SIGES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
@@ -192,13 +206,19 @@ REST_FRAMEWORK = {
         "anon": env("SIGES_THROTTLE_ANON", default="120/min"),
         "user": env("SIGES_THROTTLE_USER", default="600/min"),
         "login": env("SIGES_THROTTLE_LOGIN", default="20/min"),
+        "registration": env("SIGES_THROTTLE_REGISTRATION", default="10/hour"),
+        "password_reset": env("SIGES_THROTTLE_PASSWORD_RESET", default="10/hour"),
+        "verification": env("SIGES_THROTTLE_VERIFICATION", default="30/hour"),
+        # CSV exports (DRF views with throttle_scope = "export").
+        "export": env("SIGES_THROTTLE_EXPORT", default="30/hour"),
+        "ticket_create": env("SIGES_THROTTLE_TICKET_CREATE", default="30/hour"),
     },
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 REST_KNOX = {
-    "TOKEN_TTL": __import__("datetime").timedelta(hours=env.int("SIGES_API_TOKEN_HOURS", default=12)),
+    "TOKEN_TTL": timedelta(hours=env.int("SIGES_API_TOKEN_HOURS", default=12)),
     "AUTO_REFRESH": False,
     "TOKEN_LIMIT_PER_USER": 10,
 }
@@ -231,17 +251,51 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Sends the outbox; also kicked after every commit that writes a message, so this is the
+    # safety net for a broker that was down or a kick that was lost.
+    "notifications-outbox-relay": {
+        "task": "notifications.tasks.outbox_relay",
+        "schedule": env.float("SIGES_OUTBOX_RELAY_SECONDS", default=30.0),
+        "options": {"expires": 25.0},
+    },
     "audit-checkpoint": {
         "task": "core.audit.tasks.audit_checkpoint_write",
         "schedule": env.float("SIGES_AUDIT_CHECKPOINT_SECONDS", default=3600.0),
+    },
+    "registration-expire-stale": {
+        "task": "workflows.registration.tasks.expire_stale_registrations",
+        "schedule": 600.0,
+    },
+    "password-reset-expire-stale": {
+        "task": "workflows.password_reset.tasks.expire_stale_password_resets",
+        "schedule": 600.0,
+    },
+    # SLA warnings, breaches, escalation and auto-close; idempotent, so overlaps are harmless.
+    "helpdesk-sla-sweep": {
+        "task": "helpdesk.tasks.sla_sweep",
+        "schedule": env.float("SIGES_HELPDESK_SLA_SWEEP_SECONDS", default=300.0),
+        "options": {"expires": 240.0},
     },
 }
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SIGES <no-responder@siges.localhost>")
+# Absolute base of the links in emails (notifications/conf.py); the public address in production.
+NOTIFICATIONS_SITE_URL = env("SIGES_SITE_URL", default="http://127.0.0.1:8000")
+# Domain whose mail the ESP posts to the inbound webhook: signed reply addresses
+# (caso+<token>@domain) and queue addresses (<local part>@domain). Empty: email in is off.
+SIGES_INBOUND_DOMAIN = env("SIGES_INBOUND_DOMAIN", default="")
 ANYMAIL = {
     "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default=""),
+    # The ESP is chosen with EMAIL_BACKEND (e.g. anymail.backends.postmark.EmailBackend); its
+    # string settings (credentials, domains) come from ANYMAIL_<SETTING> variables, e.g.
+    # ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_MAILGUN_API_KEY, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY.
+    **{
+        key.removeprefix("ANYMAIL_"): value
+        for key, value in env.ENVIRON.items()
+        if key.startswith("ANYMAIL_") and key != "ANYMAIL_WEBHOOK_SECRET"
+    },
 }
 
 # --- Viewflow ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Production: every secret comes from the environment and has no default, so a bad deploy fails at boot."""
+"""Production: every secret comes from the environment with no default, so a bad deploy fails
+at boot instead of running with a guessable key."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -15,10 +16,9 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="anymail.backends.amazon_ses.EmailBackend")
-ANYMAIL = {
-    **env.dict("ANYMAIL_SETTINGS", default={}),
-    "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET"),
-}
+# The ESP's own settings come from ANYMAIL_<SETTING> variables (see base.py); the webhook
+# secret is mandatory here: unauthenticated webhooks could forge bounces and replies.
+ANYMAIL = {**ANYMAIL, "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET")}
 
 STORAGES = {
     **STORAGES,

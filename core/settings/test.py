@@ -1,6 +1,6 @@
 """Test settings: fast hashing, in-memory email, inline tasks unless a broker is given."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 # Argon2 stays first in production; tests hash with MD5 only where speed matters, never in prod.
@@ -8,10 +8,24 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A real worker started by a test (tests/notifications/test_worker.py) writes to files instead.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)
+# The suite runs tasks inline even when CELERY_BROKER_URL is set: that variable only enables the
+# tests marked ``celery_worker``, which start a real worker and switch eager mode off themselves.
+CELERY_TASK_ALWAYS_EAGER = True
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min", "login": "10000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "10000/min",
+        "user": "10000/min",
+        "login": "10000/min",
+        "registration": "10000/min",
+        "password_reset": "10000/min",
+        "verification": "10000/min",
+        "export": "10000/min",
+        "ticket_create": "10000/min",
+    },
 }
 STORAGES = {
     **STORAGES,
@@ -19,3 +33,8 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 SIGES_AUDIT_SIGNING_KEY = "test-audit-signing-key"
+# Test-only models and flows that exercise core.workflow (tests/workflowapp).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflowapp"]
+# Other apps' tests log in users who never saw the first-login notice; tests of the notice
+# switch it on (workflows/registration/conf.py).
+SIGES_TERMS_NOTICE_REQUIRED = False

@@ -1,0 +1,10 @@
+"""Tunables of password reset; each can be overridden by a setting of the same name."""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+
+def reset_link_ttl() -> timedelta:
+    """How long a reset link works (SECURITY.md: one hour)."""
+    return getattr(settings, "SIGES_PASSWORD_RESET_LINK_TTL", timedelta(hours=1))
