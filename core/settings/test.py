@@ -38,3 +38,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflowapp"]
 # Other apps' tests log in users who never saw the first-login notice; tests of the notice
 # switch it on (workflows/registration/conf.py).
 SIGES_TERMS_NOTICE_REQUIRED = False
+
+# Static files are found in place (the browser tests' live server serves them through finders).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

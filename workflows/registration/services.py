@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.accounts.choices import Role
+from core.accounts.choices import Role, ScopeKind
 from core.accounts.dui import normalize_dui
 from core.accounts.models import Person, User
 from core.accounts.services import person_create, person_update, role_grant, user_create
@@ -336,7 +336,10 @@ def _activate(
     user.password = registration.password_hash
     user.time_zone = registration.time_zone
     user.save(update_fields=["password", "time_zone"])
-    role_grant(user=user, role=Role.CITIZEN, granted_by=actor)
+    # A citizen's grant covers their own person record (their tickets, their data), nothing wider.
+    role_grant(
+        user=user, role=Role.CITIZEN, scope_kind=ScopeKind.PERSON, target=person, granted_by=actor
+    )
     extra = {} if reason is None else {"reason": reason}
     transition(
         actor=actor,
