@@ -1,3 +1,310 @@
-"""staff pages of the help desk."""
+"""The staff ticket page (``mesa/casos/<number>/``): everything a technician or supervisor needs
+to work one ticket, and one POST endpoint per action.
 
-urlpatterns: list = []
+Views are thin: the page reads through ``helpdesk.staff_selectors``; each action parses its form
+(``helpdesk.staff_forms``) and calls one service. Tickets outside the actor's queues answer 404;
+a service's ``PermissionDenied`` answers 403 and its ``Conflict`` the 409 page with the reason
+(``core.middleware.DomainErrorMiddleware``); a ``ValidationError`` shows the page again with the
+form's errors (400). Only the actions available now are rendered as buttons.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from helpdesk import services
+from helpdesk.display import form_answers, process_status_label
+from helpdesk.models import Ticket
+from helpdesk.selectors import canned_response_list_for, ticket_entries_for
+from helpdesk.staff_forms import (
+    AssignForm,
+    EmptyForm,
+    LinkForm,
+    MergeForm,
+    NoteForm,
+    PriorityForm,
+    ReopenForm,
+    ReplyForm,
+    ResolveForm,
+    RouteForm,
+    StaffForm,
+    WaitingForm,
+)
+from helpdesk.staff_selectors import (
+    canned_response_get_for,
+    staff_ticket_actions,
+    ticket_find_for_staff,
+    ticket_get_for_staff,
+    ticket_sla_clocks,
+)
+
+# --- The actions ---------------------------------------------------------------------------------
+
+Perform = Callable[[HttpRequest, Ticket, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    """One POST endpoint: its form and the single service call it makes."""
+
+    name: str
+    slug: str  # the last part of the URL, in Spanish
+    form_class: type[StaffForm]
+    perform: Perform
+    done: Any  # the success message
+
+
+def _claim(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_claim(actor=request.user, ticket=ticket, request=request)
+
+
+def _release(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_release(actor=request.user, ticket=ticket, request=request)
+
+
+def _assign(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_assign(
+        actor=request.user, ticket=ticket, assignee=data["assignee"], request=request
+    )
+
+
+def _route(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_route(
+        actor=request.user, ticket=ticket, queue=data["queue"], note=data["note"], request=request
+    )
+
+
+def _priority(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_set_priority(
+        actor=request.user, ticket=ticket, priority=data["priority"], request=request
+    )
+
+
+def _reply(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_reply(
+        actor=request.user, ticket=ticket, body=data["body"], files=data["files"], request=request
+    )
+
+
+def _note(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_add_note(
+        actor=request.user, ticket=ticket, body=data["body"], files=data["files"], request=request
+    )
+
+
+def _waiting(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_set_waiting(
+        actor=request.user, ticket=ticket, message=data["message"], request=request
+    )
+
+
+def _resolve(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_resolve(
+        actor=request.user, ticket=ticket, message=data["message"], request=request
+    )
+
+
+def _close(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_close(actor=request.user, ticket=ticket, request=request)
+
+
+def _reopen(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_reopen(
+        actor=request.user, ticket=ticket, message=data["message"], request=request
+    )
+
+
+def _merge(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_merge(
+        actor=request.user, ticket=ticket, into=data["into"], request=request
+    )
+
+
+def _link(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
+    return services.ticket_link(
+        actor=request.user, ticket=ticket, other=data["other"], kind=data["kind"], request=request
+    )
+
+
+ACTIONS: dict[str, StaffAction] = {
+    action.name: action
+    for action in (
+        StaffAction("claim", "tomar", EmptyForm, _claim, gettext_lazy("Ahora el caso es suyo.")),
+        StaffAction(
+            "release",
+            "liberar",
+            EmptyForm,
+            _release,
+            gettext_lazy("El caso volvió a la cola sin asignar."),
+        ),
+        StaffAction("assign", "asignar", AssignForm, _assign, gettext_lazy("Caso asignado.")),
+        StaffAction("route", "derivar", RouteForm, _route, gettext_lazy("Caso derivado.")),
+        StaffAction(
+            "priority",
+            "prioridad",
+            PriorityForm,
+            _priority,
+            gettext_lazy("Prioridad actualizada."),
+        ),
+        StaffAction("reply", "responder", ReplyForm, _reply, gettext_lazy("Respuesta enviada.")),
+        StaffAction("note", "nota", NoteForm, _note, gettext_lazy("Nota interna agregada.")),
+        StaffAction(
+            "waiting",
+            "esperar",
+            WaitingForm,
+            _waiting,
+            gettext_lazy("El caso queda en espera del solicitante."),
+        ),
+        StaffAction("resolve", "resolver", ResolveForm, _resolve, gettext_lazy("Caso resuelto.")),
+        StaffAction("close", "cerrar", EmptyForm, _close, gettext_lazy("Caso cerrado.")),
+        StaffAction("reopen", "reabrir", ReopenForm, _reopen, gettext_lazy("Caso reabierto.")),
+        StaffAction("merge", "fusionar", MergeForm, _merge, gettext_lazy("Caso fusionado.")),
+        StaffAction("link", "vincular", LinkForm, _link, gettext_lazy("Casos vinculados.")),
+    )
+}
+
+
+# --- The page ------------------------------------------------------------------------------------
+
+
+def _canned_body(request: HttpRequest, ticket: Ticket) -> str:
+    """The body of the canned response chosen without JavaScript (``?plantilla=<id>``)."""
+    chosen = request.GET.get("plantilla")
+    if not chosen:
+        return ""
+    try:
+        return canned_response_get_for(actor=request.user, ticket=ticket, pk=chosen).body
+    except Http404:
+        return ""
+
+
+def _render_page(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    failed: StaffForm | None = None,
+    failed_action: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    actions = staff_ticket_actions(actor=request.user, ticket=ticket)
+    forms: dict[str, StaffForm] = {}
+    for name, action in ACTIONS.items():
+        if name not in actions:
+            continue
+        if name == failed_action and failed is not None:
+            forms[name] = failed
+        elif name == "reply":
+            initial = {"body": _canned_body(request, ticket)}
+            forms[name] = action.form_class(ticket=ticket, actor=request.user, initial=initial)
+        else:
+            forms[name] = action.form_class(ticket=ticket, actor=request.user)
+    canned = (
+        list(canned_response_list_for(actor=request.user, queue=ticket.queue))
+        if "reply" in actions
+        else []
+    )
+    context = {
+        "ticket": ticket,
+        "actions": actions,
+        "forms": forms,
+        "failed_action": failed_action,
+        "clocks": ticket_sla_clocks(ticket),
+        "answers": form_answers(list(ticket.service.fields.all()), ticket.form_data or {}),
+        "entries": ticket_entries_for(actor=request.user, ticket=ticket),
+        "canned_responses": canned,
+        "process_status": process_status_label(ticket.process.status) if ticket.process else "",
+    }
+    return render(request, "helpdesk/staff/ticket_detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def staff_ticket(request: HttpRequest, number: str) -> HttpResponse:
+    ticket = ticket_get_for_staff(actor=request.user, number=number, detail=True)
+    return _render_page(request, ticket)
+
+
+@require_GET
+@login_required
+def staff_ticket_canned(request: HttpRequest, number: str) -> HttpResponse:
+    """The reply box filled with a canned response: an htmx fragment (``?plantilla=<id>``);
+    without htmx, back to the page with the same choice (the page fills the box itself)."""
+    ticket = ticket_get_for_staff(actor=request.user, number=number)
+    chosen = request.GET.get("plantilla", "")
+    if not getattr(request, "htmx", False):
+        target = reverse("helpdesk:staff_ticket", kwargs={"number": ticket.number})
+        return redirect(f"{target}?plantilla={chosen}#responder" if chosen else target)
+    if not staff_ticket_actions(actor=request.user, ticket=ticket).reply:
+        raise Http404
+    body = canned_response_get_for(actor=request.user, ticket=ticket, pk=chosen).body
+    form = ReplyForm(ticket=ticket, actor=request.user, initial={"body": body})
+    return render(request, "helpdesk/staff/_reply_body.html", {"field": form["body"]})
+
+
+def _add_errors(form: StaffForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _after(request: HttpRequest, action: str, ticket: Ticket, data: dict[str, Any]) -> str:
+    """Where to go after a successful action: the ticket page, the merge target's page, or —
+    when the ticket left the actor's queues (routed elsewhere) — the work queue."""
+    if action == "merge":
+        ticket = data["into"]
+    if ticket_find_for_staff(actor=request.user, number=ticket.number) is not None:
+        return reverse("helpdesk:staff_ticket", kwargs={"number": ticket.number})
+    try:
+        return reverse("helpdesk:workqueue")
+    except NoReverseMatch:
+        return reverse("home")
+
+
+@require_POST
+@login_required
+def staff_ticket_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    spec = ACTIONS[action]
+    ticket = ticket_get_for_staff(actor=request.user, number=number)
+    form = spec.form_class(request.POST, request.FILES, ticket=ticket, actor=request.user)
+    if form.is_valid():
+        try:
+            spec.perform(request, ticket, form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, str(spec.done))
+            return redirect(_after(request, action, ticket, form.cleaned_data))
+    messages.error(request, _("Revise los datos del formulario."))
+    ticket = ticket_get_for_staff(actor=request.user, number=number, detail=True)
+    return _render_page(request, ticket, failed=form, failed_action=action, status=400)
+
+
+urlpatterns = [
+    path("mesa/casos/<str:number>/", staff_ticket, name="staff_ticket"),
+    path(
+        "mesa/casos/<str:number>/respuesta-predefinida/",
+        staff_ticket_canned,
+        name="staff_ticket_canned",
+    ),
+    *(
+        path(
+            f"mesa/casos/<str:number>/{action.slug}/",
+            staff_ticket_action,
+            {"action": action.name},
+            name=f"staff_ticket_{action.name}",
+        )
+        for action in ACTIONS.values()
+    ),
+]

@@ -1,0 +1,341 @@
+"""Reads behind the staff ticket page and the staff API: one ticket as staff see it, the
+filtered list of the queues an actor serves, the actions available now and the SLA clocks.
+
+Everything is scoped by ``selectors.served_queue_q``: a ticket outside the queues the actor
+works answers 404, even for its own requester (the requester has the portal).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.accounts.models import User
+from core.calendar import business_time_between
+from core.workflow import AvailableAction, available_transitions
+
+from .choices import ACTIVE_STATUSES, FINAL_STATUSES, TicketStatus
+from .conf import helpdesk_settings
+from .models import CannedResponse, Queue, ServiceField, Ticket
+from .permissions import is_ticket_staff, supervises_queue
+from .selectors import (
+    canned_response_list_for,
+    queue_technicians,
+    served_queue_q,
+    ticket_list_for_staff,
+)
+
+# --- One ticket ----------------------------------------------------------------------------------
+
+
+def _staff_rows(actor: Any) -> QuerySet[Ticket]:
+    condition = served_queue_q(actor)
+    if condition is None:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(queue__in=Queue.objects.filter(condition).values("pk"))
+
+
+def ticket_get_for_staff(*, actor: Any, number: str, detail: bool = False) -> Ticket:
+    """Ticket ``number`` if ``actor`` works its queue (technician or supervisor); 404 otherwise.
+
+    ``detail=True`` also loads what the ticket page shows: the service's form fields, the
+    parent, the merge target, the workflow instance, children, related and merged tickets.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise Http404
+    tickets = _staff_rows(actor).select_related(
+        "service", "queue", "assignee__person", "requester__person"
+    )
+    if detail:
+        tickets = tickets.select_related("parent", "merged_into", "process").prefetch_related(
+            Prefetch("service__fields", queryset=ServiceField.objects.order_by("order", "id")),
+            Prefetch("children", queryset=Ticket.objects.order_by("number")),
+            Prefetch("related", queryset=Ticket.objects.order_by("number")),
+            Prefetch("merged_tickets", queryset=Ticket.objects.order_by("number")),
+        )
+    ticket = tickets.filter(number=number).first()
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def ticket_find_for_staff(*, actor: Any, number: str) -> Ticket | None:
+    """The ticket a staff member names in a form (merge target, link): ``None`` when it does not
+    exist *or* is outside their queues, so the two cannot be told apart."""
+    number = (number or "").strip().upper()
+    if not number or not getattr(actor, "is_authenticated", False):
+        return None
+    return _staff_rows(actor).select_related("queue").filter(number=number).first()
+
+
+# --- The list ------------------------------------------------------------------------------------
+
+STATUS_FILTER_ACTIVE = "active"
+STATUS_FILTER_ALL = "all"
+ASSIGNEE_FILTER_ME = "me"
+ASSIGNEE_FILTER_NONE = "none"
+
+
+def ticket_list_for_staff_filtered(
+    *,
+    actor: Any,
+    status: str = STATUS_FILTER_ACTIVE,
+    queue_code: str = "",
+    assignee: str = "",
+    priority: str = "",
+    breached: bool | None = None,
+) -> QuerySet[Ticket]:
+    """The tickets of the queues ``actor`` serves, filtered; ordered by resolution deadline.
+
+    ``status``: a ``TicketStatus`` value, ``"active"`` (default) or ``"all"``. ``assignee``:
+    ``"me"``, ``"none"`` (unassigned) or a user id. ``breached``: either SLA target missed.
+    """
+    if status == STATUS_FILTER_ALL:
+        statuses: tuple[str, ...] | None = None
+    elif status == STATUS_FILTER_ACTIVE:
+        statuses = ACTIVE_STATUSES
+    else:
+        statuses = (status,)
+    tickets = ticket_list_for_staff(
+        actor=actor,
+        statuses=statuses,
+        assigned_to=actor if assignee == ASSIGNEE_FILTER_ME else None,
+        unassigned=assignee == ASSIGNEE_FILTER_NONE,
+    )
+    if assignee not in ("", ASSIGNEE_FILTER_ME, ASSIGNEE_FILTER_NONE):
+        tickets = tickets.filter(assignee_id=int(assignee))
+    if queue_code:
+        tickets = tickets.filter(queue__code=queue_code)
+    if priority:
+        tickets = tickets.filter(priority=priority)
+    if breached is not None:
+        missed = Q(first_response_breached=True) | Q(resolution_breached=True)
+        tickets = tickets.filter(missed) if breached else tickets.exclude(missed)
+    return tickets
+
+
+# --- What the actor may do now -------------------------------------------------------------------
+
+ACTION_NAMES = (
+    "claim",
+    "release",
+    "assign",
+    "route",
+    "priority",
+    "reply",
+    "note",
+    "waiting",
+    "resolve",
+    "close",
+    "reopen",
+    "merge",
+    "link",
+)
+
+
+@dataclass(frozen=True)
+class StaffActions:
+    """Which of ``ACTION_NAMES`` ``actor`` may take on a ticket right now.
+
+    Mirrors the checks the services make (``helpdesk.permissions``) and the lifecycle
+    transitions ``core.workflow.available_transitions`` offers, so a button is shown exactly
+    when pressing it can succeed. The services still check everything again.
+    """
+
+    allowed: frozenset[str]
+    transitions: tuple[AvailableAction, ...] = ()
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.allowed
+
+    def __getattr__(self, name: str) -> bool:
+        # Templates read ``actions.claim``; unknown names are simply not available.
+        if name in ACTION_NAMES:
+            return name in self.allowed
+        raise AttributeError(name)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.allowed)
+
+
+def staff_ticket_actions(*, actor: Any, ticket: Ticket) -> StaffActions:
+    if not is_ticket_staff(actor, ticket):
+        return StaffActions(allowed=frozenset())
+    supervisor = supervises_queue(actor, ticket.queue)
+    transitions = tuple(available_transitions(actor=actor, obj=ticket))
+    firable = {t.name for t in transitions}
+    active = ticket.status in ACTIVE_STATUSES
+    allowed = {"note", "link"}
+    if active:
+        allowed |= {"route", "priority"}
+        if ticket.assignee_id is None:
+            allowed.add("claim")
+        elif ticket.assignee_id == actor.pk or supervisor:
+            allowed.add("release")
+        if supervisor:
+            allowed.add("assign")
+    if ticket.status not in FINAL_STATUSES:
+        allowed.add("reply")
+    for action, transition_name in (
+        ("waiting", "wait_on_requester"),
+        ("resolve", "resolve"),
+        ("close", "close"),
+        ("reopen", "reopen"),
+        ("merge", "merge"),
+    ):
+        if transition_name in firable:
+            allowed.add(action)
+    if "start" in firable:
+        # The resolution message is a public reply, which starts the work first: a new ticket
+        # can be resolved in one step.
+        allowed.add("resolve")
+    return StaffActions(allowed=frozenset(allowed), transitions=transitions)
+
+
+def assignable_technicians(*, ticket: Ticket) -> QuerySet[User]:
+    """Technicians ``ticket`` can be given to (available or not: a supervisor decides). Who may
+    assign is the service's check; the page shows the choice to supervisors only."""
+    return queue_technicians(ticket.queue, available_only=False).select_related("person")
+
+
+def route_destinations(*, ticket: Ticket) -> QuerySet[Queue]:
+    """Every other active queue: routing sends a ticket to the area that owns the matter, which
+    is usually a queue the actor does not serve."""
+    return Queue.objects.filter(is_active=True).exclude(pk=ticket.queue_id).order_by("name")
+
+
+def canned_response_get_for(*, actor: Any, ticket: Ticket, pk: Any) -> CannedResponse:
+    """A canned response usable on ``ticket`` (its queue's or a global one); 404 otherwise."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    found = canned_response_list_for(actor=actor, queue=ticket.queue).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- SLA clocks ----------------------------------------------------------------------------------
+
+
+def format_business_duration(delta: timedelta) -> str:
+    """``2 h 15 min`` of business time (absolute value; the caller says before or after)."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    if hours:
+        return ngettext("%(hours)d hora", "%(hours)d horas", hours) % {"hours": hours}
+    return ngettext("%(minutes)d minuto", "%(minutes)d minutos", minutes) % {"minutes": minutes}
+
+
+@dataclass(frozen=True)
+class SlaClock:
+    """One SLA target of a ticket as the page shows it.
+
+    ``state``: ``met`` (done in time), ``missed`` (done late, or overdue), ``running``,
+    ``paused`` (waiting on the requester) or ``stopped`` (the ticket ended without it).
+    ``remaining`` is business time until ``due_at`` (negative once overdue) while running.
+    """
+
+    kind: str
+    label: str
+    due_at: datetime | None
+    done_at: datetime | None
+    state: str
+    remaining: timedelta | None
+    warning: bool
+    breached: bool
+
+    @property
+    def remaining_text(self) -> str:
+        if self.remaining is None:
+            return ""
+        amount = format_business_duration(self.remaining)
+        if self.remaining < timedelta(0):
+            return _("vencido hace %(amount)s hábiles") % {"amount": amount}
+        return _("quedan %(amount)s hábiles") % {"amount": amount}
+
+
+def _clock(
+    *,
+    kind: str,
+    label: str,
+    due_at: datetime | None,
+    warn_at: datetime | None,
+    done_at: datetime | None,
+    breached_flag: bool,
+    running: bool,
+    paused: bool,
+    now: datetime,
+) -> SlaClock:
+    if done_at is not None:
+        late = breached_flag or (due_at is not None and done_at > due_at)
+        state = "missed" if late else "met"
+        return SlaClock(kind, label, due_at, done_at, state, None, False, late)
+    if due_at is None or not running:
+        return SlaClock(kind, label, due_at, None, "stopped", None, False, breached_flag)
+    remaining = business_time_between(now, due_at)
+    breached = breached_flag or now > due_at
+    warning = not breached and (warn_at is not None and now >= warn_at)
+    if paused:
+        return SlaClock(kind, label, due_at, None, "paused", remaining, False, breached)
+    state = "missed" if breached else "running"
+    return SlaClock(kind, label, due_at, None, state, remaining, warning, breached)
+
+
+def ticket_sla_clocks(ticket: Ticket, *, now: datetime | None = None) -> list[SlaClock]:
+    """The first-response and resolution clocks of ``ticket`` at ``now``."""
+    now = now or timezone.now()
+    active = ticket.status in ACTIVE_STATUSES
+    waiting = ticket.status == TicketStatus.WAITING_ON_REQUESTER
+    resolved_at = ticket.resolved_at if ticket.status in (TicketStatus.RESOLVED,) else None
+    if ticket.status == TicketStatus.CLOSED:
+        resolved_at = ticket.resolved_at or ticket.closed_at
+    return [
+        _clock(
+            kind="first_response",
+            label=_("Primera respuesta"),
+            due_at=ticket.first_response_due_at,
+            warn_at=ticket.first_response_warn_at,
+            done_at=ticket.first_responded_at,
+            breached_flag=ticket.first_response_breached,
+            running=active,
+            paused=False,
+            now=now,
+        ),
+        _clock(
+            kind="resolution",
+            label=_("Resolución"),
+            due_at=ticket.resolution_due_at,
+            warn_at=ticket.resolution_warn_at,
+            done_at=resolved_at,
+            breached_flag=ticket.resolution_breached,
+            running=active,
+            paused=waiting and helpdesk_settings.SLA_PAUSE_WHILE_WAITING,
+            now=now,
+        ),
+    ]
+
+
+__all__ = [
+    "ACTION_NAMES",
+    "SlaClock",
+    "StaffActions",
+    "assignable_technicians",
+    "canned_response_get_for",
+    "format_business_duration",
+    "route_destinations",
+    "staff_ticket_actions",
+    "ticket_find_for_staff",
+    "ticket_get_for_staff",
+    "ticket_list_for_staff_filtered",
+    "ticket_sla_clocks",
+]
