@@ -50,6 +50,17 @@ class PanelLink:
 
 
 _INBOX = PanelEntry(_("Bandeja"), None, _("Los casos y tareas asignados a usted o a su equipo."))
+# Help-desk staff: their tickets, flow tasks and account reviews (helpdesk/workqueue.py).
+_WORKQUEUE = PanelEntry(
+    _("Bandeja"), "helpdesk:workqueue", _("Los casos y tareas asignados a usted o a su equipo.")
+)
+# The citizen portal of the help desk (helpdesk/views/portal.py).
+_CATALOGUE = PanelEntry(
+    _("Trámites"), "helpdesk:catalogue", _("Catálogo de trámites: solicite el que necesita.")
+)
+_MY_TICKETS = PanelEntry(
+    _("Mis trámites"), "helpdesk:my_tickets", _("Solicitudes y su seguimiento.")
+)
 _SCHOOLS = PanelEntry(
     _("Centros educativos"), "schools:directory", _("Directorio de centros educativos.")
 )
@@ -82,19 +93,20 @@ ROLE_PANELS: dict[str, list[PanelEntry]] = {
         PanelEntry(_("Mi centro educativo"), None, _("Datos del centro, personal y presupuesto.")),
     ],
     Role.SUPERVISOR: [
-        _INBOX,
+        _WORKQUEUE,
         PanelEntry(_("Colas y equipos"), None, _("Reasignación y seguimiento de tiempos.")),
     ],
-    Role.TECHNICIAN: [_INBOX],
+    Role.TECHNICIAN: [_WORKQUEUE],
     Role.TEACHER: [
         PanelEntry(_("Mis secciones"), None, _("Asistencia y calificaciones de sus secciones.")),
     ],
     Role.GUARDIAN: [
         PanelEntry(_("Mis hijos"), None, _("Matrícula, asistencia y calificaciones.")),
-        PanelEntry(_("Mis trámites"), None, _("Solicitudes y su seguimiento.")),
+        _MY_TICKETS,
     ],
     Role.CITIZEN: [
-        PanelEntry(_("Mis trámites"), None, _("Solicitudes y su seguimiento.")),
+        _CATALOGUE,
+        _MY_TICKETS,
         _SCHOOLS,
     ],
 }

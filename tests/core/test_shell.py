@@ -47,7 +47,7 @@ def test_home_redirects_anonymous_visitors_to_login(client):
 
 
 @pytest.mark.django_db
-def test_technician_home_shows_inbox_as_upcoming_text_not_a_link(client, make_user):
+def test_technician_home_links_to_the_workqueue(client, make_user):
     # Given a technician
     user = make_user(role="technician", first_names="Ana María", last_names="López")
     client.force_login(user)
@@ -55,16 +55,15 @@ def test_technician_home_shows_inbox_as_upcoming_text_not_a_link(client, make_us
     # When they open the home page
     response = client.get(HOME)
 
-    # Then the technician panel is the only one, greets them by name, and the inbox (not built
-    # yet) is plain text rather than a dead link
+    # Then the technician panel is the only one, greets them by name, and links to the Bandeja
     html = response.content.decode()
     assert response.status_code == 200
     assert panel_roles(html) == ["technician"]
     assert "Hola, Ana María López" in html
     technician = panel(html, "technician")
     assert '<h2 id="panel-technician">Técnico</h2>' in technician
-    assert 'Bandeja <span class="badge">próximamente</span>' in technician
-    assert "<a " not in technician
+    assert f'<a href="{reverse("helpdesk:workqueue")}">Bandeja</a>' in technician
+    assert "próximamente" not in technician
     assert response.context["primary_role"] == "technician"
 
 

@@ -1,0 +1,95 @@
+"""The Bandeja costs a fixed number of queries whatever the amount of work: the page and the API,
+for a technician and a supervisor, at two data sizes (3 and 30 tickets, 2 and 10 flow tasks,
+1 and 3 account reviews; some of each assigned to the technician)."""
+
+import pytest
+
+from core.workflow import task_action
+from helpdesk.services import ticket_claim
+
+from .conftest import open_identity_review, open_tickets, start_review
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/mesa/bandeja/"
+API = "/api/v1/mesa/bandeja/"
+
+# Both surfaces, for a technician:
+#   1 session, 1 user, 1 role grants (cached on the user for the rest of the request);
+#   tickets: 1 per-queue counts (from the queue side), 1 assigned to me, 1 available;
+#   flow tasks: 1 open (node, permission) pairs, 1 counts per node, 1 assigned, 1 available;
+#   account reviews: 1 count, 1 items;
+#   then the session-timeout middleware saves the session: savepoint, UPDATE, release.
+# The page adds 1: the unread-notifications count in the header.
+TECHNICIAN_API = 3 + 3 + 4 + 2 + 3
+TECHNICIAN_PAGE = TECHNICIAN_API + 1
+# A supervisor may take none of the test flow's tasks, so there is no "available" task query,
+# and the technicians they may assign to cost 1 query (the list for the assign control).
+SUPERVISOR_API = 3 + 3 + 3 + 2 + 1 + 3
+SUPERVISOR_PAGE = SUPERVISOR_API + 1
+
+
+def make_work(*, technician, requester, service, tickets, tasks, reviews, mine):
+    for ticket in open_tickets(requester, service, tickets)[:mine]:
+        ticket_claim(actor=technician, ticket=ticket)
+    for task in [start_review(f"Trámite {n}") for n in range(tasks)][:mine]:
+        task_action(actor=technician, task=task, action="assign")
+    for n in range(reviews):
+        open_identity_review(n)
+
+
+SIZES = [
+    {"tickets": 3, "tasks": 2, "reviews": 1, "mine": 1},
+    {"tickets": 30, "tasks": 10, "reviews": 3, "mine": 5},
+]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["small", "large"])
+def test_page_queries_for_a_technician(
+    client, clock, technician, requester, service, django_assert_num_queries, size
+):
+    make_work(technician=technician, requester=requester, service=service, **size)
+    client.force_login(technician)
+
+    with django_assert_num_queries(TECHNICIAN_PAGE):
+        response = client.get(PAGE)
+
+    bandeja = response.context["bandeja"]
+    assert bandeja.assigned.total == 2 * size["mine"]
+    assert bandeja.available.total == (
+        size["tickets"] - size["mine"] + size["tasks"] - size["mine"] + size["reviews"]
+    )
+    assert len(bandeja.available.items) == bandeja.available.total  # all fit in one page
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["small", "large"])
+def test_api_queries_for_a_technician(
+    client, clock, technician, requester, service, django_assert_num_queries, size
+):
+    make_work(technician=technician, requester=requester, service=service, **size)
+    client.force_login(technician)
+
+    with django_assert_num_queries(TECHNICIAN_API):
+        response = client.get(API)
+
+    assert response.status_code == 200
+    assert len(response.json()["assigned"]["items"]) == 2 * size["mine"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["small", "large"])
+def test_page_and_api_queries_for_a_supervisor(
+    client, clock, technician, supervisor, requester, service, django_assert_num_queries, size
+):
+    make_work(technician=technician, requester=requester, service=service, **size)
+    client.force_login(supervisor)
+
+    with django_assert_num_queries(SUPERVISOR_PAGE):
+        page = client.get(PAGE)
+    with django_assert_num_queries(SUPERVISOR_API):
+        api = client.get(API)
+
+    # The supervisor sees the unassigned tickets and the reviews; not the test flow's tasks.
+    expected = size["tickets"] - size["mine"] + size["reviews"]
+    assert page.context["bandeja"].available.total == expected
+    assert api.json()["available"]["total"] == expected
+    assert [t["id"] for t in api.json()["technicians"]] == [technician.pk]
