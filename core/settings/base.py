@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "status" field; name the help desk's enum so they do not collide.
+    "ENUM_NAME_OVERRIDES": {"TicketStatusEnum": "helpdesk.choices.TicketStatus"},
 }
 
 # --- Cache ------------------------------------------------------------------------------------

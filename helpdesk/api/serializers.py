@@ -1,0 +1,214 @@
+"""Serializers of the help-desk API, shared by the portal, staff and work-queue endpoints.
+
+Every serializer lists its fields explicitly (no ``__all__``: SECURITY.md, field level). The
+output serializers here show what a requester may see; staff endpoints extend them (assignee,
+internal notes…) in their own classes. Input serializers live next to the endpoint that uses
+them unless several endpoints share them.
+"""
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from helpdesk.display import next_deadline, process_status_label, process_title
+from helpdesk.models import Attachment, SatisfactionRating, Service, Ticket, TicketEntry
+
+# --- Attachments and conversation -------------------------------------------------------------
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A file of a message; ``download_url`` goes through the permission-checked download."""
+
+    name = serializers.CharField(source="original_name", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "size", "content_type", "download_url", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, obj: Attachment) -> str:
+        path = reverse("helpdesk:attachment_download", kwargs={"pk": obj.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class TicketEntrySerializer(serializers.ModelSerializer):
+    """One message of the conversation. Requesters only ever receive public replies (the
+    selectors filter them); ``kind`` is there for staff, who see notes too."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    author_name = serializers.SerializerMethodField()
+    by_requester = serializers.SerializerMethodField()
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TicketEntry
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "author_name",
+            "by_requester",
+            "body",
+            "channel",
+            "created_at",
+            "ticket_number",
+            "attachments",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_author_name(self, obj: TicketEntry) -> str | None:
+        # ``None``: a message written by the system.
+        return obj.author.person.full_name if obj.author_id else None
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_by_requester(self, obj: TicketEntry) -> bool:
+        return obj.author_id is not None and obj.author_id == obj.ticket.requester_id
+
+
+# --- Catalogue -------------------------------------------------------------------------------
+
+
+class ServiceSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Service
+        fields = ["code", "name"]
+        read_only_fields = fields
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SatisfactionRating
+        fields = ["rating", "comment", "created_at"]
+        read_only_fields = fields
+
+
+# --- Tickets ---------------------------------------------------------------------------------
+
+
+class NextDeadlineSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["first_response", "resolution"], help_text="Qué se espera antes de ``due_at``."
+    )
+    label = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    breached = serializers.BooleanField()
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    """A ticket in a list, as its requester sees it (no assignee, no internal flags)."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    priority_label = serializers.CharField(source="get_priority_display", read_only=True)
+    service = ServiceSummarySerializer(read_only=True)
+    queue_name = serializers.CharField(source="queue.name", read_only=True)
+    next_deadline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "number",
+            "subject",
+            "status",
+            "status_label",
+            "priority",
+            "priority_label",
+            "service",
+            "queue_name",
+            "channel",
+            "created_at",
+            "updated_at",
+            "first_response_due_at",
+            "first_responded_at",
+            "resolution_due_at",
+            "resolved_at",
+            "closed_at",
+            "next_deadline",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(NextDeadlineSerializer(allow_null=True))
+    def get_next_deadline(self, obj: Ticket) -> dict[str, Any] | None:
+        deadline = next_deadline(obj)
+        if deadline is None:
+            return None
+        return {
+            "kind": deadline.kind,
+            "label": str(deadline.label),
+            "due_at": serializers.DateTimeField().to_representation(deadline.due_at),
+            "breached": deadline.breached,
+        }
+
+
+class ProcessStatusSerializer(serializers.Serializer):
+    """The workflow instance a ticket follows (``viewflow.Process``)."""
+
+    id = serializers.IntegerField()
+    flow = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    created = serializers.DateTimeField()
+    finished = serializers.DateTimeField(allow_null=True)
+
+
+class TicketDetailSerializer(TicketSerializer):
+    """One ticket with its answers, conversation and rating, as its requester sees it.
+
+    The view passes the entries it is allowed to show in the context (``entries``): the
+    serializer never reads the conversation itself, so notes cannot slip in.
+    """
+
+    form_data = serializers.JSONField(read_only=True)
+    merged_into = serializers.CharField(
+        source="merged_into.number", read_only=True, allow_null=True, default=None
+    )
+    process = serializers.SerializerMethodField()
+    rating = serializers.SerializerMethodField()
+    entries = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = [
+            *TicketSerializer.Meta.fields,
+            "form_data",
+            "merged_into",
+            "process",
+            "rating",
+            "entries",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ProcessStatusSerializer(allow_null=True))
+    def get_process(self, obj: Ticket) -> dict[str, Any] | None:
+        process = obj.process if obj.process_id else None
+        if process is None:
+            return None
+        return ProcessStatusSerializer(
+            {
+                "id": process.pk,
+                "flow": process_title(process),
+                "status": process.status,
+                "status_label": process_status_label(process.status),
+                "created": process.created,
+                "finished": process.finished,
+            }
+        ).data
+
+    @extend_schema_field(RatingSerializer(allow_null=True))
+    def get_rating(self, obj: Ticket) -> dict[str, Any] | None:
+        try:
+            rating = obj.rating
+        except SatisfactionRating.DoesNotExist:
+            return None
+        return RatingSerializer(rating).data
+
+    @extend_schema_field(TicketEntrySerializer(many=True))
+    def get_entries(self, obj: Ticket) -> list[dict[str, Any]]:
+        entries = self.context.get("entries", ())
+        return TicketEntrySerializer(entries, many=True, context=self.context).data

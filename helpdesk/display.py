@@ -1,0 +1,169 @@
+"""How help-desk facts read to a person: SLA targets in business terms ("respuesta en 1 día
+hábil"), the next deadline of a ticket, a service's answers with their labels, a workflow's status.
+
+Pure functions over loaded rows: no queries of their own beyond what the caller prefetched.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from core.calendar import business_day_length
+
+from .choices import ACTIVE_STATUSES, FieldType, SlaTarget, TicketStatus
+from .conf import helpdesk_settings
+from .models import Service, ServiceField, Ticket
+
+# --- Business durations -----------------------------------------------------------------------
+
+
+def _hours_text(hours: Decimal) -> str:
+    if hours == hours.to_integral_value():
+        count, text = int(hours), str(int(hours))
+    else:
+        count, text = 2, number_format(hours, decimal_pos=1)
+    return ngettext("%(n)s hora hábil", "%(n)s horas hábiles", count) % {"n": text}
+
+
+def business_duration(delta: timedelta) -> str:
+    """A business-time span in words: "2 horas hábiles", "1 día hábil", "3 días hábiles",
+    "1 día hábil y 4 horas hábiles". One day is the calendar's working day (9 h by default)."""
+    day = business_day_length()
+    if delta <= timedelta(0) or day <= timedelta(0):
+        return _hours_text(Decimal(0))
+    days, rest = divmod(delta, day)
+    minutes = Decimal(int(rest.total_seconds()) // 60)
+    hours = (minutes / Decimal(60)).quantize(Decimal("0.1"))
+    if days == 0:
+        if hours < 1:
+            count = int(minutes)
+            return ngettext("%(n)d minuto hábil", "%(n)d minutos hábiles", count) % {"n": count}
+        return _hours_text(hours)
+    days_text = ngettext("%(n)d día hábil", "%(n)d días hábiles", days) % {"n": days}
+    if minutes == 0:
+        return days_text
+    return _("%(days)s y %(hours)s") % {"days": days_text, "hours": _hours_text(hours)}
+
+
+@dataclass(frozen=True)
+class ServiceExpectations:
+    """What a requester can expect from a service, at its default priority."""
+
+    first_response: timedelta
+    resolution: timedelta
+
+    @property
+    def first_response_text(self) -> str:
+        return _("respuesta en %(time)s") % {"time": business_duration(self.first_response)}
+
+    @property
+    def resolution_text(self) -> str:
+        return _("solución en %(time)s") % {"time": business_duration(self.resolution)}
+
+
+def service_expectations(service: Service) -> ServiceExpectations:
+    """Targets of the service's SLA policy at its default priority (prefetch
+    ``sla_policy__priority_targets`` to keep lists at a fixed number of queries)."""
+    first_response, resolution = service.sla_policy.targets_for(service.default_priority)
+    return ServiceExpectations(first_response=first_response, resolution=resolution)
+
+
+# --- Ticket deadlines -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    label: Any
+    due_at: datetime
+    breached: bool
+
+
+FIRST_RESPONSE_LABEL = gettext_lazy("Primera respuesta a más tardar")
+RESOLUTION_LABEL = gettext_lazy("Solución a más tardar")
+
+
+def next_deadline(ticket: Ticket) -> Deadline | None:
+    """The next SLA moment the help desk promised for ``ticket``, or ``None`` when nothing is
+    pending (a finished ticket, or one waiting on its requester while the clock is paused)."""
+    if ticket.status not in ACTIVE_STATUSES:
+        return None
+    if ticket.first_responded_at is None and ticket.first_response_due_at is not None:
+        return Deadline(
+            kind=SlaTarget.FIRST_RESPONSE.value,
+            label=FIRST_RESPONSE_LABEL,
+            due_at=ticket.first_response_due_at,
+            breached=ticket.first_response_breached,
+        )
+    paused = helpdesk_settings.SLA_PAUSE_WHILE_WAITING
+    if ticket.status == TicketStatus.WAITING_ON_REQUESTER and paused:
+        return None
+    if ticket.resolution_due_at is None:
+        return None
+    return Deadline(
+        kind=SlaTarget.RESOLUTION.value,
+        label=RESOLUTION_LABEL,
+        due_at=ticket.resolution_due_at,
+        breached=ticket.resolution_breached,
+    )
+
+
+# --- Answers and workflows -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    value: Any
+    attachment_id: int | None = None
+
+
+def form_answers(fields: list[ServiceField], data: dict[str, Any]) -> list[Answer]:
+    """The ticket's stored answers in the order of the service's form, with their labels.
+
+    Choice values show their label; file answers point at their attachment; answers whose field
+    was later removed from the service are still shown, under their key.
+    """
+    answers: list[Answer] = []
+    seen: set[str] = set()
+    for spec in fields:
+        seen.add(spec.key)
+        value = data.get(spec.key)
+        if value in (None, ""):
+            continue
+        if spec.field_type == FieldType.FILE and isinstance(value, dict):
+            answers.append(
+                Answer(spec.label, value.get("name", ""), attachment_id=value.get("attachment_id"))
+            )
+        elif spec.field_type == FieldType.CHOICE:
+            answers.append(Answer(spec.label, dict(spec.choice_pairs()).get(str(value), value)))
+        else:
+            answers.append(Answer(spec.label, value))
+    answers.extend(
+        Answer(key, value)
+        for key, value in data.items()
+        if key not in seen and value not in (None, "") and not isinstance(value, dict)
+    )
+    return answers
+
+
+PROCESS_STATUS_LABELS = {
+    "NEW": gettext_lazy("En curso"),
+    "DONE": gettext_lazy("Terminado"),
+    "CANCELED": gettext_lazy("Cancelado"),
+}
+
+
+def process_status_label(status: str) -> str:
+    return str(PROCESS_STATUS_LABELS.get(status, status))
+
+
+def process_title(process: Any) -> str:
+    """The name of the workflow a ``viewflow.Process`` runs (its flow's ``process_title``)."""
+    flow_class = getattr(process, "flow_class", None)
+    return str(flow_class.process_title) if flow_class is not None else ""
