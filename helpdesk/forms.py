@@ -86,10 +86,10 @@ def _form_field(spec: ServiceField) -> forms.Field:
     if kind == FieldType.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == FieldType.CHOICE:
-        choices = spec.choice_pairs()
-        if not spec.required:
-            choices = [("", "---------"), *choices]
-        return forms.ChoiceField(choices=choices, **common)
+        # A blank first option, required or not: a preselected answer would let a citizen send a
+        # choice they never made (the required check then asks them to pick one).
+        blank = _("Elija una opción") if spec.required else "---------"
+        return forms.ChoiceField(choices=[("", blank), *spec.choice_pairs()], **common)
     if kind == FieldType.DUI:
         return DuiField(**common)
     if kind == FieldType.NIE:

@@ -136,9 +136,20 @@ def test_generated_form_renders_labels_and_widgets(full_service):
     assert "<textarea" in html
     assert 'type="file"' in html
     assert list(form.fields) == [f.key for f in full_service.fields.all()]
-    assert form.fields["motivo"].choices == [("robo", "Robo"), ("extravio", "Extravío")]
+    # A required list starts blank too, so no answer is ever preselected for the citizen.
+    assert form.fields["motivo"].choices == [
+        ("", "Elija una opción"),
+        ("robo", "Robo"),
+        ("extravio", "Extravío"),
+    ]
     # An optional list offers an empty choice.
     assert form.fields["grado"].choices[0] == ("", "---------")
+
+
+def test_a_required_choice_left_blank_is_refused(full_service):
+    with pytest.raises(ValidationError) as excinfo:
+        clean_service_data(service=full_service, data={**VALID, "motivo": ""})
+    assert list(excinfo.value.message_dict) == ["motivo"]
 
 
 def test_field_definitions_are_validated(full_service):
