@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class HelpdeskConfig(AppConfig):
     name = "helpdesk"
     verbose_name = _("Mesa de ayuda")
+
+    def ready(self) -> None:
+        from anymail.signals import inbound
+
+        from .inbound import on_anymail_inbound
+
+        # Replies by email and mail to queue addresses (helpdesk/inbound.py).
+        inbound.connect(on_anymail_inbound, dispatch_uid="helpdesk.anymail_inbound")

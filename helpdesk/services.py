@@ -275,6 +275,7 @@ def _notify(
         context=_context(ticket, **extra),
         idempotency_key=f"helpdesk:{ticket.pk}:{key}:{user.pk}" if key else None,
         link=ticket_link_path(ticket) if link is None else link,
+        reply_to=_reply_to(ticket, user),
     )
 
 
@@ -1413,3 +1414,14 @@ __all__ = [
     "ticket_set_waiting",
     "ticket_sla_sweep",
 ]
+
+
+# --- Email replies (appended by the inbound-email work) -------------------------------------------
+
+
+def _reply_to(ticket: Ticket, user: User) -> str:
+    """The signed ``caso+<token>@…`` address for the requester's emails (``helpdesk/inbound.py``);
+    empty for staff and when ``SIGES_INBOUND_DOMAIN`` is not set."""
+    from .inbound import reply_to_for  # inbound.py imports this module
+
+    return reply_to_for(ticket, user)

@@ -1,3 +1,98 @@
-"""reports pages of the help desk."""
+"""The supervisor report page (``mesa/reportes/``) and its CSV download.
 
-urlpatterns: list = []
+Open to users with a supervisor or administrator grant, over the queues their grants cover;
+everyone else gets 403 (audited by ``DeniedAccessMiddleware``). The download counts against the
+``export`` rate (``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``), the same budget as the API's.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from core.exports import csv_response
+from helpdesk.reports import (
+    ALLOWED_DAYS,
+    CSV_HEADER,
+    DEFAULT_DAYS,
+    bar_chart,
+    build_report,
+    can_view_reports,
+    line_chart,
+    report_rows,
+)
+from helpdesk.throttling import page_throttle_wait, throttled_response
+
+EXPORT_SCOPE = "export"
+
+
+class PeriodForm(forms.Form):
+    dias = forms.TypedChoiceField(
+        label=_("Período"),
+        choices=[(days, _("Últimos %(days)d días") % {"days": days}) for days in ALLOWED_DAYS],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_DAYS,
+    )
+
+
+def _days(request: HttpRequest) -> tuple[PeriodForm, int]:
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["dias"]
+    return PeriodForm(initial={"dias": DEFAULT_DAYS}), DEFAULT_DAYS
+
+
+def report_viewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_view_reports(request.user):
+            raise PermissionDenied(_("Solo supervisores y administradores ven los reportes."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+@report_viewer_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    form, days = _days(request)
+    report = build_report(actor=request.user, days=days)
+    return render(
+        request,
+        "helpdesk/reports/report.html",
+        {
+            "form": form,
+            "report": report,
+            "bars": bar_chart(report.backlog),
+            "lines": line_chart(report.daily),
+        },
+    )
+
+
+@require_GET
+@report_viewer_required
+def report_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    wait = page_throttle_wait(request, EXPORT_SCOPE)
+    if wait is not None:
+        return throttled_response(request, wait)
+    _form, days = _days(request)
+    report = build_report(actor=request.user, days=days)
+    filename = f"mesa-de-ayuda-reporte-{timezone.localdate():%Y%m%d}-{days}d.csv"
+    return csv_response(filename, CSV_HEADER, report_rows(report))
+
+
+urlpatterns = [
+    path("mesa/reportes/", report_page, name="reports"),
+    path("mesa/reportes/exportar/", report_export, name="reports_export"),
+]

@@ -1,0 +1,238 @@
+"""Ticket search for staff: the tickets of the queues they serve whose number, subject, form
+answers or public conversation match what they typed.
+
+- A ticket number (``MA-2026-000123``, any letter case) that names a ticket in scope returns that
+  ticket alone.
+- Every word, or "quoted phrase", must appear in the subject, the form answers or a public
+  message (not necessarily the same one); ``-word`` excludes tickets that have it.
+- On PostgreSQL: full-text search with the ``siges_spanish`` configuration (Spanish stemming and
+  stop words, accents folded when the ``unaccent`` extension is installed; see migration
+  ``0003_search_indexes``), ranked subject > form answers > conversation. Both vectors are
+  GIN-indexed expressions; the expressions below must stay identical to the migration's.
+- Elsewhere (SQLite, the embedded mode): case-insensitive substring matches; no stemming, and
+  letter case and accents are only folded for ASCII letters (SQLite's ``LIKE``); tickets whose
+  subject has the first word come first.
+
+Internal notes are never searched (only public replies), so a search never reveals a note
+through a match.
+"""
+
+import json
+import re
+from typing import Any
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorCombinable,
+    SearchVectorField,
+)
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import Exact
+
+from .choices import EntryKind
+from .conf import helpdesk_settings
+from .models import Queue, Ticket, TicketEntry
+from .selectors import ticket_list_for_staff
+
+SEARCH_CONFIG = "siges_spanish"
+# Longer input is cut: nobody types more, and it bounds the work of one query.
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 8
+
+
+def normalize_query(q: str | None) -> str:
+    return " ".join((q or "").split())[:MAX_QUERY_CHARS]
+
+
+def ticket_number_in(q: str) -> str | None:
+    """The canonical ticket number if ``q`` is one (``ma-2026-000123`` → ``MA-2026-000123``)."""
+    prefix = re.escape(helpdesk_settings.TICKET_PREFIX)
+    match = re.fullmatch(rf"{prefix}-(\d{{4}})-(\d{{1,12}})", q.strip(), flags=re.IGNORECASE)
+    if match is None:
+        return None
+    year, counter = match.groups()
+    digits = helpdesk_settings.TICKET_NUMBER_DIGITS
+    return f"{helpdesk_settings.TICKET_PREFIX}-{year}-{int(counter):0{digits}d}"
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+
+class _JsonStringsVector(SearchVectorCombinable, Func):
+    """The string values of a JSON column as a weighted tsvector (keys are not indexed)."""
+
+    template = (
+        f"setweight(jsonb_to_tsvector('{SEARCH_CONFIG}'::regconfig, %(expressions)s, "
+        "'[\"string\"]'::jsonb), 'B')"
+    )
+    output_field = SearchVectorField()
+
+
+def _ticket_vector() -> Any:
+    return SearchVector("subject", config=SEARCH_CONFIG, weight="A") + _JsonStringsVector(
+        F("form_data")
+    )
+
+
+def _entry_vector() -> Any:
+    return SearchVector("body", config=SEARCH_CONFIG)
+
+
+def _terms(q: str) -> list[tuple[str, bool, bool]]:
+    """(text, is a phrase, is excluded) for each word or "quoted phrase" of ``q``; a leading
+    ``-`` excludes it. At most ``MAX_TERMS``."""
+    terms = []
+    for negated_phrase, phrase, negated_word, word in _TOKEN.findall(q):
+        text = " ".join((phrase or word).split())
+        if text and text != "-":
+            terms.append((text, bool(phrase), bool(negated_phrase or negated_word)))
+    return terms[:MAX_TERMS]
+
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+
+
+def _postgres_search(q: str) -> tuple[Q, dict[str, Any]] | None:
+    """The match condition and the rank annotation. Every word (or phrase) must appear in the
+    ticket's subject or form answers or in one of its public messages, not necessarily the same
+    one; each is looked up in both GIN indexes (a UNION of two index scans: ``vector @@ q OR
+    EXISTS (…)`` could only be answered by reading every ticket in scope)."""
+    public = TicketEntry.objects.filter(kind=EntryKind.REPLY).annotate(vector=_entry_vector())
+    tickets = Ticket.objects.annotate(vector=_ticket_vector())
+    condition = Q()
+    wanted: list[SearchQuery] = []
+    for text, phrase, excluded in _terms(q):
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="phrase" if phrase else "plain")
+        ids = (
+            tickets.filter(vector=query)
+            .order_by()
+            .values("pk")
+            .union(public.filter(vector=query).order_by().values("ticket_id"))
+        )
+        if excluded:
+            condition &= ~Q(pk__in=ids)
+            continue
+        # A stop word ("de", "la") has no lexeme and would match nothing: it is skipped.
+        no_lexeme = Exact(Func(query, function="numnode", output_field=IntegerField()), 0)
+        condition &= Q(no_lexeme) | Q(pk__in=ids)
+        wanted.append(query)
+    if not wanted:
+        return None
+    any_word = wanted[0]
+    for query in wanted[1:]:
+        any_word = any_word | query
+    best_entry = (
+        public.filter(ticket=OuterRef("pk"), vector=any_word)
+        .values("ticket")
+        .annotate(best=Max(SearchRank(F("vector"), any_word)))
+        .values("best")
+    )
+    rank = SearchRank(_ticket_vector(), any_word) + Coalesce(Subquery(best_entry), Value(0.0))
+    return condition, {"search_rank": rank}
+
+
+# --- Fallback (SQLite) --------------------------------------------------------------------------
+
+
+def _fallback_search(q: str) -> tuple[Q, dict[str, Any]] | None:
+    """Every word or phrase must appear (case-insensitively) in the subject, the form answers
+    or a public message; ``-word`` excludes."""
+    condition = Q()
+    first = ""
+    for text, _phrase, excluded in _terms(q):
+        # JSON is stored with non-ASCII characters escaped (\u00e9): look for that form too.
+        escaped = json.dumps(text)[1:-1]
+        in_entries = TicketEntry.objects.filter(kind=EntryKind.REPLY, body__icontains=text)
+        found = (
+            Q(subject__icontains=text)
+            | Q(search_form_text__icontains=text)
+            | Q(search_form_text__icontains=escaped)
+            | Q(pk__in=in_entries.values("ticket_id"))
+        )
+        if excluded:
+            condition &= ~found
+        else:
+            condition &= found
+            first = first or text
+    if not first:
+        return None
+    rank = Case(
+        When(subject__icontains=first, then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return condition, {"search_rank": rank}
+
+
+# --- Entry point ------------------------------------------------------------------------------
+
+
+def _uses_full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def ticket_search(
+    *,
+    actor: Any,
+    q: str,
+    queue: Queue | None = None,
+    statuses: tuple[str, ...] | None = None,
+) -> QuerySet[Ticket]:
+    """Tickets ``actor`` may work (the staff list's scope: queues they serve or supervise) that
+    match ``q``, best first; every status unless ``statuses`` is given.
+
+    One query when evaluated, whatever the path: an exact ticket number wins through an
+    ``EXISTS`` inside the same statement. An empty query finds nothing.
+    """
+    q = normalize_query(q)
+    scoped = ticket_list_for_staff(actor=actor, queue=queue, statuses=statuses)
+    if not q:
+        return scoped.none()
+    if _uses_full_text():
+        search = _postgres_search(q)
+    else:
+        scoped = scoped.annotate(search_form_text=Cast("form_data", TextField()))
+        search = _fallback_search(q)
+    if search is None:  # nothing to look for (only exclusions, or only quotes)
+        return scoped.none()
+    text_match, annotations = search
+    number = ticket_number_in(q)
+    if number is not None:
+        # The exact number short-circuits; if it names no ticket in scope, the text search
+        # still finds tickets that mention it (a requester quoting an older case).
+        exact = scoped.filter(number=number)
+        condition = Q(number=number) | (~Exists(exact.values("pk")) & text_match)
+    else:
+        condition = text_match
+    return (
+        scoped.filter(condition)
+        .annotate(**annotations)
+        .order_by(F("search_rank").desc(), "-created_at", "-id")
+    )
+
+
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "SEARCH_CONFIG",
+    "normalize_query",
+    "ticket_number_in",
+    "ticket_search",
+]
