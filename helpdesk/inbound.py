@@ -23,12 +23,10 @@ import hashlib
 import html
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from anymail.inbound import AnymailInboundMessage
-from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +35,6 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -61,7 +58,6 @@ _SALT = "helpdesk.inbound.reply-address"
 _SIGNATURE_HEX_CHARS = 32  # 128 bits
 _INBOUND_CHAIN = "helpdesk:inbound"
 _MESSAGE_ID_MAX = 255
-DEFAULT_EMAIL_VERIFIERS = ("helpdesk.inbound.verified_at_registration",)
 
 
 # --- Signed reply addresses ---------------------------------------------------------------------
@@ -121,27 +117,10 @@ def read_reply_local_part(local_part: str) -> tuple[int, int] | None:
 # --- Who may open tickets by email --------------------------------------------------------------
 
 
-def verified_at_registration(person: Person) -> bool:
-    """The person's account was opened through registration with this very address, which the
-    applicant proved by following the emailed link. Looked up through the app registry: the
-    registration workflow sits in a higher layer than the help desk."""
-    if not person.email or not apps.is_installed("workflows.registration"):
-        return False
-    registration = apps.get_model("registration", "RegistrationRequest")
-    return registration.objects.filter(
-        user__person=person, status="active", email=person.email
-    ).exists()
-
-
-def _email_verifiers() -> list[Callable[[Person], bool]]:
-    paths = getattr(settings, "HELPDESK_INBOUND_EMAIL_VERIFIERS", DEFAULT_EMAIL_VERIFIERS)
-    return [import_string(path) for path in paths]
-
-
 def email_is_verified(person: Person) -> bool:
-    """Whether ``person.email`` is proven to be theirs (``HELPDESK_INBOUND_EMAIL_VERIFIERS``: a
-    list of dotted paths to ``(person) -> bool``; any one saying yes is enough)."""
-    return any(verifier(person) for verifier in _email_verifiers())
+    """Whether ``person.email`` is proven to be theirs: they followed a link emailed to it
+    (registration records it; changing the address clears it)."""
+    return bool(person.email) and person.email_verified_at is not None
 
 
 # --- Reading a message ----------------------------------------------------------------------------

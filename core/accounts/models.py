@@ -28,6 +28,9 @@ class Person(models.Model):
     birth_date = models.DateField(_("fecha de nacimiento"), null=True, blank=True)
     sex = models.CharField(_("sexo"), max_length=1, choices=Sex.choices, blank=True)
     email = models.EmailField(_("correo electrónico"), blank=True)
+    # Set when the person proved ``email`` is theirs (followed an emailed link); cleared when
+    # the address changes. Only verified addresses may open tickets by email.
+    email_verified_at = models.DateTimeField(_("correo verificado el"), null=True, blank=True)
     # Set when the email provider reports a hard bounce or complaint for ``email``.
     email_bounced_at = models.DateTimeField(_("correo rebotado el"), null=True, blank=True)
     phone = PhoneNumberField(_("teléfono"), blank=True, region="SV")

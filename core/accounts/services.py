@@ -134,11 +134,24 @@ def person_update(*, person: Person, actor: User | None, **changes: Any) -> Pers
     for name in changed:
         setattr(person, name, changes[name])
     if "email" in changed:
+        # A new address has neither bounced nor been proven yet.
         person.email_bounced_at = None
-        changed.append("email_bounced_at")
+        person.email_verified_at = None
+        changed.extend(["email_bounced_at", "email_verified_at"])
     person.full_clean()
     person.save(update_fields=changed)
     audit_record(action="person.updated", obj=person, actor=actor, payload={"fields": changed})
+    return person
+
+
+@transaction.atomic
+def person_email_mark_verified(*, person: Person, actor: User | None = None) -> Person:
+    """Record that the person proved their current email is theirs (an emailed link was used)."""
+    if not person.email or person.email_verified_at is not None:
+        return person
+    person.email_verified_at = timezone.now()
+    person.save(update_fields=["email_verified_at"])
+    audit_record(action="person.email_verified", obj=person, actor=actor)
     return person
 
 

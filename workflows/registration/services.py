@@ -20,7 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from core.accounts.choices import Role, ScopeKind
 from core.accounts.dui import normalize_dui
 from core.accounts.models import Person, User
-from core.accounts.services import person_create, person_update, role_grant, user_create
+from core.accounts.services import (
+    person_create,
+    person_email_mark_verified,
+    person_update,
+    role_grant,
+    user_create,
+)
 from core.audit.services import audit_record
 from core.exceptions import Conflict
 from core.workflow import transition
@@ -332,6 +338,8 @@ def _activate(
         if registration.phone and not person.phone:
             changes["phone"] = registration.phone
         person = person_update(person=person, actor=actor, **changes)
+    # The applicant followed the link emailed to this address before activation got here.
+    person = person_email_mark_verified(person=person, actor=actor)
     user = user_create(dui=registration.dui, password=None, person=person, actor=actor)
     user.password = registration.password_hash
     user.time_zone = registration.time_zone

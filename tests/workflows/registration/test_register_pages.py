@@ -137,7 +137,12 @@ def test_verification_link_activates_the_account_with_the_chosen_password_and_zo
     assert user.person_id == registration.applicant_id
     assert user.person.dui == registration.dui
     assert user.person.birth_date == date(1990, 5, 17)
-    assert list(user.role_grants.values_list("role", flat=True)) == ["citizen"]
+    assert list(user.role_grants.values_list("role", "scope_kind", "person")) == [
+        ("citizen", "person", user.person_id)
+    ]
+    # Following the link proved the address.
+    assert user.person.email == "ana.lopez@example.sv"
+    assert user.person.email_verified_at is not None
     assert emails("registration_activated")[0].to_address == "ana.lopez@example.sv"
     assert actions(object_type="registration.registrationrequest")[-2:] == [
         "registrationrequest.verify_email",
