@@ -1,0 +1,106 @@
+"""Command line: ``python -m bench generate …`` and ``python -m bench run …`` (see --help)."""
+
+import argparse
+import os
+import sys
+
+from .generate import DEFAULT_QUEUES, DEFAULT_TECHNICIANS, DEFAULT_TICKETS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Help-desk benchmark: generate a national-scale data set, then time it.",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL URL of the bench database (default: $DATABASE_URL).",
+    )
+    parser.add_argument(
+        "--settings", default="bench.settings", help="Django settings module (bench.settings)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="Fill an empty database with help-desk data.")
+    generate.add_argument("--tickets", type=int, default=DEFAULT_TICKETS)
+    generate.add_argument("--entries", type=int, help="Conversation entries (default 3 x tickets).")
+    generate.add_argument("--technicians", type=int, default=DEFAULT_TECHNICIANS)
+    generate.add_argument("--queues", type=int, default=DEFAULT_QUEUES)
+    generate.add_argument(
+        "--requesters", type=int, help="People who open tickets (30 %% of tickets)."
+    )
+    generate.add_argument("--supervisors", type=int, help="Default: 1 national + 1 per department.")
+    generate.add_argument("--years", type=float, default=3.0, help="Period the tickets span.")
+    generate.add_argument("--seed", type=int, default=2026)
+    generate.add_argument(
+        "--force", action="store_true", help="Add to a database that already has tickets."
+    )
+    generate.add_argument(
+        "--rebuild-indexes",
+        choices=["auto", "yes", "no"],
+        default="auto",
+        help="Drop and re-create indexes/constraints around the load (auto: for big loads).",
+    )
+    generate.add_argument("--no-vacuum", action="store_true", help="Skip VACUUM (ANALYZE).")
+
+    run = commands.add_parser("run", help="Time the pages and API calls.")
+    run.add_argument("--repeat", type=int, default=30, help="Timed requests per operation.")
+    run.add_argument("--warmup", type=int, default=3, help="Untimed requests first.")
+    run.add_argument(
+        "--deep-pages", type=int, default=20, help="Pages to follow for the deep page."
+    )
+    run.add_argument("--only", action="append", help="Run only operations with this key.")
+    run.add_argument("--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) the lists.")
+    run.add_argument("--json", dest="json_path", help="Save the results to this JSON file.")
+    run.add_argument("--baseline", help="A JSON file of an earlier run (smaller data) to compare.")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = args.settings
+    import django
+
+    django.setup()
+    from .generate import BenchError, GenerateOptions, generate
+    from .run import RunOptions, run_benchmark
+
+    try:
+        if args.command == "generate":
+            generate(
+                GenerateOptions(
+                    tickets=args.tickets,
+                    entries=args.entries,
+                    technicians=args.technicians,
+                    queues=args.queues,
+                    requesters=args.requesters,
+                    supervisors=args.supervisors,
+                    years=args.years,
+                    seed=args.seed,
+                    force=args.force,
+                    rebuild_indexes=args.rebuild_indexes,
+                    vacuum=not args.no_vacuum,
+                )
+            )
+        else:
+            run_benchmark(
+                RunOptions(
+                    repeat=args.repeat,
+                    warmup=args.warmup,
+                    deep_pages=args.deep_pages,
+                    only=tuple(args.only or ()),
+                    explain=args.explain,
+                    json_path=args.json_path,
+                    baseline=args.baseline,
+                )
+            )
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
