@@ -21,7 +21,7 @@ EXPECTED_GRANTS = {
     "02026001-0": ("citizen", "person", "Carmen Elena Rivas Molina"),
     "02026002-8": ("guardian", "person", "Sofía Marisol Hernández Rivas"),
     "02026003-6": ("teacher", "section", "DEMO-001 4.º grado A 2026"),
-    "02026004-4": ("technician", "department", "San Salvador"),
+    "02026004-4": ("technician", "national", ""),
     "02026005-2": ("supervisor", "national", ""),
     "02026006-0": ("director", "school", "DEMO-001"),
     "02026007-8": ("departmental_officer", "department", "San Salvador"),
@@ -141,3 +141,24 @@ def test_demo_duis_are_valid_and_passwords_meet_the_policy(db):
         assert len(account.password) >= 15
         validate_password(account.password)
     assert len({account.password for account in DEMO_ACCOUNTS}) == len(DEMO_ACCOUNTS)
+
+
+def test_the_demo_technician_finds_the_citizens_requests_in_the_bandeja(db, client):
+    from django.urls import reverse
+
+    from helpdesk.models import Team, Ticket
+
+    seed("--force")
+    seed("--force")  # idempotent: still two requests, one team
+
+    citizen = User.objects.get(dui="02026001-0")
+    technician = User.objects.get(dui="02026004-4")
+    tickets = Ticket.objects.filter(requester=citizen)
+    assert tickets.count() == 2
+    assert Team.objects.filter(members=technician).count() == 1
+    client.force_login(technician)
+    response = client.get(reverse("helpdesk:workqueue"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for ticket in tickets:
+        assert ticket.number in page

@@ -20,6 +20,8 @@ from django.db import transaction
 from core.accounts.choices import Role, ScopeKind, Sex
 from core.accounts.models import Person, RoleGrant, User
 from core.accounts.services import person_create, role_grant, user_create
+from helpdesk.models import Queue, Service, Team, Ticket
+from helpdesk.services import ticket_create
 from modules.schools.catalogue import read_district_file
 from modules.schools.choices import SchoolClassification, SchoolSector, Shift, Zone
 from modules.schools.geography import DISTRICTS_FILE, geography_upsert
@@ -200,8 +202,10 @@ DEMO_ACCOUNTS = (
         ScopeKind.SECTION,
         ("DEMO-001", "4.º grado", "A"),
     ),
+    # National, like the shipped queues it works (a department grant only covers the queues of
+    # that department).
     DemoAccount(
-        Role.TECHNICIAN, "02026004-4", "Luis Ernesto", "Guevara Campos", ScopeKind.DEPARTMENT, "06"
+        Role.TECHNICIAN, "02026004-4", "Luis Ernesto", "Guevara Campos", ScopeKind.NATIONAL
     ),
     DemoAccount(Role.SUPERVISOR, "02026005-2", "Rosa Idalia", "Mejía Orellana", ScopeKind.NATIONAL),
     DemoAccount(
@@ -232,6 +236,34 @@ DEMO_ACCOUNTS = (
 )
 
 
+DEMO_CITIZEN_DUI = "02026001-0"
+DEMO_TECHNICIAN_DUI = "02026004-4"
+DEMO_SUPERVISOR_DUI = "02026005-2"
+DEMO_HELPDESK_DUIS = (DEMO_CITIZEN_DUI, DEMO_TECHNICIAN_DUI, DEMO_SUPERVISOR_DUI)
+DEMO_TEAM_NAME = "Mesa de ayuda (demostración)"
+# (service code, answers — None takes the field's first choice —, description)
+DEMO_REQUESTS = (
+    (
+        "certificacion-de-notas",
+        {
+            "nie": "10000001",
+            "nombre_estudiante": "Sofía Marisol Hernández Rivas",
+            "codigo_centro": "DEMO-001",
+            "grados": "1.º a 3.er grado",
+            "anio_desde": 2023,
+            "anio_hasta": 2025,
+            "finalidad": None,
+        },
+        "Necesito la certificación de notas para una beca.",
+    ),
+    (
+        "problema-con-siges",
+        {"modulo": None},
+        "No puedo ver las notas de mi hija en el portal.",
+    ),
+)
+
+
 class Command(BaseCommand):
     help = (
         "Load demo data (geography, districts, schools, sections and one account per role). "
@@ -257,6 +289,7 @@ class Command(BaseCommand):
             self._seed_geography()
             schools = self._seed_schools()
             rows = self._seed_accounts(schools)
+            self._seed_helpdesk()
         total = sum(self.created.values())
         if total:
             detail = ", ".join(f"{name}: {count}" for name, count in self.created.items() if count)
@@ -324,6 +357,35 @@ class Command(BaseCommand):
                     )
                     self._count("sections")
         return schools
+
+    # --- Layer: helpdesk ------------------------------------------------------------------------
+
+    def _seed_helpdesk(self) -> None:
+        """A team serving every shipped queue (the demo technician and supervisor), and two
+        requests from the demo citizen so the Bandeja and "Mis trámites" are not empty."""
+        by_dui = {user.dui: user for user in User.objects.filter(dui__in=DEMO_HELPDESK_DUIS)}
+        team, created = Team.objects.get_or_create(name=DEMO_TEAM_NAME)
+        self._count("teams", int(created))
+        staff = [by_dui[DEMO_TECHNICIAN_DUI], by_dui[DEMO_SUPERVISOR_DUI]]
+        if created or set(team.members.all()) != set(staff):
+            team.members.set(staff)
+            team.queues.set(Queue.objects.filter(is_active=True))
+        citizen = by_dui[DEMO_CITIZEN_DUI]
+        if Ticket.objects.filter(requester=citizen).exists():
+            return
+        for code, answers, description in DEMO_REQUESTS:
+            service = Service.objects.prefetch_related("fields").get(code=code)
+            data = {
+                key: (service.fields.get(key=key).choice_pairs()[0][0] if value is None else value)
+                for key, value in answers.items()
+            }
+            try:
+                ticket_create(
+                    requester=citizen, service=service, data=data, description=description
+                )
+            except ValidationError as exc:
+                raise CommandError(f"{code}: {exc.messages}") from exc
+            self._count("tickets")
 
     # --- Layer: core.accounts -----------------------------------------------------------------
 
