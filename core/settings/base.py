@@ -151,7 +151,11 @@ AXES_VERBOSE = False
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "es"
-LANGUAGES = [("es", _("Español")), ("en", _("English"))]
+# Every string is wrapped for translation; English is the second language. It is offered only
+# when listed here (SIGES_LANGUAGES=es,en) because no English catalogue ships yet, and offering it
+# would label Spanish pages as English for browsers that prefer English.
+_LANGUAGE_NAMES = {"es": _("Español"), "en": _("English")}
+LANGUAGES = [(code, _LANGUAGE_NAMES[code]) for code in env.list("SIGES_LANGUAGES", default=["es"])]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/El_Salvador"
 USE_I18N = True

@@ -225,7 +225,8 @@ def test_audit_link_in_navigation_for_auditors_and_administrators(client, make_u
 
 
 @pytest.mark.django_db
-def test_layout_has_skip_link_language_form_and_csrf_meta(client, make_user):
+def test_layout_has_skip_link_language_form_and_csrf_meta(client, make_user, settings):
+    settings.LANGUAGES = [("es", "Español"), ("en", "English")]  # the form shows with 2+
     client.force_login(make_user(role="teacher"))
 
     html = client.get(HOME).content.decode()
@@ -239,8 +240,9 @@ def test_layout_has_skip_link_language_form_and_csrf_meta(client, make_user):
     assert "GNU AGPL" in html
 
 
-def test_every_input_in_the_layout_has_a_label():
+def test_every_input_in_the_layout_has_a_label(settings):
     # The only visible form control of the layout is the language selector; its label is bound.
+    settings.LANGUAGES = [("es", "Español"), ("en", "English")]
     html = render_to_string("base.html", {}, request=RequestFactory().get("/"))
     ids = re.findall(r'<(?:select|textarea|input(?![^>]*type="hidden"))[^>]*id="([^"]+)"', html)
     assert ids == ["id_footer_language"]
@@ -260,7 +262,25 @@ def test_layout_assets_exist_in_static():
 
 
 @pytest.mark.django_db
-def test_language_switch_is_public_and_sets_the_language(client):
+def test_only_spanish_is_offered_until_an_english_catalogue_ships(client):
+    response = client.get(reverse("accounts:login"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="es"' in html
+    assert "language-form" not in html
+
+
+@pytest.mark.django_db
+def test_a_browser_preferring_english_still_gets_pages_labelled_spanish(client):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert '<html lang="es"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_language_switch_is_public_and_sets_the_language(client, settings):
+    settings.LANGUAGES = [("es", "Español"), ("en", "English")]
     # When an anonymous visitor picks English in the footer form
     response = client.post(
         reverse("set_language"), {"language": "en", "next": reverse("accounts:login")}
