@@ -10,13 +10,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflows.links import LinkError
 from workflows.registration.api import link_error_response
 from workflows.registration.serializers import (
     DetailSerializer,
     LinkErrorSerializer,
     LinkInputSerializer,
 )
-from workflows.registration.services import LinkError
 from workflows.registration.throttling import PASSWORD_RESET, VERIFICATION, LiveScopedRateThrottle
 from workflows.registration.validation import validate_new_password
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from workflows.accounts_review.permissions import can_review_accounts
-from workflows.registration.tokens import link_safe_uuid
+from workflows.links import link_safe_uuid
 
 from .choices import PENDING_STATES, ResetStatus
 

@@ -26,8 +26,7 @@ from core.workflow import transition
 from notifications.services import notify
 from workflows.accounts_review.choices import ReviewKind
 from workflows.accounts_review.services import review_case_open
-from workflows.registration.services import LinkError
-from workflows.registration.tokens import token_matches, token_new
+from workflows.links import LinkError, link_state, link_target, token_new
 
 from .choices import PENDING_STATES, ResetStatus
 from .conf import reset_link_ttl
@@ -135,24 +134,12 @@ def password_reset_request(*, identifier: str, request: HttpRequest | None = Non
 
 def reset_from_link(public_id: Any, raw_token: str) -> PasswordResetRequest:
     """The request a link points at, or ``LinkError("invalid")`` (reads only)."""
-    reset = (
-        PasswordResetRequest.objects.select_related("user__person")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if reset is None or not token_matches(raw_token, reset.token_hash):
-        raise LinkError("invalid")
-    return reset
+    requests = PasswordResetRequest.objects.select_related("user__person")
+    return link_target(requests, public_id, raw_token)
 
 
 def reset_link_state(reset: PasswordResetRequest, *, now: datetime | None = None) -> str:
-    if reset.status == S.EXPIRED:
-        return "expired"
-    if reset.status != S.EMAIL_SENT or reset.token_used_at is not None:
-        return "used"
-    if (now or timezone.now()) >= reset.token_expires_at:
-        return "expired"
-    return "ok"
+    return link_state(reset, pending=S.EMAIL_SENT, expired=S.EXPIRED, now=now)
 
 
 def reset_link_check(

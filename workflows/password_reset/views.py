@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from workflows.registration.services import LinkError
+from workflows.links import LinkError
 from workflows.registration.throttling import PASSWORD_RESET, VERIFICATION, throttle_page
 
 from .forms import NewPasswordForm, ResetRequestForm

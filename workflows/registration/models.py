@@ -16,10 +16,10 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from core.accounts.dui import validate_dui
 from workflows.accounts_review.permissions import can_review_accounts
+from workflows.links import link_safe_uuid
 
 from .choices import PENDING_STATES, RegistrationStatus
 from .conf import DEFAULT_TIME_ZONE
-from .tokens import link_safe_uuid
 
 S = RegistrationStatus
 

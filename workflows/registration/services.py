@@ -33,35 +33,14 @@ from core.workflow import transition
 from notifications.services import notify
 from workflows.accounts_review.choices import ReviewKind
 from workflows.accounts_review.services import review_case_open
+from workflows.links import LinkError, link_state, link_target, token_new
 
 from .choices import PENDING_STATES, RegistrationStatus
 from .conf import verification_ttl
 from .models import RegistrationRequest
-from .tokens import token_matches, token_new
 from .validation import clean_time_zone, normalized_name
 
 S = RegistrationStatus
-
-
-class LinkError(Exception):
-    """A verification or reset link that cannot be used; ``message`` is for the user."""
-
-    MESSAGES = {
-        "invalid": _(
-            "El enlace no es válido. Revise que lo copió completo desde el correo o solicite "
-            "uno nuevo."
-        ),
-        "expired": _("El enlace venció (dura una hora). Solicite uno nuevo."),
-        "used": _("Este enlace ya fue utilizado."),
-    }
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-    @property
-    def message(self) -> str:
-        return str(self.MESSAGES[self.code])
 
 
 def verification_path(registration: RegistrationRequest, raw_token: str) -> str:
@@ -209,21 +188,14 @@ def identity_matches(registration: RegistrationRequest, person: Person) -> bool:
 
 def registration_from_link(public_id: Any, raw_token: str) -> RegistrationRequest:
     """The request a link points at, or ``LinkError("invalid")`` (reads only)."""
-    registration = RegistrationRequest.objects.filter(public_id=public_id).first()
-    if registration is None or not token_matches(raw_token, registration.token_hash):
-        raise LinkError("invalid")
-    return registration
+    return link_target(RegistrationRequest.objects.all(), public_id, raw_token)
 
 
-def link_state(registration: RegistrationRequest, *, now: datetime | None = None) -> str:
+def registration_link_state(
+    registration: RegistrationRequest, *, now: datetime | None = None
+) -> str:
     """One of ok, expired or used, for a request whose token matched (reads only)."""
-    if registration.status == S.EXPIRED:
-        return "expired"
-    if registration.status != S.EMAIL_SENT or registration.token_used_at is not None:
-        return "used"
-    if (now or timezone.now()) >= registration.token_expires_at:
-        return "expired"
-    return "ok"
+    return link_state(registration, pending=S.EMAIL_SENT, expired=S.EXPIRED, now=now)
 
 
 def registration_verify(
@@ -235,7 +207,7 @@ def registration_verify(
     ``expired`` on the way (that change is kept: it is committed before the error is raised).
     """
     registration = registration_from_link(public_id, token)
-    state = link_state(registration)
+    state = registration_link_state(registration)
     if state == "expired" and registration.status != S.EXPIRED:
         transition(
             actor=None,

@@ -17,8 +17,8 @@ from .choices import RegistrationStatus
 from .forms import ConfirmLinkForm, RegistrationForm, TermsNoticeForm
 from .services import (
     LinkError,
-    link_state,
     registration_from_link,
+    registration_link_state,
     registration_submit,
     registration_verify,
     terms_accept,
@@ -77,7 +77,7 @@ def verify_view(request: HttpRequest, public_id: UUID, token: str) -> HttpRespon
             registration = registration_from_link(public_id, token)
         except LinkError as error:
             return _link_error(request, error)
-        state = link_state(registration)
+        state = registration_link_state(registration)
         if state != "ok":
             return _link_error(request, LinkError(state))
         return render(request, "registration/verify.html", {"form": ConfirmLinkForm()})

@@ -15,8 +15,9 @@ from core.exceptions import Conflict
 from tests.factories import PersonFactory, make_dui
 from workflows.accounts_review.models import ReviewCase
 from workflows.accounts_review.services import review_case_approve
+from workflows.links import LinkError
 from workflows.registration.models import RegistrationRequest
-from workflows.registration.services import LinkError, registration_submit, registration_verify
+from workflows.registration.services import registration_submit, registration_verify
 
 from .helpers import applicant_data, last_link, link_parts
 
