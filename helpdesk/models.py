@@ -468,6 +468,19 @@ class Ticket(TicketLifecycle, FSMModelMixin, models.Model):
                 condition=Q(status=TicketStatus.RESOLVED),
                 name="ticket_resolved_idx",
             ),
+            # The staff list: the active tickets of the served queues in deadline order; with
+            # the queue ids as a plain list the database walks this index and stops at the page.
+            models.Index(
+                fields=["resolution_due_at", "id"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="ticket_active_due_idx",
+            ),
+            # The Bandeja: a queue's active tickets, assigned or not (counts and item lists).
+            models.Index(
+                fields=["queue", "assignee"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="ticket_active_queue_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

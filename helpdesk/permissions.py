@@ -35,11 +35,35 @@ def _grant_covers(user: Any, role: str, queue: Queue) -> bool:
     )
 
 
+# Per user object: queue id → "an active team of theirs serves it" (like the grants cache of
+# core.accounts.scopes, it lives as long as the user object, i.e. one request).
+_TEAM_CACHE_ATTR = "_helpdesk_team_serves"
+
+
+def _team_serves(user: Any, queue: Queue) -> bool:
+    cache: dict[int, bool] | None = getattr(user, _TEAM_CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _TEAM_CACHE_ATTR, cache)
+    if queue.pk not in cache:
+        cache[queue.pk] = Team.objects.filter(is_active=True, members=user, queues=queue).exists()
+    return cache[queue.pk]
+
+
+def forget_team_membership(user: Any) -> None:
+    """Drop the per-request cache of ``serves_queue`` after teams or their queues change."""
+    if hasattr(user, _TEAM_CACHE_ATTR):
+        delattr(user, _TEAM_CACHE_ATTR)
+
+
 def serves_queue(user: Any, queue: Queue) -> bool:
-    """A technician in an active team serving ``queue``, with a grant covering it."""
+    """A technician in an active team serving ``queue``, with a grant covering it.
+
+    The team lookup runs once per user object and queue (a ticket page asks several times).
+    """
     if not _active(user) or not _grant_covers(user, Role.TECHNICIAN, queue):
         return False
-    return Team.objects.filter(is_active=True, members=user, queues=queue).exists()
+    return _team_serves(user, queue)
 
 
 def supervises_queue(user: Any, queue: Queue) -> bool:

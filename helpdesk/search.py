@@ -203,7 +203,12 @@ def ticket_search(
     ``EXISTS`` inside the same statement. An empty query finds nothing.
     """
     q = normalize_query(q)
-    scoped = ticket_list_for_staff(actor=actor, queue=queue, statuses=statuses)
+    # The staff list's scope, with the people joined again: a search is one ranked statement.
+    scoped = (
+        ticket_list_for_staff(actor=actor, queue=queue, statuses=statuses)
+        .prefetch_related(None)
+        .select_related("assignee__person", "requester__person")
+    )
     if not q:
         return scoped.none()
     if _uses_full_text():

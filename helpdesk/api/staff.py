@@ -8,10 +8,11 @@ requester of a ticket included: their surface is the portal API); a service's
 (``core.api.exception_handler``).
 """
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -74,10 +75,39 @@ def _person(user: User | None) -> dict[str, Any] | None:
     return {"id": user.pk, "name": user.person.full_name}
 
 
+# A ticket number that ``reverse()`` would put in a URL unchanged (no quoting needed).
+_PLAIN_NUMBER = re.compile(r"[A-Za-z0-9_.~-]+")
+_NUMBER_MARK = "NUMBER"
+
+
+class _TicketUrl:
+    """``reverse(name, kwargs={"number": …})`` for many tickets at the cost of one call: the URL
+    is reversed once with a marker and the number spliced in (numbers needing quoting, which the
+    app never makes, still go through ``reverse``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.prefix, _mark, self.suffix = reverse(name, kwargs={"number": _NUMBER_MARK}).rpartition(
+            _NUMBER_MARK
+        )
+
+    def __call__(self, number: str) -> str:
+        if _PLAIN_NUMBER.fullmatch(number):
+            return f"{self.prefix}{number}{self.suffix}"
+        return reverse(self.name, kwargs={"number": number})
+
+
 class StaffTicketSerializer(TicketSerializer):
     """A ticket as staff see it in a list: the requester's fields plus queue, assignee,
-    requester's name, SLA flags and links to the staff page and this API."""
+    requester's name, SLA flags and links to the staff page and this API.
 
+    Lists serialize one child instance for every row, so what does not change between rows is
+    computed once on it: the two URL templates and the status and priority labels in the
+    active language (instead of a ``reverse()`` and a lazy translation per row and field).
+    """
+
+    status_label = serializers.SerializerMethodField()
+    priority_label = serializers.SerializerMethodField()
     queue = QueueRefSerializer(read_only=True)
     assignee = serializers.SerializerMethodField()
     requester_name = serializers.CharField(source="requester.person.full_name", read_only=True)
@@ -100,6 +130,29 @@ class StaffTicketSerializer(TicketSerializer):
         ]
         read_only_fields = fields
 
+    def _per_request(self) -> dict[str, Any]:
+        # Built on first use, inside the request (script prefix and language are set).
+        cached = getattr(self, "_staff_row_cache", None)
+        if cached is None:
+            cached = {
+                "url": _TicketUrl("helpdesk:staff_ticket"),
+                "api_url": _TicketUrl("v1:helpdesk-staff-ticket-detail"),
+                "status": {value: str(label) for value, label in TicketStatus.choices},
+                "priority": {value: str(label) for value, label in Priority.choices},
+            }
+            self._staff_row_cache = cached
+        return cached
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status_label(self, obj: Ticket) -> str:
+        labels = self._per_request()["status"]
+        return labels[obj.status] if obj.status in labels else str(obj.get_status_display())
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_priority_label(self, obj: Ticket) -> str:
+        labels = self._per_request()["priority"]
+        return labels[obj.priority] if obj.priority in labels else str(obj.get_priority_display())
+
     @extend_schema_field(PersonRefSerializer(allow_null=True))
     def get_assignee(self, obj: Ticket) -> dict[str, Any] | None:
         return _person(obj.assignee if obj.assignee_id else None)
@@ -110,11 +163,11 @@ class StaffTicketSerializer(TicketSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_url(self, obj: Ticket) -> str:
-        return reverse("helpdesk:staff_ticket", kwargs={"number": obj.number})
+        return self._per_request()["url"](obj.number)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_api_url(self, obj: Ticket) -> str:
-        return reverse("v1:helpdesk-staff-ticket-detail", kwargs={"number": obj.number})
+        return self._per_request()["api_url"](obj.number)
 
 
 class TicketRefSerializer(serializers.Serializer):
@@ -292,7 +345,10 @@ class StaffTicketListApi(ListAPIView):
             assignee=data["assignee"],
             priority=data["priority"],
             breached=data["breached"],
-        ).select_related("merged_into")
+        ).prefetch_related(
+            # Only merged tickets have a target, so an active list runs no query for it.
+            Prefetch("merged_into", queryset=Ticket.objects.only("pk", "number"))
+        )
 
     @extend_schema(
         tags=TAGS,

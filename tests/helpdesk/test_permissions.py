@@ -6,7 +6,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from core.audit.models import AuditEvent
-from helpdesk.models import Ticket, TicketEntry
+from helpdesk.models import Team, Ticket, TicketEntry
+from helpdesk.permissions import forget_team_membership, serves_queue
 from helpdesk.services import (
     ticket_add_note,
     ticket_assign,
@@ -16,7 +17,7 @@ from helpdesk.services import (
     ticket_resolve,
     ticket_set_waiting,
 )
-from tests.helpdesk.conftest import make_team, open_ticket
+from tests.helpdesk.conftest import make_queue, make_team, open_ticket
 
 ACTIONS = {
     "claim": lambda actor, ticket, ctx: ticket_claim(actor=actor, ticket=ticket),
@@ -106,3 +107,27 @@ def test_role_action_matrix(
         with pytest.raises(PermissionDenied):
             run(actor, ticket, {"technician": technician})
         assert db_state(ticket) == before
+
+
+# --- The per-request cache of "does this technician serve the queue?" ---------------------------
+
+
+def test_serves_queue_looks_the_team_up_once_per_user_object_and_queue(
+    make_user, queue, technician, django_assert_num_queries
+):
+    other = make_queue(code="otra-cola")
+    actor = type(technician).objects.get(pk=technician.pk)
+
+    # 3 queries: the grants (cached by core.accounts.scopes), one team lookup per queue; the
+    # repeated questions are answered from the cache on the user object.
+    with django_assert_num_queries(3):
+        answers = [serves_queue(actor, q) for q in (queue, queue, other, other, queue)]
+
+    assert answers == [True, True, False, False, True]
+
+    # After the team stops serving the queue, the same object keeps its answer until the cache
+    # is forgotten (it lives for one request); a fresh lookup sees the change.
+    Team.objects.filter(members=actor).update(is_active=False)
+    assert serves_queue(actor, queue) is True
+    forget_team_membership(actor)
+    assert serves_queue(actor, queue) is False

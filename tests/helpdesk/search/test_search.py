@@ -167,9 +167,10 @@ def test_a_search_is_one_query(
         open_ticket(make_user(role="citizen"), service, description=f"Consulta de cuenta {index}")
     actor = fresh(technician)
 
-    # 2 queries: the actor's grants (once per request), then the search itself, with service,
-    # queue and people joined (an exact number is settled inside the same statement).
-    with django_assert_num_queries(2):
+    # 3 queries: the actor's grants (once per request), the ids of the queues they serve
+    # (selectors.served_queue_ids), then the search itself, with service, queue and people
+    # joined (an exact number is settled inside the same statement).
+    with django_assert_num_queries(3):
         found = [
             (t.number, t.queue.name, t.requester.person.full_name)
             for t in ticket_search(actor=actor, q="cuenta")
