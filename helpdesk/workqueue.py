@@ -24,7 +24,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import DateTimeField as DateTimeDbField
 from django.http import Http404, HttpRequest
 from django.template import Context, Template
@@ -291,13 +302,14 @@ def ticket_due_expression() -> Case:
     return Case(*whens, default=F("resolution_due_at"), output_field=DateTimeDbField())
 
 
-def _ticket_q(filters: WorkFilters, now: datetime, prefix: str = "") -> Q:
-    """The filters (queue excepted) as a condition on tickets reached through ``prefix``."""
+def _ticket_q(filters: WorkFilters, now: datetime, prefix: str = "", *, active: bool = True) -> Q:
+    """The filters (queue excepted) as a condition on tickets reached through ``prefix``;
+    ``active=False`` leaves out the active-status condition (the join already has it)."""
 
     def q(**lookups: Any) -> Q:
         return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
 
-    condition = q(status__in=ACTIVE_STATUSES)
+    condition = q(status__in=ACTIVE_STATUSES) if active else Q()
     if filters.priority:
         condition &= q(priority=filters.priority)
     if filters.text:
@@ -323,8 +335,12 @@ def _ticket_q(filters: WorkFilters, now: datetime, prefix: str = "") -> Q:
 class TicketSource(WorkItemSource):
     """Active tickets of the queues the actor serves: assigned to them, or unassigned.
 
-    Three queries: assigned items, available items, and the per-queue counts (from the queue
-    side, so every served queue gets a chip, even an empty one).
+    Three queries: the served queues with their per-queue counts (from the queue side, so every
+    served queue gets a chip, even an empty one), assigned items and available items. The counts
+    join only the active tickets (the partial index on (queue, assignee) of active tickets
+    answers it) and the item lists filter on the served queue ids that first query returned,
+    as an explicit list rather than a subquery (so a queue filter naming no served queue
+    stops after the first query).
     """
 
     key = "ticket"
@@ -342,30 +358,33 @@ class TicketSource(WorkItemSource):
         queues = self._served_queues(actor)
         if queues is None or filters.kind not in ("", self.key):
             return SourceResult([], [], [])
-        condition = _ticket_q(filters, now)
-        counts_rows = (
+        # Conditional aggregation over a join restricted to the active tickets (the partial
+        # index on (queue, assignee) of active tickets; counting its queue column lets an
+        # unfiltered Bandeja count from the index alone). The other filters, which may reach
+        # the service, apply in the aggregates' FILTER.
+        work = FilteredRelation("tickets", condition=Q(tickets__status__in=ACTIVE_STATUSES))
+        counted = _ticket_q(filters, now, "work__", active=False)
+        counts_rows = list(
             queues.annotate(
-                n_assigned=Count(
-                    "tickets",
-                    filter=_ticket_q(filters, now, "tickets__") & Q(tickets__assignee=actor),
-                ),
-                n_available=Count(
-                    "tickets",
-                    filter=_ticket_q(filters, now, "tickets__") & Q(tickets__assignee__isnull=True),
-                ),
+                work=work,
+                n_assigned=Count("work__queue", filter=counted & Q(work__assignee=actor)),
+                n_available=Count("work__queue", filter=counted & Q(work__assignee__isnull=True)),
             )
             .order_by("name")
-            .values_list("code", "name", "n_assigned", "n_available")
+            .values_list("pk", "code", "name", "n_assigned", "n_available")
         )
-        counts = [QueueCount(code, name, mine, free) for code, name, mine, free in counts_rows]
+        counts = [QueueCount(code, name, mine, free) for _pk, code, name, mine, free in counts_rows]
+        queue_ids = [
+            pk for pk, code, *_counts in counts_rows if not filters.queue or code == filters.queue
+        ]
+        if not queue_ids:
+            return SourceResult([], [], counts)
         tickets = (
-            Ticket.objects.filter(condition, queue__in=queues.values("pk"))
+            Ticket.objects.filter(_ticket_q(filters, now), queue_id__in=queue_ids)
             .select_related("queue", "service", "requester__person")
             .annotate(work_due_at=ticket_due_expression())
             .order_by(F("work_due_at").asc(nulls_last=True), "pk")
         )
-        if filters.queue:
-            tickets = tickets.filter(queue__code=filters.queue)
         url_name = _ticket_url_name()
         assigned = [
             self._item(ticket, actor, now, url_name)

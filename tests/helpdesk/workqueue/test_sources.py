@@ -11,7 +11,13 @@ from core.accounts.services import role_grant
 from core.audit.models import AuditEvent
 from core.workflow import task_action
 from helpdesk.models import Queue, Ticket
-from helpdesk.services import ticket_claim, ticket_reply, ticket_set_priority
+from helpdesk.services import (
+    ticket_cancel,
+    ticket_claim,
+    ticket_reply,
+    ticket_resolve,
+    ticket_set_priority,
+)
 from helpdesk.workqueue import (
     ItemRef,
     ModelWorkItemSource,
@@ -183,6 +189,29 @@ def test_claimed_items_move_to_assigned_to_me_and_leave_the_others_lists(
         ("account_review", str(mixed["case"].pk)),
     ]
     assert theirs.assigned.total == 0
+
+
+def test_the_ticket_chip_counts_only_active_tickets_that_are_mine_or_nobodys(
+    make_user, queue, requester, service, technician
+):
+    colleague = make_user(role="technician")
+    make_team(queue, colleague)
+    mine, theirs, resolved, cancelled, free = [
+        open_ticket(requester, service, description=f"Caso {n}") for n in range(5)
+    ]
+    ticket_claim(actor=technician, ticket=mine)
+    ticket_claim(actor=colleague, ticket=theirs)
+    ticket_claim(actor=technician, ticket=resolved)
+    ticket_resolve(actor=technician, ticket=resolved)
+    ticket_cancel(actor=requester, ticket=cancelled)
+
+    bandeja = work_queue(actor=technician, filters=WorkFilters(kind="ticket"))
+
+    assert [(chip.key, chip.assigned, chip.available) for chip in bandeja.queues] == [
+        ("pruebas", 1, 1)
+    ]
+    assert keys(bandeja.assigned) == [("ticket", mine.number)]
+    assert keys(bandeja.available) == [("ticket", free.number)]
 
 
 def test_the_section_is_cut_to_its_limit_and_says_there_is_more(technician, mixed):
