@@ -687,6 +687,38 @@ def technician_set_availability(
 # --- Conversation -------------------------------------------------------------------------------
 
 
+def _add_reply(
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str,
+    files: Sequence[tuple[Any, CheckedUpload]],
+    channel: str,
+    message_id: str,
+    at: datetime,
+    request: Any,
+) -> TicketEntry:
+    """A public reply (by staff or the requester) and its audit event."""
+    entry = _add_entry(
+        ticket=ticket,
+        kind=EntryKind.REPLY,
+        author=actor,
+        body=body,
+        files=files,
+        channel=channel,
+        message_id=message_id,
+        at=at,
+    )
+    _audit(
+        action="ticket.replied",
+        ticket=ticket,
+        actor=actor,
+        request=request,
+        payload={"entry_id": entry.pk, "attachments": len(files)},
+    )
+    return entry
+
+
 def _stamp_first_response(ticket: Ticket, *, actor: User, at: datetime, request: Any) -> None:
     if ticket.first_responded_at is not None:
         return
@@ -717,22 +749,15 @@ def _staff_public_message(
 ) -> TicketEntry:
     """A public message by staff: the first one stamps the first response and starts work."""
     now = timezone.now()
-    entry = _add_entry(
+    entry = _add_reply(
         ticket=ticket,
-        kind=EntryKind.REPLY,
-        author=actor,
+        actor=actor,
         body=body,
         files=files,
         channel=channel,
         message_id=message_id,
         at=now,
-    )
-    _audit(
-        action="ticket.replied",
-        ticket=ticket,
-        actor=actor,
         request=request,
-        payload={"entry_id": entry.pk, "attachments": len(files)},
     )
     _stamp_first_response(ticket, actor=actor, at=now, request=request)
     if ticket.status in (S.NEW, S.OPEN, S.REOPENED):
@@ -840,22 +865,15 @@ def _requester_reply(
         _fire(actor=actor, ticket=ticket, name="reopen", request=request, at=now)
     elif ticket.status == S.WAITING_ON_REQUESTER:
         _fire(actor=actor, ticket=ticket, name="resume", request=request, at=now)
-    entry = _add_entry(
+    entry = _add_reply(
         ticket=ticket,
-        kind=EntryKind.REPLY,
-        author=actor,
+        actor=actor,
         body=body,
         files=files,
         channel=channel,
         message_id=message_id,
         at=now,
-    )
-    _audit(
-        action="ticket.replied",
-        ticket=ticket,
-        actor=actor,
         request=request,
-        payload={"entry_id": entry.pk, "attachments": len(files)},
     )
     _notify(user=ticket.assignee, template="ticket_requester_replied", ticket=ticket, message=body)
     return entry
