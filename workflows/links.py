@@ -19,6 +19,7 @@ import uuid
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.db import models
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,24 @@ def token_matches(raw: str, digest: str) -> bool:
     if not digest or not raw:
         return False
     return hmac.compare_digest(token_digest(raw), digest)
+
+
+class OneTimeLinkModel(models.Model):
+    """The columns of a request that is reached through an emailed one-time link."""
+
+    public_id = models.UUIDField(default=link_safe_uuid, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, blank=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    token_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def link_issue(self, *, token_hash: str, expires_at: datetime) -> None:
+        """Arm a fresh link (called from the transition that emails it)."""
+        self.token_hash = token_hash
+        self.token_expires_at = expires_at
+        self.token_used_at = None
 
 
 class LinkError(Exception):

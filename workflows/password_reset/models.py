@@ -13,24 +13,20 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from workflows.accounts_review.permissions import can_review_accounts
-from workflows.links import link_safe_uuid
+from workflows.links import OneTimeLinkModel
 
 from .choices import PENDING_STATES, ResetStatus
 
 S = ResetStatus
 
 
-class PasswordResetRequest(FSMModelMixin, models.Model):
-    public_id = models.UUIDField(default=link_safe_uuid, unique=True, editable=False)
+class PasswordResetRequest(FSMModelMixin, OneTimeLinkModel):
     status = FSMField(
         _("estado"), default=S.REQUESTED, choices=S.choices, protected=True, max_length=20
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_resets"
     )
-    token_hash = models.CharField(max_length=64, blank=True)
-    token_expires_at = models.DateTimeField(null=True, blank=True)
-    token_used_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("motivo"), blank=True)
     created_at = models.DateTimeField(_("creada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
@@ -54,9 +50,7 @@ class PasswordResetRequest(FSMModelMixin, models.Model):
         custom={"label": _("enviar enlace")},
     )
     def send_link(self, *, token_hash: str, expires_at: datetime) -> None:
-        self.token_hash = token_hash
-        self.token_expires_at = expires_at
-        self.token_used_at = None
+        self.link_issue(token_hash=token_hash, expires_at=expires_at)
 
     @transition(
         field=status,
@@ -75,9 +69,7 @@ class PasswordResetRequest(FSMModelMixin, models.Model):
         custom={"label": _("aprobar y enviar enlace")},
     )
     def approve_access(self, *, token_hash: str, expires_at: datetime, reason: str = "") -> None:
-        self.token_hash = token_hash
-        self.token_expires_at = expires_at
-        self.token_used_at = None
+        self.link_issue(token_hash=token_hash, expires_at=expires_at)
         self.decision_reason = reason
 
     @transition(

@@ -16,7 +16,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from core.accounts.dui import validate_dui
 from workflows.accounts_review.permissions import can_review_accounts
-from workflows.links import link_safe_uuid
+from workflows.links import OneTimeLinkModel
 
 from .choices import PENDING_STATES, RegistrationStatus
 from .conf import DEFAULT_TIME_ZONE
@@ -24,8 +24,7 @@ from .conf import DEFAULT_TIME_ZONE
 S = RegistrationStatus
 
 
-class RegistrationRequest(FSMModelMixin, models.Model):
-    public_id = models.UUIDField(default=link_safe_uuid, unique=True, editable=False)
+class RegistrationRequest(FSMModelMixin, OneTimeLinkModel):
     status = FSMField(
         _("estado"), default=S.SUBMITTED, choices=S.choices, protected=True, max_length=20
     )
@@ -38,9 +37,6 @@ class RegistrationRequest(FSMModelMixin, models.Model):
     time_zone = models.CharField(_("zona horaria"), max_length=64, default=DEFAULT_TIME_ZONE)
     # make_password() output; blanked when the request ends (active, rejected, expired).
     password_hash = models.CharField(max_length=256, blank=True)
-    token_hash = models.CharField(max_length=64, blank=True)
-    token_expires_at = models.DateTimeField(null=True, blank=True)
-    token_used_at = models.DateTimeField(null=True, blank=True)
     # The applicant's contact record, written at submission without the DUI (notifications are
     # addressed to a Person). It becomes the account's person when nobody held the DUI before.
     applicant = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="+")
@@ -88,9 +84,7 @@ class RegistrationRequest(FSMModelMixin, models.Model):
         custom={"label": _("enviar enlace")},
     )
     def send_verification(self, *, token_hash: str, expires_at: datetime) -> None:
-        self.token_hash = token_hash
-        self.token_expires_at = expires_at
-        self.token_used_at = None
+        self.link_issue(token_hash=token_hash, expires_at=expires_at)
 
     @transition(
         field=status,
