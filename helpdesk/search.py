@@ -203,11 +203,9 @@ def ticket_search(
     ``EXISTS`` inside the same statement. An empty query finds nothing.
     """
     q = normalize_query(q)
-    # The staff list's scope, with the people joined again: a search is one ranked statement.
-    scoped = (
-        ticket_list_for_staff(actor=actor, queue=queue, statuses=statuses)
-        .prefetch_related(None)
-        .select_related("assignee__person", "requester__person")
+    # The staff list's scope, with what a result shows joined: one ranked statement.
+    scoped = ticket_list_for_staff(actor=actor, queue=queue, statuses=statuses).select_related(
+        "service", "queue", "assignee__person", "requester__person"
     )
     if not q:
         return scoped.none()

@@ -50,11 +50,12 @@ from core.accounts.scopes import active_grant_q, has_role, scope_q
 from core.exceptions import Conflict
 from core.workflow import TASK_STATUS_LABELS, task_action
 
-from .choices import ACTIVE_STATUSES, TicketStatus
+from .choices import ACTIVE_STATUSES, Priority, TicketStatus
 from .conf import helpdesk_settings
+from .display import TicketUrl, choice_labels
 from .models import Queue, Team, Ticket
 from .permissions import QUEUE_SCOPE
-from .selectors import served_queue_q
+from .selectors import TicketListNames, served_queue_q, ticket_list_names
 from .services import ticket_assign, ticket_claim
 
 # Who works a Bandeja. Supervisors also assign items to technicians.
@@ -332,11 +333,28 @@ def _ticket_q(filters: WorkFilters, now: datetime, prefix: str = "", *, active: 
     return condition
 
 
+# The columns of a ticket item (``ticket_list_names`` reads the last three).
+_ITEM_FIELDS = (
+    "number",
+    "subject",
+    "status",
+    "priority",
+    "work_due_at",
+    "service__name",
+    "queue__code",
+    "queue__name",
+    "requester_id",
+    "assignee_id",
+    "merged_into_id",
+)
+
+
 class TicketSource(WorkItemSource):
     """Active tickets of the queues the actor serves: assigned to them, or unassigned.
 
-    Three queries: the served queues with their per-queue counts (from the queue side, so every
-    served queue gets a chip, even an empty one), assigned items and available items. The counts
+    Four queries: the served queues with their per-queue counts (from the queue side, so every
+    served queue gets a chip, even an empty one), assigned items, available items and the
+    requesters' names of both (none when both lists are empty). The counts
     join only the active tickets (the partial index on (queue, assignee) of active tickets
     answers it) and the item lists filter on the served queue ids that first query returned,
     as an explicit list rather than a subquery (so a queue filter naming no served queue
@@ -379,44 +397,56 @@ class TicketSource(WorkItemSource):
         ]
         if not queue_ids:
             return SourceResult([], [], counts)
-        tickets = (
+        # Rows of plain columns with only the service and queue joined: joining the requester's
+        # person too would make PostgreSQL join every candidate before sorting (5x slower for
+        # a technician at 1 M tickets); their names come in one query for both lists.
+        rows = (
             Ticket.objects.filter(_ticket_q(filters, now), queue_id__in=queue_ids)
-            .select_related("queue", "service", "requester__person")
             .annotate(work_due_at=ticket_due_expression())
             .order_by(F("work_due_at").asc(nulls_last=True), "pk")
+            .values_list(*_ITEM_FIELDS, named=True)
         )
-        url_name = _ticket_url_name()
-        assigned = [
-            self._item(ticket, actor, now, url_name)
-            for ticket in tickets.filter(assignee=actor)[:limit]
-        ]
-        available = [
-            self._item(ticket, actor, now, url_name)
-            for ticket in tickets.filter(assignee__isnull=True)[:limit]
-        ]
-        return SourceResult(assigned, available, counts)
+        assigned = list(rows.filter(assignee=actor)[:limit])
+        available = list(rows.filter(assignee__isnull=True)[:limit])
+        make_item = self._item_maker(actor, now, ticket_list_names([*assigned, *available]))
+        return SourceResult(
+            [make_item(row) for row in assigned], [make_item(row) for row in available], counts
+        )
 
-    def _item(self, ticket: Ticket, actor: User, now: datetime, url_name: str | None) -> WorkItem:
-        mine = ticket.assignee_id == actor.pk
-        url = reverse(url_name, kwargs={"number": ticket.number}) if url_name else ""
-        return WorkItem(
-            kind=self.key,
-            id=ticket.number,
-            title=ticket.subject,
-            subtitle=f"{ticket.number} · {ticket.service.name} · {ticket.requester}",
-            queue_key=ticket.queue.code,
-            queue_label=ticket.queue.name,
-            due_at=ticket.work_due_at,
-            status_label=str(ticket.get_status_display()),
-            url=url,
-            assigned_to_me=mine,
-            claimable=not mine and ticket.assignee_id is None,
-            source=str(self.label),
-            priority=ticket.priority,
-            priority_label=str(ticket.get_priority_display()),
-            due_state=due_state(ticket.work_due_at, now),
-            assignable=True,
-        )
+    def _item_maker(
+        self, actor: User, now: datetime, names: TicketListNames
+    ) -> Callable[[Any], WorkItem]:
+        """Builds the item of one row of ``_ITEM_FIELDS`` (labels and the URL template are
+        made once for both lists)."""
+        url_name = _ticket_url_name()
+        url = TicketUrl(url_name) if url_name else None
+        statuses = choice_labels(TicketStatus.choices)
+        priorities = choice_labels(Priority.choices)
+        source = str(self.label)
+
+        def make_item(row: Any) -> WorkItem:
+            mine = row.assignee_id == actor.pk
+            requester = names.people[row.requester_id]
+            return WorkItem(
+                kind=self.key,
+                id=row.number,
+                title=row.subject,
+                subtitle=f"{row.number} · {row.service__name} · {requester}",
+                queue_key=row.queue__code,
+                queue_label=row.queue__name,
+                due_at=row.work_due_at,
+                status_label=statuses.get(row.status, row.status),
+                url=url(row.number) if url else "",
+                assigned_to_me=mine,
+                claimable=not mine and row.assignee_id is None,
+                source=source,
+                priority=row.priority,
+                priority_label=priorities.get(row.priority, row.priority),
+                due_state=due_state(row.work_due_at, now),
+                assignable=True,
+            )
+
+        return make_item
 
     def _get(self, actor: User, ref: ItemRef) -> Ticket | None:
         queues = self._served_queues(actor)

@@ -47,7 +47,12 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_names} {self.last_names}".strip()
+        return self.compose_full_name(self.first_names, self.last_names)
+
+    @staticmethod
+    def compose_full_name(first_names: str | None, last_names: str | None) -> str:
+        """The full name from its parts (lists that read the columns with ``values()`` use it)."""
+        return f"{first_names or ''} {last_names or ''}".strip()
 
     @property
     def has_usable_email(self) -> bool:

@@ -232,7 +232,7 @@ class TicketListCreateApi(GenericAPIView):
         statuses = filters.validated_data.get("status")
         tickets = ticket_list_for_requester(
             actor=request.user, statuses=tuple(statuses) if statuses else None
-        )
+        ).values_list(*TicketSerializer.ROW_FIELDS, named=True)
         page = self.paginate_queryset(tickets)
         return self.get_paginated_response(TicketSerializer(page, many=True).data)
 

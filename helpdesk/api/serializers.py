@@ -9,11 +9,14 @@ them unless several endpoints share them.
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from helpdesk.display import next_deadline, process_status_label, process_title
+from helpdesk.api.rows import Row, RowListSerializer, RowRenderer, iso_datetime
+from helpdesk.choices import Priority, TicketStatus
+from helpdesk.display import choice_labels, next_deadline, process_status_label, process_title
 from helpdesk.models import Attachment, SatisfactionRating, Service, Ticket, TicketEntry
 
 # --- Attachments and conversation -------------------------------------------------------------
@@ -102,8 +105,46 @@ class NextDeadlineSerializer(serializers.Serializer):
     breached = serializers.BooleanField()
 
 
+def _deadline_representation(ticket: Ticket | Row, tz: Any = None) -> dict[str, Any] | None:
+    deadline = next_deadline(ticket)
+    if deadline is None:
+        return None
+    return {
+        "kind": deadline.kind,
+        "label": str(deadline.label),
+        "due_at": iso_datetime(deadline.due_at, tz or timezone.get_current_timezone()),
+        "breached": deadline.breached,
+    }
+
+
 class TicketSerializer(serializers.ModelSerializer):
-    """A ticket in a list, as its requester sees it (no assignee, no internal flags)."""
+    """A ticket in a list, as its requester sees it (no assignee, no internal flags).
+
+    Lists hand it named rows of ``ROW_FIELDS`` (``helpdesk.api.rows``); a single ticket goes
+    through the fields.
+    """
+
+    #: The columns ``row_renderer`` reads: ``values_list(*ROW_FIELDS, named=True)``.
+    ROW_FIELDS: tuple[str, ...] = (
+        "id",
+        "number",
+        "subject",
+        "status",
+        "priority",
+        "channel",
+        "created_at",
+        "updated_at",
+        "first_response_due_at",
+        "first_responded_at",
+        "first_response_breached",
+        "resolution_due_at",
+        "resolution_breached",
+        "resolved_at",
+        "closed_at",
+        "service__code",
+        "service__name",
+        "queue__name",
+    )
 
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     priority_label = serializers.CharField(source="get_priority_display", read_only=True)
@@ -133,18 +174,40 @@ class TicketSerializer(serializers.ModelSerializer):
             "next_deadline",
         ]
         read_only_fields = fields
+        list_serializer_class = RowListSerializer
 
     @extend_schema_field(NextDeadlineSerializer(allow_null=True))
     def get_next_deadline(self, obj: Ticket) -> dict[str, Any] | None:
-        deadline = next_deadline(obj)
-        if deadline is None:
-            return None
-        return {
-            "kind": deadline.kind,
-            "label": str(deadline.label),
-            "due_at": serializers.DateTimeField().to_representation(deadline.due_at),
-            "breached": deadline.breached,
-        }
+        return _deadline_representation(obj)
+
+    def row_renderer(self) -> RowRenderer:
+        """Builds the item of one row of ``ROW_FIELDS``, the same as the fields give."""
+        tz = timezone.get_current_timezone()
+        statuses = choice_labels(TicketStatus.choices)
+        priorities = choice_labels(Priority.choices)
+
+        def render(row: Row) -> dict[str, Any]:
+            return {
+                "number": row.number,
+                "subject": row.subject,
+                "status": row.status,
+                "status_label": statuses.get(row.status, row.status),
+                "priority": row.priority,
+                "priority_label": priorities.get(row.priority, row.priority),
+                "service": {"code": row.service__code, "name": row.service__name},
+                "queue_name": row.queue__name,
+                "channel": row.channel,
+                "created_at": iso_datetime(row.created_at, tz),
+                "updated_at": iso_datetime(row.updated_at, tz),
+                "first_response_due_at": iso_datetime(row.first_response_due_at, tz),
+                "first_responded_at": iso_datetime(row.first_responded_at, tz),
+                "resolution_due_at": iso_datetime(row.resolution_due_at, tz),
+                "resolved_at": iso_datetime(row.resolved_at, tz),
+                "closed_at": iso_datetime(row.closed_at, tz),
+                "next_deadline": _deadline_representation(row, tz),
+            }
+
+        return render
 
 
 class ProcessStatusSerializer(serializers.Serializer):

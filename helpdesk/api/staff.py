@@ -8,12 +8,12 @@ requester of a ticket included: their surface is the portal API); a service's
 (``core.api.exception_handler``).
 """
 
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
-from django.urls import path, reverse
+from django.db.models import QuerySet
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -27,10 +27,12 @@ from rest_framework.views import APIView
 
 from core.accounts.models import User
 from helpdesk import services
+from helpdesk.api.rows import Row, RowRenderer, iso_datetime
 from helpdesk.api.serializers import TicketDetailSerializer, TicketEntrySerializer, TicketSerializer
 from helpdesk.choices import Channel, LinkKind, Priority, TicketStatus
+from helpdesk.display import TicketUrl, choice_labels
 from helpdesk.models import Queue, Ticket
-from helpdesk.selectors import ticket_entries_for
+from helpdesk.selectors import TicketListNames, ticket_entries_for, ticket_list_names
 from helpdesk.staff_selectors import (
     ACTION_NAMES,
     STATUS_FILTER_ACTIVE,
@@ -75,36 +77,24 @@ def _person(user: User | None) -> dict[str, Any] | None:
     return {"id": user.pk, "name": user.person.full_name}
 
 
-# A ticket number that ``reverse()`` would put in a URL unchanged (no quoting needed).
-_PLAIN_NUMBER = re.compile(r"[A-Za-z0-9_.~-]+")
-_NUMBER_MARK = "NUMBER"
-
-
-class _TicketUrl:
-    """``reverse(name, kwargs={"number": …})`` for many tickets at the cost of one call: the URL
-    is reversed once with a marker and the number spliced in (numbers needing quoting, which the
-    app never makes, still go through ``reverse``)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.prefix, _mark, self.suffix = reverse(name, kwargs={"number": _NUMBER_MARK}).rpartition(
-            _NUMBER_MARK
-        )
-
-    def __call__(self, number: str) -> str:
-        if _PLAIN_NUMBER.fullmatch(number):
-            return f"{self.prefix}{number}{self.suffix}"
-        return reverse(self.name, kwargs={"number": number})
-
-
 class StaffTicketSerializer(TicketSerializer):
     """A ticket as staff see it in a list: the requester's fields plus queue, assignee,
     requester's name, SLA flags and links to the staff page and this API.
 
-    Lists serialize one child instance for every row, so what does not change between rows is
-    computed once on it: the two URL templates and the status and priority labels in the
-    active language (instead of a ``reverse()`` and a lazy translation per row and field).
+    Lists hand it named rows of ``ROW_FIELDS`` with the people's names and merge targets in
+    the context (``helpdesk.selectors.ticket_list_names``); a single ticket goes through the
+    fields. What does not change between rows is computed once per serializer: the two URL
+    templates and the status and priority labels in the active language.
     """
+
+    ROW_FIELDS = (
+        *TicketSerializer.ROW_FIELDS,
+        "queue__code",
+        "requester_id",
+        "assignee_id",
+        "escalated_at",
+        "merged_into_id",
+    )
 
     status_label = serializers.SerializerMethodField()
     priority_label = serializers.SerializerMethodField()
@@ -135,10 +125,10 @@ class StaffTicketSerializer(TicketSerializer):
         cached = getattr(self, "_staff_row_cache", None)
         if cached is None:
             cached = {
-                "url": _TicketUrl("helpdesk:staff_ticket"),
-                "api_url": _TicketUrl("v1:helpdesk-staff-ticket-detail"),
-                "status": {value: str(label) for value, label in TicketStatus.choices},
-                "priority": {value: str(label) for value, label in Priority.choices},
+                "url": TicketUrl("helpdesk:staff_ticket"),
+                "api_url": TicketUrl("v1:helpdesk-staff-ticket-detail"),
+                "status": choice_labels(TicketStatus.choices),
+                "priority": choice_labels(Priority.choices),
             }
             self._staff_row_cache = cached
         return cached
@@ -168,6 +158,38 @@ class StaffTicketSerializer(TicketSerializer):
     @extend_schema_field(OpenApiTypes.STR)
     def get_api_url(self, obj: Ticket) -> str:
         return self._per_request()["api_url"](obj.number)
+
+    def row_renderer(self) -> RowRenderer:
+        requester_item = super().row_renderer()
+        cached = self._per_request()
+        url, api_url = cached["url"], cached["api_url"]
+        names: TicketListNames = self.context["names"]
+        people, numbers = names.people, names.ticket_numbers
+        tz = timezone.get_current_timezone()
+
+        def render(row: Row) -> dict[str, Any]:
+            item = requester_item(row)
+            assignee = row.assignee_id
+            item.update(
+                {
+                    "queue": {"code": row.queue__code, "name": row.queue__name},
+                    "assignee": (
+                        None if assignee is None else {"id": assignee, "name": people[assignee]}
+                    ),
+                    "requester_name": people[row.requester_id],
+                    "first_response_breached": row.first_response_breached,
+                    "resolution_breached": row.resolution_breached,
+                    "escalated_at": iso_datetime(row.escalated_at, tz),
+                    "merged_into": (
+                        None if row.merged_into_id is None else numbers[row.merged_into_id]
+                    ),
+                    "url": url(row.number),
+                    "api_url": api_url(row.number),
+                }
+            )
+            return item
+
+        return render
 
 
 class TicketRefSerializer(serializers.Serializer):
@@ -345,9 +367,13 @@ class StaffTicketListApi(ListAPIView):
             assignee=data["assignee"],
             priority=data["priority"],
             breached=data["breached"],
-        ).prefetch_related(
-            # Only merged tickets have a target, so an active list runs no query for it.
-            Prefetch("merged_into", queryset=Ticket.objects.only("pk", "number"))
+        ).values_list(*StaffTicketSerializer.ROW_FIELDS, named=True)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        context = {**self.get_serializer_context(), "names": ticket_list_names(page)}
+        return self.get_paginated_response(
+            StaffTicketSerializer(page, many=True, context=context).data
         )
 
     @extend_schema(

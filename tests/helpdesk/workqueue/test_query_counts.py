@@ -16,16 +16,17 @@ API = "/api/v1/mesa/bandeja/"
 
 # Both surfaces, for a technician:
 #   1 session, 1 user, 1 role grants (cached on the user for the rest of the request);
-#   tickets: 1 per-queue counts (from the queue side), 1 assigned to me, 1 available;
+#   tickets: 1 per-queue counts (from the queue side), 1 assigned to me, 1 available,
+#   1 the requesters' names of both;
 #   flow tasks: 1 open (node, permission) pairs, 1 counts per node, 1 assigned, 1 available;
 #   account reviews: 1 count, 1 items;
 #   then the session-timeout middleware saves the session: savepoint, UPDATE, release.
 # The page adds 1: the unread-notifications count in the header.
-TECHNICIAN_API = 3 + 3 + 4 + 2 + 3
+TECHNICIAN_API = 3 + 4 + 4 + 2 + 3
 TECHNICIAN_PAGE = TECHNICIAN_API + 1
 # A supervisor may take none of the test flow's tasks, so there is no "available" task query,
 # and the technicians they may assign to cost 1 query (the list for the assign control).
-SUPERVISOR_API = 3 + 3 + 3 + 2 + 1 + 3
+SUPERVISOR_API = 3 + 4 + 3 + 2 + 1 + 3
 SUPERVISOR_PAGE = SUPERVISOR_API + 1
 
 
