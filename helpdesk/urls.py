@@ -1,6 +1,6 @@
 """Help-desk pages: each audience's module owns its paths (portal, staff, work queue, reports)."""
 
-from helpdesk.views import portal, reports, staff, workqueue
+from helpdesk.views import portal, reports, search, staff, workqueue
 
 app_name = "helpdesk"
 
@@ -8,5 +8,6 @@ urlpatterns = [
     *portal.urlpatterns,
     *staff.urlpatterns,
     *workqueue.urlpatterns,
+    *search.urlpatterns,
     *reports.urlpatterns,
 ]

@@ -1,10 +1,11 @@
 """Help-desk API under /api/v1/: each audience's module owns its paths."""
 
-from helpdesk.api import portal, reports, staff, workqueue
+from helpdesk.api import portal, reports, search, staff, workqueue
 
 urlpatterns = [
     *portal.urlpatterns,
     *staff.urlpatterns,
+    *search.urlpatterns,
     *workqueue.urlpatterns,
     *reports.urlpatterns,
 ]
