@@ -3,6 +3,10 @@
 Two stamps live in the session: when the user logged in and when they were last active. A
 session past either limit is flushed, audited and answered with a redirect to the login page
 (a 401 JSON answer for the API, an ``HX-Redirect`` for htmx requests).
+
+The activity stamp is refreshed only when it is at least ``SESSION_ACTIVITY_RESOLUTION``
+seconds old, so a busy user's requests do not each write the session row; the idle limit is
+then counted from a stamp up to that old, which can only shorten a session.
 """
 
 from collections.abc import Callable
@@ -73,7 +77,12 @@ class SessionTimeoutMiddleware:
                 return self._expire(request, reason)
             if session.get(LOGIN_AT_KEY) is None:
                 session[LOGIN_AT_KEY] = now
-            session[LAST_ACTIVITY_KEY] = now
+            last_activity = session.get(LAST_ACTIVITY_KEY)
+            if (
+                last_activity is None
+                or now - float(last_activity) >= settings.SESSION_ACTIVITY_RESOLUTION
+            ):
+                session[LAST_ACTIVITY_KEY] = now
         response = self.get_response(request)
         # A login during this request (e.g. the admin's) that did not stamp the session.
         if session.get(SESSION_KEY) is not None and session.get(LOGIN_AT_KEY) is None:

@@ -129,6 +129,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_TIMEOUT = env.int("SIGES_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SIGES_SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
+# The last-activity stamp is rewritten at most this often (a session write per request costs a
+# database UPDATE); the idle limit is counted from the stamp, so a session may end this much
+# earlier than SESSION_IDLE_TIMEOUT after the true last request, never later.
+SESSION_ACTIVITY_RESOLUTION = env.int("SIGES_SESSION_ACTIVITY_RESOLUTION_SECONDS", default=60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,7 +7,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,12 +70,42 @@ def test_activity_within_the_idle_limit_keeps_the_session_alive(signed_in, user)
     assert not AuditEvent.objects.filter(action="auth.session_expired").exists()
 
 
-def test_each_request_refreshes_the_activity_stamp(signed_in):
-    with _travel(120):
+def test_a_request_refreshes_an_activity_stamp_older_than_the_resolution(signed_in):
+    with _travel(settings.SESSION_ACTIVITY_RESOLUTION + 1):
         signed_in.get(PROFILE)
         expected = timezone.now().timestamp()
 
     assert signed_in.session[LAST_ACTIVITY_KEY] == expected
+
+
+def test_a_recent_activity_stamp_is_kept_and_the_session_not_written(signed_in):
+    stamped = signed_in.session[LAST_ACTIVITY_KEY]
+    with _travel(settings.SESSION_ACTIVITY_RESOLUTION - 5):
+        fresh = signed_in.get(PROFILE)
+    # A profile request a few seconds later: the session and user are read, nothing is written.
+    with (
+        _travel(settings.SESSION_ACTIVITY_RESOLUTION - 1),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        again = signed_in.get(PROFILE)
+
+    assert fresh.status_code == again.status_code == 200
+    assert signed_in.session[LAST_ACTIVITY_KEY] == stamped
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert not [sql for sql in writes if "django_session" in sql]
+
+
+def test_the_idle_limit_counts_from_the_stamp_so_it_never_runs_late(signed_in):
+    # Requests every 50 s leave the stamp at login time until the resolution passes; once the
+    # idle limit has passed since the stamp, the session ends (at most one resolution early).
+    step = settings.SESSION_ACTIVITY_RESOLUTION - 10
+    with _travel(step):
+        assert signed_in.get(PROFILE).status_code == 200
+    with _travel(settings.SESSION_IDLE_TIMEOUT + 1):
+        response = signed_in.get(PROFILE)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
 
 
 def test_absolute_timeout_ends_even_an_active_session(signed_in, user):

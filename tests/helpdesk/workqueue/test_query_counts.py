@@ -25,9 +25,10 @@ API = "/api/v1/mesa/bandeja/"
 TECHNICIAN_API = 3 + 4 + 4 + 2 + 3
 TECHNICIAN_PAGE = TECHNICIAN_API + 1
 # A supervisor may take none of the test flow's tasks, so there is no "available" task query,
-# and the technicians they may assign to cost 1 query (the list for the assign control).
-SUPERVISOR_API = 3 + 4 + 3 + 2 + 1 + 3
-SUPERVISOR_PAGE = SUPERVISOR_API + 1
+# and the technicians they may assign to cost 1 query (the list for the assign control). Their
+# API call comes right after the page, so its activity stamp is recent: no session save.
+SUPERVISOR_API = 3 + 4 + 3 + 2 + 1
+SUPERVISOR_PAGE = SUPERVISOR_API + 1 + 3
 
 
 def make_work(*, technician, requester, service, tickets, tasks, reviews, mine):
