@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.accounts.choices import Role, ScopeKind
@@ -277,10 +278,7 @@ def ticket_get_for(*, actor: Any, number: str) -> Ticket:
     served = served_queue_q(actor)
     if served is not None:
         condition |= Q(queue__in=Queue.objects.filter(served).values("pk"))
-    ticket = _ticket_rows().filter(condition, number=number).first()
-    if ticket is None:
-        raise Http404
-    return ticket
+    return get_object_or_404(_ticket_rows().filter(condition), number=number)
 
 
 def ticket_entries_for(*, actor: Any, ticket: Ticket) -> QuerySet[TicketEntry]:
