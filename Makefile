@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate demo serve lint format check-migrations deploy-check bench lock clean
+.PHONY: run test install migrate demo serve lint format check-migrations deploy-check bench lock clean messages
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required"; exit 1; }
@@ -60,6 +60,13 @@ deploy-check: install
 
 bench: install
 	$(PY) -m bench
+
+## Refresh locale/en after changing strings: translate the new entries, then run it again to
+## compile (tests/core/test_translations.py fails on untranslated entries or a stale .mo).
+I18N_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
+messages: install
+	$(PY) manage.py makemessages -l en $(I18N_IGNORE)
+	$(PY) manage.py compilemessages -l en $(I18N_IGNORE)
 
 ## Re-resolve pyproject.toml's dependencies in a scratch environment and pin them all.
 lock:

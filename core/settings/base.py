@@ -155,9 +155,10 @@ AXES_VERBOSE = False
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "es"
-# Every string is wrapped for translation; English is the second language. It is offered only
-# when listed here (SIGES_LANGUAGES=es,en) because no English catalogue ships yet, and offering it
-# would label Spanish pages as English for browsers that prefer English.
+# Every string is wrapped for translation; Spanish is the source, English the second language
+# (locale/en ships compiled; tests/core/test_translations.py keeps it complete). English is
+# offered only when listed (SIGES_LANGUAGES=es,en): the ministry's users are Spanish speakers, and
+# a browser left on its English default (Accept-Language: en-US) must still get Spanish pages.
 _LANGUAGE_NAMES = {"es": _("Español"), "en": _("English")}
 LANGUAGES = [(code, _LANGUAGE_NAMES[code]) for code in env.list("SIGES_LANGUAGES", default=["es"])]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -263,7 +263,7 @@ def test_layout_assets_exist_in_static():
 
 
 @pytest.mark.django_db
-def test_only_spanish_is_offered_until_an_english_catalogue_ships(client):
+def test_only_spanish_is_offered_by_default(client):
     response = client.get(reverse("accounts:login"))
 
     assert response.status_code == 200
