@@ -1,14 +1,20 @@
 """Operators see the outbox and its delivery events; they cannot edit messages, only ask for a
-retry (through the service, which audits it)."""
+retry (through the service, which audits it). The body and link of a sensitive message (it
+carries a one-time access link) are never shown, not even before it is sent."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import linebreaksbr
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import DeliveryEvent, OutboxMessage
 from .services import outbox_retry
+
+# Shown instead of the body and link of a sensitive message, whatever its state (once the relay
+# is done with it the stored body is only a placeholder anyway).
+HIDDEN = _("[Contenido oculto: contiene un enlace de acceso de un solo uso.]")
 
 
 class DeliveryEventInline(admin.TabularInline):
@@ -43,7 +49,19 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     actions = ["retry_now"]
     fieldsets = [
         (None, {"fields": ["channel", "status", "recipient", "user", "to_address", "reply_to"]}),
-        (_("Contenido"), {"fields": ["template", "subject", "body_text", "body_html", "link"]}),
+        (
+            _("Contenido"),
+            {
+                "fields": [
+                    "template",
+                    "sensitive",
+                    "subject",
+                    "shown_body_text",
+                    "shown_body_html",
+                    "shown_link",
+                ]
+            },
+        ),
         (
             _("Envío"),
             {
@@ -71,6 +89,18 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("texto"))
+    def shown_body_text(self, obj: OutboxMessage) -> str:
+        return HIDDEN if obj.sensitive else linebreaksbr(obj.body_text)
+
+    @admin.display(description=_("HTML"))
+    def shown_body_html(self, obj: OutboxMessage) -> str:
+        return HIDDEN if obj.sensitive and obj.body_html else linebreaksbr(obj.body_html)
+
+    @admin.display(description=_("enlace"))
+    def shown_link(self, obj: OutboxMessage) -> str:
+        return HIDDEN if obj.sensitive and obj.link else obj.link
 
     @admin.action(description=_("Reintentar el envío ahora"), permissions=["change"])
     def retry_now(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:

@@ -9,6 +9,11 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
-        from .receivers import on_anymail_tracking
+        from core.accounts.hooks import person_email_changed
+
+        from .receivers import on_anymail_tracking, on_person_email_changed
 
         tracking.connect(on_anymail_tracking, dispatch_uid="notifications.anymail_tracking")
+        person_email_changed.connect(
+            on_person_email_changed, dispatch_uid="notifications.person_email_changed"
+        )

@@ -44,6 +44,9 @@ class OutboxMessage(OutboxLifecycle):
     # A path inside SIGES (always relative; checked when written).
     link = models.CharField(_("enlace"), max_length=500, blank=True)
     template = models.CharField(_("plantilla"), max_length=120)
+    # The email carries a secret link (verification, password reset): the relay withdraws its
+    # bodies and link once it is done with it, and the admin never shows them.
+    sensitive = models.BooleanField(_("contiene un enlace de acceso"), default=False)
     idempotency_key = models.CharField(_("clave de idempotencia"), max_length=200, unique=True)
     read_at = models.DateTimeField(_("leído el"), null=True, blank=True)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)

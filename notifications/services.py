@@ -38,9 +38,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
+from core.accounts.emails import mask_email
 from core.accounts.models import Person, User
 from core.audit.services import audit_record
 
@@ -61,6 +62,9 @@ from .selectors import inbox_queryset
 logger = logging.getLogger(__name__)
 
 IDEMPOTENCY_KEY_MAX = 150
+# What is left of a sensitive message (it carried a one-time access link) once the relay is done
+# with it: sent, or given up on for good (or never sendable: skipped).
+WITHDRAWN_BODY = gettext_lazy("[Contenido retirado: contenía un enlace de acceso de un solo uso.]")
 # Relay runs stop claiming new batches after this many seconds (the task's hard limit is higher).
 RELAY_TIME_BUDGET_SECONDS = 120
 
@@ -95,8 +99,26 @@ def _skip_reason(recipient: Person) -> str:
 
 
 def _email_row(
-    *, recipient: Person, rendered: Rendered, common: dict[str, Any], now: datetime
+    *,
+    recipient: Person,
+    to_address: str,
+    rendered: Rendered,
+    common: dict[str, Any],
+    now: datetime,
 ) -> OutboxMessage:
+    if to_address:
+        # An address given by the caller (a former one) is written to whatever the person's
+        # current address is; its bounce flag is about the current one.
+        return OutboxMessage(
+            **common,
+            channel=Channel.EMAIL,
+            status=OutboxStatus.PENDING,
+            to_address=to_address,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            next_attempt_at=now,
+        )
     if recipient.has_usable_email:
         return OutboxMessage(
             **common,
@@ -110,7 +132,7 @@ def _email_row(
         )
     with translation.override(settings.LANGUAGE_CODE):
         reason = _skip_reason(recipient)
-    return OutboxMessage(
+    row = OutboxMessage(
         **common,
         channel=Channel.EMAIL,
         status=OutboxStatus.SKIPPED,
@@ -120,6 +142,24 @@ def _email_row(
         body_html=rendered.html,
         last_error=reason,
     )
+    # Never sent: nothing will need its secret link.
+    _withdraw_secret(row)
+    return row
+
+
+def _withdraw_secret(message: OutboxMessage) -> list[str]:
+    """Replace the bodies and link of a sensitive message by a placeholder, once nothing will
+    send it any more; returns the fields to save (none for a message that is not sensitive)."""
+    if not message.sensitive:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        placeholder = str(WITHDRAWN_BODY)
+    if message.body_text == placeholder and not message.link:
+        return []
+    message.body_text = placeholder
+    message.body_html = placeholder if message.body_html else ""
+    message.link = ""
+    return ["body_text", "body_html", "link"]
 
 
 @transaction.atomic
@@ -133,6 +173,8 @@ def notify(
     idempotency_key: str | None = None,
     link: str = "",
     reply_to: str = "",
+    to_address: str = "",
+    sensitive: bool = False,
 ) -> list[OutboxMessage]:
     """Write one outbox row per channel for ``recipient``, in the caller's transaction.
 
@@ -145,6 +187,12 @@ def notify(
 
     ``link`` is a path inside SIGES (``/tramites/42/``): in-app messages link to it and email
     templates get ``link_url`` (absolute).
+
+    ``to_address`` sends the email to that address instead of the person's current one (a
+    notice to an address that was just replaced). ``sensitive=True`` marks an email carrying a
+    secret link (verification, password reset): its bodies and link are withdrawn once the relay
+    has sent it or given up on it, and the admin never shows them. Email only: a secret link must
+    not sit in an inbox.
     """
     if not TEMPLATE_NAME.match(template):
         raise ValueError(f"invalid notification template name: {template!r}")
@@ -155,6 +203,8 @@ def notify(
         raise ValueError("notification links must be paths inside SIGES")
     if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX:
         raise ValueError("idempotency_key must have 1 to 150 characters")
+    if (sensitive or to_address) and wanted != [Channel.EMAIL]:
+        raise ValueError("sensitive messages and explicit addresses are for the email channel only")
     if user is None:
         user = getattr(recipient, "user", None)
     elif user.person_id != recipient.pk:
@@ -184,10 +234,17 @@ def notify(
             "template": template,
             "idempotency_key": keys[channel],
             "link": link,
+            "sensitive": sensitive,
         }
         if channel == Channel.EMAIL:
             rendered = render_email(template, full_context, tz=tz)
-            row = _email_row(recipient=recipient, rendered=rendered, common=common, now=now)
+            row = _email_row(
+                recipient=recipient,
+                to_address=to_address,
+                rendered=rendered,
+                common=common,
+                now=now,
+            )
             row.reply_to = reply_to
         else:
             rendered = render_in_app(template, full_context, tz=tz)
@@ -222,6 +279,28 @@ def kick_relay() -> None:
             "send the pending messages",
             exc_info=True,
         )
+
+
+# --- notices about a person's account ------------------------------------------------------
+
+
+def person_email_change_notify(
+    *, person: Person, old_email: str, changed_at: datetime, change_key: str
+) -> list[OutboxMessage]:
+    """Tell ``old_email`` that it stopped being ``person``'s address (SECURITY.md 6.3.7): when,
+    the new address masked, and to call the help desk if they did not ask for it. No link.
+
+    Written even when the old address had bounced: an access-recovery case replaces exactly such
+    an address, and that is the change its owner most needs to hear about. ``change_key``
+    identifies the change (one notice per change)."""
+    return notify(
+        recipient=person,
+        template="accounts/email_changed",
+        context={"changed_at": changed_at, "new_email_masked": mask_email(person.email)},
+        channels=(Channel.EMAIL,),
+        to_address=old_email,
+        idempotency_key=f"person_email_changed:{change_key}",
+    )
 
 
 # --- the relay -----------------------------------------------------------------------------
@@ -282,6 +361,7 @@ def _recover_stale(*, now: datetime) -> int:
         )
         for message in stale:
             error = "Interrupted: the worker stopped while sending; the ESP may have accepted it"
+            withdrawn: list[str] = []
             if (
                 conf.STALE_SENDING_POLICY == StaleSendingPolicy.RETRY
                 and message.attempts < conf.MAX_ATTEMPTS
@@ -289,7 +369,8 @@ def _recover_stale(*, now: datetime) -> int:
                 message.requeue_stale(error=error, now=now)
             else:
                 message.give_up(error=error)
-            message.save(update_fields=["status", "last_error", "next_attempt_at"])
+                withdrawn = _withdraw_secret(message)
+            message.save(update_fields=["status", "last_error", "next_attempt_at", *withdrawn])
             logger.warning(
                 "outbox: message %s was stuck in sending since %s; now %s",
                 message.pk,
@@ -338,12 +419,12 @@ def _record_sent(pk: int, token: uuid.UUID, *, esp_message_id: str, now: datetim
     def apply(message: OutboxMessage) -> list[str] | None:
         if message.status == OutboxStatus.SENDING:
             message.mark_sent(now=now, esp_message_id=esp_message_id)
-            return ["status", "sent_at", "esp_message_id", "last_error"]
+            return ["status", "sent_at", "esp_message_id", "last_error", *_withdraw_secret(message)]
         if message.status in _WEBHOOK_STATES:
             # The ESP's webhook overtook us (matched through the metadata key): keep its status.
             message.sent_at = now
             message.esp_message_id = message.esp_message_id or esp_message_id
-            return ["sent_at", "esp_message_id"]
+            return ["sent_at", "esp_message_id", *_withdraw_secret(message)]
         return None
 
     return _finish(pk, token, apply)
@@ -361,9 +442,10 @@ def _record_failure(
         if permanent or message.attempts >= conf.MAX_ATTEMPTS:
             message.give_up(error=error)
             report.failed += 1
-        else:
-            message.schedule_retry(error=error, next_attempt_at=now + retry_delay(message.attempts))
-            report.retried += 1
+            return ["status", "last_error", "next_attempt_at", *_withdraw_secret(message)]
+        # A retry needs the body: it is kept until the last attempt.
+        message.schedule_retry(error=error, next_attempt_at=now + retry_delay(message.attempts))
+        report.retried += 1
         return ["status", "last_error", "next_attempt_at"]
 
     _finish(pk, token, apply)
@@ -465,6 +547,10 @@ def outbox_retry(*, actor: User, messages: Iterable[OutboxMessage]) -> int:
         .order_by("pk")
     ):
         if not can_proceed(message.retry_now):
+            continue
+        if message.sensitive and message.status == OutboxStatus.FAILED:
+            # Its body (and one-time link) was withdrawn when the relay gave up: nothing is left
+            # to send, and the person can ask for a new link.
             continue
         from_state = message.status
         message.retry_now(now=now)
@@ -599,15 +685,17 @@ def delivery_event_record(*, esp_name: str, event: AnymailTrackingEvent) -> Deli
 
     outcome = _classify(event)
     reason = f"{event.event_type}: {event.reject_reason or ''}".strip(": ")
+    # A row still "sending" (its worker died after the ESP took it) is done with too: a
+    # sensitive one loses its body here, or when the relay records the send, whichever is first.
     if outcome == OutboxStatus.DELIVERED and can_proceed(message.mark_delivered):
         message.mark_delivered(now=occurred_at)
-        message.save(update_fields=["status", "delivered_at"])
+        message.save(update_fields=["status", "delivered_at", *_withdraw_secret(message)])
     elif outcome == OutboxStatus.BOUNCED and can_proceed(message.mark_bounced):
         message.mark_bounced(reason=reason)
-        message.save(update_fields=["status", "last_error"])
+        message.save(update_fields=["status", "last_error", *_withdraw_secret(message)])
     elif outcome == OutboxStatus.COMPLAINED and can_proceed(message.mark_complained):
         message.mark_complained(reason=reason)
-        message.save(update_fields=["status", "last_error"])
+        message.save(update_fields=["status", "last_error", *_withdraw_secret(message)])
 
     if outcome in (OutboxStatus.BOUNCED, OutboxStatus.COMPLAINED):
         person = message.recipient

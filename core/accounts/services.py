@@ -14,6 +14,7 @@ from core.audit.services import audit_record
 
 from .choices import ScopeKind
 from .dui import normalize_dui
+from .hooks import person_email_changed
 from .models import Person, RoleGrant, User
 from .scopes import forget_grants
 
@@ -131,6 +132,7 @@ def person_update(*, person: Person, actor: User | None, **changes: Any) -> Pers
     changed = [name for name, value in changes.items() if getattr(person, name) != value]
     if not changed:
         return person
+    old_email = person.email
     for name in changed:
         setattr(person, name, changes[name])
     if "email" in changed:
@@ -140,7 +142,15 @@ def person_update(*, person: Person, actor: User | None, **changes: Any) -> Pers
         changed.extend(["email_bounced_at", "email_verified_at"])
     person.full_clean()
     person.save(update_fields=changed)
-    audit_record(action="person.updated", obj=person, actor=actor, payload={"fields": changed})
+    event = audit_record(
+        action="person.updated", obj=person, actor=actor, payload={"fields": changed}
+    )
+    if "email" in changed and old_email and old_email.lower() != person.email:
+        # The old address hears of it (SECURITY.md 6.3.7), through the notifications layer,
+        # which this one may not import; it commits or rolls back with the change.
+        person_email_changed.send(
+            sender=Person, person=person, old_email=old_email, audit_event=event
+        )
     return person
 
 

@@ -8,20 +8,19 @@ from playwright.sync_api import Page, expect
 from core.accounts.models import User
 from notifications.models import OutboxMessage
 from tests.factories import make_dui
+from tests.workflows.registration.helpers import link_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
-LINK = re.compile(r"https?://[^/\s]+(/\S+/)")
 PASSWORD = "mi primera frase secreta"
 NEW_PASSWORD = "mi segunda frase secreta"
 
 
 def emailed_path(template: str) -> str:
-    message = OutboxMessage.objects.filter(template=template, channel="email").latest("pk")
-    match = LINK.search(message.body_text)
-    assert match is not None
-    return match.group(1)
+    # The live server's relay has sent the email, so the outbox row keeps only a placeholder:
+    # the link is read from the email that left.
+    return link_path(OutboxMessage.objects.filter(template=template, channel="email").latest("pk"))
 
 
 def log_in(page: Page, base: str, dui: str, password: str) -> None:

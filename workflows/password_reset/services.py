@@ -61,9 +61,11 @@ def _link_hook(reset: PasswordResetRequest, raw_token: str, *, by_staff: bool = 
             user=obj.user,
             template="password_reset_link",
             context={"expires_minutes": int(ttl.total_seconds() // 60), "by_staff": by_staff},
-            # Email only: the link carries the token, which must not sit in an in-app inbox.
+            # Email only: the link carries the token, which must not sit in an in-app inbox,
+            # nor in the outbox once sent.
             channels=("email",),
             link=reset_path(obj, raw_token),
+            sensitive=True,
         )
 
     return hook

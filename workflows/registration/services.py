@@ -56,8 +56,10 @@ def _email(
     link: str = "",
     key: str | None = None,
     channels: tuple[str, ...] = ("email",),
+    sensitive: bool = False,
 ) -> Callable[[Any], object]:
-    """A ``transition`` in-transaction hook writing one notification to the outbox."""
+    """A ``transition`` in-transaction hook writing one notification to the outbox
+    (``sensitive`` when it carries a one-time link)."""
 
     def hook(_obj: Any) -> None:
         notify(
@@ -68,6 +70,7 @@ def _email(
             user=user,
             link=link,
             idempotency_key=key,
+            sensitive=sensitive,
         )
 
     return hook
@@ -168,6 +171,7 @@ def registration_submit(
                 {"expires_minutes": int(ttl.total_seconds() // 60)},
                 link=link,
                 key=f"registration:{registration.public_id}:verify",
+                sensitive=True,
             )
         ],
     )
