@@ -196,14 +196,15 @@ class CopyTable:
     """Streams rows into one model's table with COPY.
 
     ``columns`` are the columns the generator fills, in the order of each row's fields. Every
-    other column of the model must be nullable or have a default; its value is appended to each
-    line, so a field another developer adds later does not break the generator (and a required
-    field without default makes it fail loudly, naming the column).
+    other column of the model (generated columns aside) must be nullable or have a default; its
+    value is appended to each line, so a field another developer adds later does not break the
+    generator (and a required field without default makes it fail loudly, naming the column).
     """
 
     def __init__(self, cursor: Any, model: type[Model], columns: Sequence[str]) -> None:
         table = model._meta.db_table
-        concrete = {f.column: f for f in model._meta.concrete_fields}
+        # Generated columns (the search documents) are the database's to fill.
+        concrete = {f.column: f for f in model._meta.concrete_fields if not f.generated}
         unknown = [c for c in columns if c not in concrete]
         if unknown:
             raise BenchError(f"{table}: columnas desconocidas {unknown}")

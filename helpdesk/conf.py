@@ -29,6 +29,10 @@ DEFAULTS: dict[str, Any] = {
     # Limits on what a requester types.
     "MAX_BODY_CHARS": 20_000,
     "MAX_SUBJECT_CHARS": 200,
+    # A full-text search's statements stop after this many milliseconds (PostgreSQL): a search
+    # for a very frequent word over a national scope is refused as too broad instead of
+    # holding a database connection. 0: no limit.
+    "SEARCH_TIMEOUT_MS": 5000,
 }
 
 

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -26,6 +27,7 @@ from .choices import (
     TicketStatus,
 )
 from .flows import TicketLifecycle
+from .search_documents import ReplyDocument, TicketDocument
 
 _CODE_VALIDATOR = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -375,6 +377,10 @@ class Ticket(TicketLifecycle, FSMModelMixin, models.Model):
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
     # Answers to the service's form, JSON-safe (see forms.py); files are attachments.
     form_data = models.JSONField(_("datos de la solicitud"), default=dict, blank=True)
+    # What the full-text search matches: kept by the database (helpdesk.search_documents).
+    search_document = models.GeneratedField(
+        expression=TicketDocument(), output_field=SearchVectorField(), db_persist=True
+    )
 
     # SLA: due and warning moments are computed in business time when the ticket is created
     # and moved when the clock pauses; the sweep only compares them with now.
@@ -521,6 +527,10 @@ class TicketEntry(models.Model):
         verbose_name=_("autor"),
     )
     body = models.TextField(_("mensaje"))
+    # What the full-text search matches (public replies only): kept by the database.
+    search_document = models.GeneratedField(
+        expression=ReplyDocument(), output_field=SearchVectorField(), db_persist=True
+    )
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
     # Message-ID of the email that brought this entry, so a redelivered email is not added twice.
     message_id = models.CharField(max_length=255, blank=True, editable=False)

@@ -7,8 +7,8 @@ answers or public conversation match what they typed.
   message (not necessarily the same one); ``-word`` excludes tickets that have it.
 - On PostgreSQL: full-text search with the ``siges_spanish`` configuration (Spanish stemming and
   stop words, accents folded when the ``unaccent`` extension is installed; see migration
-  ``0003_search_indexes``), ranked subject > form answers > conversation. Both vectors are
-  GIN-indexed expressions; the expressions below must stay identical to the migration's.
+  ``0003_search_indexes``), ranked subject > form answers > conversation. It matches the stored,
+  GIN-indexed documents of ``helpdesk.search_documents``, within the queues in scope.
 - Elsewhere (SQLite, the embedded mode): case-insensitive substring matches; no stemming, and
   letter case and accents are only folded for ASCII letters (SQLite's ``LIKE``); tickets whose
   subject has the first word come first.
@@ -19,16 +19,15 @@ through a match.
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    SearchVector,
-    SearchVectorCombinable,
-    SearchVectorField,
 )
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import (
     Case,
     Exists,
@@ -46,13 +45,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy
 
 from .choices import EntryKind
 from .conf import helpdesk_settings
 from .models import Queue, Ticket, TicketEntry
-from .selectors import ticket_list_for_staff
+from .search_documents import SEARCH_CONFIG
+from .selectors import served_queue_ids, ticket_list_for_staff
 
-SEARCH_CONFIG = "siges_spanish"
 # Longer input is cut: nobody types more, and it bounds the work of one query.
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
@@ -76,26 +76,6 @@ def ticket_number_in(q: str) -> str | None:
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
-class _JsonStringsVector(SearchVectorCombinable, Func):
-    """The string values of a JSON column as a weighted tsvector (keys are not indexed)."""
-
-    template = (
-        f"setweight(jsonb_to_tsvector('{SEARCH_CONFIG}'::regconfig, %(expressions)s, "
-        "'[\"string\"]'::jsonb), 'B')"
-    )
-    output_field = SearchVectorField()
-
-
-def _ticket_vector() -> Any:
-    return SearchVector("subject", config=SEARCH_CONFIG, weight="A") + _JsonStringsVector(
-        F("form_data")
-    )
-
-
-def _entry_vector() -> Any:
-    return SearchVector("body", config=SEARCH_CONFIG)
-
-
 def _terms(q: str) -> list[tuple[str, bool, bool]]:
     """(text, is a phrase, is excluded) for each word or "quoted phrase" of ``q``; a leading
     ``-`` excludes it. At most ``MAX_TERMS``."""
@@ -110,22 +90,23 @@ def _terms(q: str) -> list[tuple[str, bool, bool]]:
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
 
-def _postgres_search(q: str) -> tuple[Q, dict[str, Any]] | None:
+def _postgres_search(q: str, queue_ids: list[int]) -> tuple[Q, dict[str, Any]] | None:
     """The match condition and the rank annotation. Every word (or phrase) must appear in the
     ticket's subject or form answers or in one of its public messages, not necessarily the same
-    one; each is looked up in both GIN indexes (a UNION of two index scans: ``vector @@ q OR
-    EXISTS (…)`` could only be answered by reading every ticket in scope)."""
-    public = TicketEntry.objects.filter(kind=EntryKind.REPLY).annotate(vector=_entry_vector())
-    tickets = Ticket.objects.annotate(vector=_ticket_vector())
+    one; each is looked up in both stored documents' GIN indexes, within the queues in scope (a
+    UNION of two index scans: ``document @@ q OR EXISTS (…)`` could only be answered by reading
+    every ticket in scope). Internal notes have no document (``helpdesk.search_documents``)."""
+    in_scope = Ticket.objects.filter(queue_id__in=queue_ids)
+    public = TicketEntry.objects.filter(kind=EntryKind.REPLY, ticket__queue_id__in=queue_ids)
     condition = Q()
     wanted: list[SearchQuery] = []
     for text, phrase, excluded in _terms(q):
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="phrase" if phrase else "plain")
         ids = (
-            tickets.filter(vector=query)
+            in_scope.filter(search_document=query)
             .order_by()
             .values("pk")
-            .union(public.filter(vector=query).order_by().values("ticket_id"))
+            .union(public.filter(search_document=query).order_by().values("ticket_id"))
         )
         if excluded:
             condition &= ~Q(pk__in=ids)
@@ -140,12 +121,12 @@ def _postgres_search(q: str) -> tuple[Q, dict[str, Any]] | None:
     for query in wanted[1:]:
         any_word = any_word | query
     best_entry = (
-        public.filter(ticket=OuterRef("pk"), vector=any_word)
+        TicketEntry.objects.filter(ticket=OuterRef("pk"), search_document=any_word)
         .values("ticket")
-        .annotate(best=Max(SearchRank(F("vector"), any_word)))
+        .annotate(best=Max(SearchRank(F("search_document"), any_word)))
         .values("best")
     )
-    rank = SearchRank(_ticket_vector(), any_word) + Coalesce(Subquery(best_entry), Value(0.0))
+    rank = SearchRank(F("search_document"), any_word) + Coalesce(Subquery(best_entry), Value(0.0))
     return condition, {"search_rank": rank}
 
 
@@ -185,6 +166,38 @@ def _fallback_search(q: str) -> tuple[Q, dict[str, Any]] | None:
 # --- Entry point ------------------------------------------------------------------------------
 
 
+QUERY_CANCELED = "57014"  # SQLSTATE of a statement stopped by statement_timeout
+
+
+class SearchTooBroadError(Exception):
+    """The search ran past ``HELPDESK_SEARCH_TIMEOUT_MS``: the person should narrow it."""
+
+    message = gettext_lazy(
+        "La búsqueda abarca demasiados casos y no terminó a tiempo. Agregue más palabras, "
+        "escriba el número del caso o filtre por cola o estado."
+    )
+
+
+@contextmanager
+def search_time_limit() -> Iterator[None]:
+    """Run a search's queries (evaluate them inside the block) under PostgreSQL's
+    ``statement_timeout`` of ``HELPDESK_SEARCH_TIMEOUT_MS``, in a transaction of their own, and
+    turn a cancelled statement into ``SearchTooBroadError``. Elsewhere it only runs the block."""
+    timeout = int(helpdesk_settings.SEARCH_TIMEOUT_MS)
+    if not _uses_full_text() or timeout <= 0:
+        yield
+        return
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(timeout)])
+            yield
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != QUERY_CANCELED:
+            raise
+        raise SearchTooBroadError(str(SearchTooBroadError.message)) from exc
+
+
 def _uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 
@@ -203,14 +216,15 @@ def ticket_search(
     ``EXISTS`` inside the same statement. An empty query finds nothing.
     """
     q = normalize_query(q)
+    queue_ids = served_queue_ids(actor)
     # The staff list's scope, with what a result shows joined: one ranked statement.
-    scoped = ticket_list_for_staff(actor=actor, queue=queue, statuses=statuses).select_related(
-        "service", "queue", "assignee__person", "requester__person"
-    )
+    scoped = ticket_list_for_staff(
+        actor=actor, queue=queue, statuses=statuses, queue_ids=queue_ids
+    ).select_related("service", "queue", "assignee__person", "requester__person")
     if not q:
         return scoped.none()
     if _uses_full_text():
-        search = _postgres_search(q)
+        search = _postgres_search(q, queue_ids)
     else:
         scoped = scoped.annotate(search_form_text=Cast("form_data", TextField()))
         search = _fallback_search(q)
@@ -235,7 +249,9 @@ def ticket_search(
 __all__ = [
     "MAX_QUERY_CHARS",
     "SEARCH_CONFIG",
+    "SearchTooBroadError",
     "normalize_query",
+    "search_time_limit",
     "ticket_number_in",
     "ticket_search",
 ]

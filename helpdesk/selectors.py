@@ -215,16 +215,19 @@ def ticket_list_for_staff(
     statuses: tuple[str, ...] | None = ACTIVE_STATUSES,
     assigned_to: Any = None,
     unassigned: bool = False,
+    queue_ids: list[int] | None = None,
 ) -> QuerySet[Ticket]:
     """Tickets of the queues ``actor`` serves, most urgent deadline first.
 
-    ``assigned_to=actor`` gives "assigned to me"; ``unassigned=True`` "available to me".
+    ``assigned_to=actor`` gives "assigned to me"; ``unassigned=True`` "available to me";
+    ``queue_ids`` are ``served_queue_ids(actor)`` when the caller has them already.
     Nothing is joined: the caller picks the columns (the API list reads ``values_list`` rows
     and ``ticket_list_names`` for the people; the search joins what it shows). Few relations
     let the planner walk ``ticket_active_due_idx`` with a plain list of queue ids and stop at
     the page, and keep planning cheap (each joined person costs milliseconds of planning).
     """
-    queue_ids = served_queue_ids(actor)
+    if queue_ids is None:  # the caller may have looked them up already
+        queue_ids = served_queue_ids(actor)
     if not queue_ids:
         return Ticket.objects.none()
     tickets = Ticket.objects.filter(queue_id__in=queue_ids)

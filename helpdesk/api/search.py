@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import IsAuthenticated
@@ -22,7 +23,12 @@ from rest_framework.response import Response
 from helpdesk.api.staff import StaffTicketSerializer
 from helpdesk.choices import ACTIVE_STATUSES, TicketStatus
 from helpdesk.models import Ticket
-from helpdesk.search import MAX_QUERY_CHARS, ticket_search
+from helpdesk.search import (
+    MAX_QUERY_CHARS,
+    SearchTooBroadError,
+    search_time_limit,
+    ticket_search,
+)
 from helpdesk.selectors import queue_list_for_staff
 from helpdesk.staff_selectors import STATUS_FILTER_ACTIVE, STATUS_FILTER_ALL
 
@@ -117,13 +123,20 @@ class TicketSearchApi(GenericAPIView):
         parameters=[TicketSearchInputSerializer],
         responses={
             200: StaffTicketSerializer(many=True),
-            400: OpenApiResponse(description="Falta «q» o un parámetro no es válido."),
+            400: OpenApiResponse(
+                description="Falta «q», un parámetro no es válido, o la búsqueda es demasiado "
+                "amplia y no terminó a tiempo (acótela)."
+            ),
         },
     )
     def get(self, request: Request) -> Response:
         params = TicketSearchInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        page = self.paginate_queryset(self._tickets(params.validated_data))
+        try:
+            with search_time_limit():  # the count and the page run inside the limit
+                page = self.paginate_queryset(self._tickets(params.validated_data))
+        except SearchTooBroadError as exc:
+            raise ValidationError({"q": [str(exc)]}, code="search_too_broad") from exc
         # Ranked tickets (model instances) go through the serializer's fields.
         serializer = StaffTicketSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)

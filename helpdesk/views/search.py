@@ -22,7 +22,13 @@ from django.views.decorators.http import require_GET
 from helpdesk.choices import ACTIVE_STATUSES, TicketStatus
 from helpdesk.conf import helpdesk_settings
 from helpdesk.models import Queue
-from helpdesk.search import MAX_QUERY_CHARS, normalize_query, ticket_search
+from helpdesk.search import (
+    MAX_QUERY_CHARS,
+    SearchTooBroadError,
+    normalize_query,
+    search_time_limit,
+    ticket_search,
+)
 from helpdesk.selectors import queue_list_for_staff
 from helpdesk.workqueue import can_use_workqueue
 
@@ -97,12 +103,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
     # An invalid status or queue (a tampered URL) shows the form's error and searches nothing.
     if form.is_valid():
         query = normalize_query(form.cleaned_data["q"])
+    too_broad = ""
     if query:
         tickets = ticket_search(
             actor=request.user, q=query, queue=form.queue(), statuses=form.statuses()
         )
-        page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
-    context = {"form": form, "query": query, "page": page}
+        try:
+            with search_time_limit():  # both queries (count and page) run inside the limit
+                page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
+                page.object_list = list(page.object_list)
+        except SearchTooBroadError as exc:
+            page, too_broad = None, str(exc)
+    context = {"form": form, "query": query, "page": page, "too_broad": too_broad}
     return render(request, "helpdesk/search/results.html", context)
 
 

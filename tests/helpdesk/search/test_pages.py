@@ -4,14 +4,19 @@ serves), its filters and pages, its fixed query count, and the links to it (navi
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from helpdesk import search as search_module
 from helpdesk.services import ticket_add_note, ticket_claim, ticket_merge
 from tests.helpdesk.conftest import make_queue, make_service, open_ticket
 
 pytestmark = pytest.mark.django_db
 
 URL = "/mesa/buscar/"
+
+# The search's time limit on PostgreSQL: savepoint, set_config(statement_timeout), release.
+TIME_LIMIT_QUERIES = 3 if connection.vendor == "postgresql" else 0
 
 
 def found(response) -> list[str]:
@@ -278,8 +283,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
     # user for the rest of the request), 1 the queues for the select; the search: 1 ids of the
     # served queues, 1 COUNT (Paginator), 1 the page with service, queue, requester and
     # assignee (with their people) joined; 1 the unread-notifications count in the header;
-    # then the session-timeout middleware saves the session: savepoint, UPDATE, release.
-    with django_assert_num_queries(11):
+    # then the session-timeout middleware saves the session: savepoint, UPDATE, release. On
+    # PostgreSQL the search's time limit adds 3: savepoint, set_config, release.
+    with django_assert_num_queries(11 + TIME_LIMIT_QUERIES):
         response = client.get(URL, {"q": "constancia"})
 
     assert len(found(response)) == rows
@@ -329,3 +335,34 @@ def test_the_bandeja_has_a_search_form_that_goes_to_the_search_page(client, tech
     assert 'method="get"' in form.group(0)
     assert '<label for="busqueda-casos">Buscar casos</label>' in form.group(1)
     assert re.search(r'<input type="search" name="q" id="busqueda-casos"', form.group(1))
+
+
+# --- Too broad (PostgreSQL) ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def slow_search(monkeypatch, settings):
+    """Searches that outlast a 1 ms time limit (each row waits 50 ms)."""
+    settings.HELPDESK_SEARCH_TIMEOUT_MS = 1
+    real = search_module.ticket_search
+
+    def slow(**kwargs):
+        return real(**kwargs).extra(where=["pg_sleep(0.05) IS NOT NULL"])
+
+    monkeypatch.setattr("helpdesk.views.search.ticket_search", slow)
+    monkeypatch.setattr("helpdesk.api.search.ticket_search", slow)
+
+
+@pytest.mark.postgres
+def test_a_search_that_runs_too_long_asks_to_narrow_it(client, technician, cases, slow_search):
+    client.force_login(technician)
+
+    response = client.get(URL, {"q": "contraseña"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "La búsqueda abarca demasiados casos" in html
+    assert 'role="alert"' in html
+    assert response.context["page"] is None
+    # The page still works afterwards in the same session.
+    assert client.get(URL).status_code == 200
