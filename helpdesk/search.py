@@ -111,9 +111,12 @@ def _postgres_search(q: str, queue_ids: list[int]) -> tuple[Q, dict[str, Any]] |
         if excluded:
             condition &= ~Q(pk__in=ids)
             continue
-        # A stop word ("de", "la") has no lexeme and would match nothing: it is skipped.
+        # A stop word ("de", "la") has no lexeme and would match nothing: it matches every
+        # ticket in scope instead (a third arm the planner evaluates once, as a constant),
+        # so the condition stays a plain semi-join the planner can drive from.
         no_lexeme = Exact(Func(query, function="numnode", output_field=IntegerField()), 0)
-        condition &= Q(no_lexeme) | Q(pk__in=ids)
+        ignored = in_scope.filter(no_lexeme).order_by().values("pk")
+        condition &= Q(pk__in=ids.union(ignored))
         wanted.append(query)
     if not wanted:
         return None
@@ -213,7 +216,8 @@ def ticket_search(
     match ``q``, best first; every status unless ``statuses`` is given.
 
     One query when evaluated, whatever the path: an exact ticket number wins through an
-    ``EXISTS`` inside the same statement. An empty query finds nothing.
+    ``EXISTS`` inside the same statement. An empty query finds nothing. Evaluate it inside
+    ``search_time_limit()``.
     """
     q = normalize_query(q)
     queue_ids = served_queue_ids(actor)
@@ -234,9 +238,12 @@ def ticket_search(
     number = ticket_number_in(q)
     if number is not None:
         # The exact number short-circuits; if it names no ticket in scope, the text search
-        # still finds tickets that mention it (a requester quoting an older case).
-        exact = scoped.filter(number=number)
-        condition = Q(number=number) | (~Exists(exact.values("pk")) & text_match)
+        # still finds tickets that mention it (a requester quoting an older case). One id set
+        # (the text arm runs only when the number found nothing), so PostgreSQL can start from
+        # it instead of testing every ticket in scope.
+        exact = scoped.filter(number=number).order_by().values("pk")
+        mentioned = scoped.filter(text_match, ~Exists(exact)).order_by().values("pk")
+        condition = Q(pk__in=exact.union(mentioned))
     else:
         condition = text_match
     return (
