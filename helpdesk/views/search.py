@@ -33,7 +33,7 @@ from helpdesk.selectors import queue_list_for_staff
 from helpdesk.workqueue import can_use_workqueue
 
 PAGE_SIZE = 25
-PAGE_PARAM = "pagina"
+PAGE_PARAM = "page"
 STATUS_ALL = "todos"
 STATUS_ACTIVE = "activos"
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from helpdesk import search as search_module
 from helpdesk.services import ticket_add_note, ticket_claim, ticket_merge, ticket_reply
-from tests.helpdesk.conftest import make_queue, make_service, make_team, open_ticket
+from tests.helpdesk.conftest import make_team, open_ticket
 from tests.helpdesk.staff.conftest import api_client
 
 pytestmark = pytest.mark.django_db
@@ -22,27 +22,6 @@ TIME_LIMIT_QUERIES = 3 if connection.vendor == "postgresql" else 0
 
 def numbers(response) -> list[str]:
     return [row["number"] for row in response.json()["results"]]
-
-
-@pytest.fixture
-def other_queue():
-    return make_queue("otra")
-
-
-@pytest.fixture
-def elsewhere(sla_policy, other_queue):
-    """A service of a queue the ``technician`` fixture does not serve."""
-    return make_service(other_queue, sla_policy, code="otro")
-
-
-@pytest.fixture
-def cases(clock, requester, service, elsewhere):
-    """Two tickets of the technician's queue and one of another queue, all about a password."""
-    first = open_ticket(requester, service, subject="Olvidé mi contraseña", detalle="Clave")
-    clock.advance(minutes=5)
-    second = open_ticket(requester, service, subject="Cambio de contraseña", detalle="Clave")
-    foreign = open_ticket(requester, elsewhere, subject="Contraseña bloqueada", detalle="Clave")
-    return {"first": first, "second": second, "foreign": foreign}
 
 
 def test_the_url_is_named():

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from helpdesk import search as search_module
 from helpdesk.services import ticket_add_note, ticket_claim, ticket_merge
-from tests.helpdesk.conftest import make_queue, make_service, open_ticket
+from tests.helpdesk.conftest import open_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -27,22 +27,6 @@ def found(response) -> list[str]:
 
 def nav_of(html: str) -> str:
     return re.search(r'<nav id="navegacion-principal".*?</nav>', html, re.S).group(0)
-
-
-@pytest.fixture
-def elsewhere(sla_policy):
-    """A service of a queue the ``technician`` fixture does not serve."""
-    return make_service(make_queue("otra"), sla_policy, code="otro")
-
-
-@pytest.fixture
-def cases(clock, requester, service, elsewhere):
-    """Two tickets of the technician's queue and one of another queue, all about a password."""
-    first = open_ticket(requester, service, subject="Olvidé mi contraseña", detalle="Clave")
-    clock.advance(minutes=5)
-    second = open_ticket(requester, service, subject="Cambio de contraseña", detalle="Clave")
-    foreign = open_ticket(requester, elsewhere, subject="Contraseña bloqueada", detalle="Clave")
-    return {"first": first, "second": second, "foreign": foreign}
 
 
 # --- Access --------------------------------------------------------------------------------------
@@ -250,8 +234,8 @@ def test_results_are_paginated(client, monkeypatch, clock, technician, requester
     client.force_login(technician)
 
     first = client.get(URL, {"q": "certificado"})
-    second = client.get(URL, {"q": "certificado", "pagina": 2})
-    beyond = client.get(URL, {"q": "certificado", "pagina": 99})
+    second = client.get(URL, {"q": "certificado", "page": 2})
+    beyond = client.get(URL, {"q": "certificado", "page": 99})
 
     # Equal rank: newest first.
     assert found(first) == [tickets[2].number, tickets[1].number]
@@ -259,9 +243,9 @@ def test_results_are_paginated(client, monkeypatch, clock, technician, requester
     assert found(beyond) == found(second)
     html = first.content.decode()
     assert '<h2 id="titulo-resultados">3 resultados</h2>' in html
-    assert '<a href="?q=certificado&amp;pagina=2" rel="next">Siguiente</a>' in html
+    assert '<a href="?q=certificado&amp;page=2" rel="next">Siguiente</a>' in html
     assert "Página 1 de 2" in html
-    assert '<a href="?q=certificado&amp;pagina=1" rel="prev">Anterior</a>' in (
+    assert '<a href="?q=certificado&amp;page=1" rel="prev">Anterior</a>' in (
         second.content.decode()
     )
 
