@@ -29,9 +29,6 @@ class _StoredDocument(Func):
     output_field = SearchVectorField()
     postgresql_sql = ""
 
-    def __init__(self, **extra: Any) -> None:
-        super().__init__(**extra)
-
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         return "NULL", []
 
