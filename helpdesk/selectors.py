@@ -1,7 +1,9 @@
 """Every read of the help desk that is more than a ``get()``, scoped by the actor.
 
-Lists load their related rows with ``select_related``/``prefetch_related`` so they cost a fixed
-number of queries whatever their length. Objects outside the actor's reach answer 404.
+Lists cost a fixed number of queries whatever their length: they load their related rows with
+``select_related``/``prefetch_related``, or (the ticket lists) leave the columns to the caller,
+who reads named rows and their people's names with ``ticket_list_names``. Objects outside the
+actor's reach answer 404.
 """
 
 from collections.abc import Iterable
