@@ -180,11 +180,19 @@ class TicketSerializer(serializers.ModelSerializer):
     def get_next_deadline(self, obj: Ticket) -> dict[str, Any] | None:
         return _deadline_representation(obj)
 
+    def _labels(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Status and priority labels in the active language, translated once per serializer
+        (built on first use, inside the request)."""
+        cached = getattr(self, "_label_cache", None)
+        if cached is None:
+            cached = (choice_labels(TicketStatus.choices), choice_labels(Priority.choices))
+            self._label_cache = cached
+        return cached
+
     def row_renderer(self) -> RowRenderer:
         """Builds the item of one row of ``ROW_FIELDS``, the same as the fields give."""
         tz = timezone.get_current_timezone()
-        statuses = choice_labels(TicketStatus.choices)
-        priorities = choice_labels(Priority.choices)
+        statuses, priorities = self._labels()
 
         def render(row: Row) -> dict[str, Any]:
             return {

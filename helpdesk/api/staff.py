@@ -30,7 +30,7 @@ from helpdesk import services
 from helpdesk.api.rows import Row, RowRenderer, iso_datetime
 from helpdesk.api.serializers import TicketDetailSerializer, TicketEntrySerializer, TicketSerializer
 from helpdesk.choices import Channel, LinkKind, Priority, TicketStatus
-from helpdesk.display import TicketUrl, choice_labels
+from helpdesk.display import TicketUrl
 from helpdesk.models import Queue, Ticket
 from helpdesk.selectors import TicketListNames, ticket_entries_for, ticket_list_names
 from helpdesk.staff_selectors import (
@@ -84,7 +84,7 @@ class StaffTicketSerializer(TicketSerializer):
     Lists hand it named rows of ``ROW_FIELDS`` with the people's names and merge targets in
     the context (``helpdesk.selectors.ticket_list_names``); a single ticket goes through the
     fields. What does not change between rows is computed once per serializer: the two URL
-    templates and the status and priority labels in the active language.
+    templates (here) and the status and priority labels (``TicketSerializer._labels``).
     """
 
     ROW_FIELDS = (
@@ -127,20 +127,18 @@ class StaffTicketSerializer(TicketSerializer):
             cached = {
                 "url": TicketUrl("helpdesk:staff_ticket"),
                 "api_url": TicketUrl("v1:helpdesk-staff-ticket-detail"),
-                "status": choice_labels(TicketStatus.choices),
-                "priority": choice_labels(Priority.choices),
             }
             self._staff_row_cache = cached
         return cached
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_status_label(self, obj: Ticket) -> str:
-        labels = self._per_request()["status"]
+        labels = self._labels()[0]
         return labels[obj.status] if obj.status in labels else str(obj.get_status_display())
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_priority_label(self, obj: Ticket) -> str:
-        labels = self._per_request()["priority"]
+        labels = self._labels()[1]
         return labels[obj.priority] if obj.priority in labels else str(obj.get_priority_display())
 
     @extend_schema_field(PersonRefSerializer(allow_null=True))

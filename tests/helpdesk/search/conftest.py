@@ -1,8 +1,13 @@
 """Fixtures shared by the search page and API tests."""
 
 import pytest
+from django.db import connection
 
+from helpdesk import search as search_module
 from tests.helpdesk.conftest import make_queue, make_service, open_ticket
+
+# The search's time limit on PostgreSQL: savepoint, set_config(statement_timeout), release.
+TIME_LIMIT_QUERIES = 3 if connection.vendor == "postgresql" else 0
 
 
 @pytest.fixture
@@ -24,3 +29,16 @@ def cases(clock, requester, service, elsewhere):
     second = open_ticket(requester, service, subject="Cambio de contraseña", detalle="Clave")
     foreign = open_ticket(requester, elsewhere, subject="Contraseña bloqueada", detalle="Clave")
     return {"first": first, "second": second, "foreign": foreign}
+
+
+@pytest.fixture
+def slow_search(monkeypatch, settings):
+    """Searches (page and API) that outlast a 1 ms time limit (each row waits 50 ms)."""
+    settings.HELPDESK_SEARCH_TIMEOUT_MS = 1
+    real = search_module.ticket_search
+
+    def slow(**kwargs):
+        return real(**kwargs).extra(where=["pg_sleep(0.05) IS NOT NULL"])
+
+    monkeypatch.setattr("helpdesk.views.search.ticket_search", slow)
+    monkeypatch.setattr("helpdesk.api.search.ticket_search", slow)

@@ -4,20 +4,16 @@ rows' shape, a fixed query count and its place in the OpenAPI schema."""
 
 import pytest
 import yaml
-from django.db import connection
 from django.urls import reverse
 
-from helpdesk import search as search_module
 from helpdesk.services import ticket_add_note, ticket_claim, ticket_merge, ticket_reply
 from tests.helpdesk.conftest import make_team, open_ticket
+from tests.helpdesk.search.conftest import TIME_LIMIT_QUERIES
 from tests.helpdesk.staff.conftest import api_client
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/mesa/busqueda/"
-
-# The search's time limit on PostgreSQL: savepoint, set_config(statement_timeout), release.
-TIME_LIMIT_QUERIES = 3 if connection.vendor == "postgresql" else 0
 
 
 def numbers(response) -> list[str]:
@@ -279,16 +275,7 @@ def test_the_search_is_in_the_openapi_schema(client):
 
 
 @pytest.mark.postgres
-def test_a_search_that_runs_too_long_is_a_400_asking_to_narrow_it(
-    monkeypatch, settings, technician, cases
-):
-    settings.HELPDESK_SEARCH_TIMEOUT_MS = 1
-    real = search_module.ticket_search
-    monkeypatch.setattr(
-        "helpdesk.api.search.ticket_search",
-        lambda **kwargs: real(**kwargs).extra(where=["pg_sleep(0.05) IS NOT NULL"]),
-    )
-
+def test_a_search_that_runs_too_long_is_a_400_asking_to_narrow_it(technician, cases, slow_search):
     response = api_client(technician).get(URL, {"q": "contraseña"})
 
     assert response.status_code == 400

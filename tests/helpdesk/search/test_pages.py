@@ -4,19 +4,15 @@ serves), its filters and pages, its fixed query count, and the links to it (navi
 import re
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
-from helpdesk import search as search_module
 from helpdesk.services import ticket_add_note, ticket_claim, ticket_merge
 from tests.helpdesk.conftest import open_ticket
+from tests.helpdesk.search.conftest import TIME_LIMIT_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 URL = "/mesa/buscar/"
-
-# The search's time limit on PostgreSQL: savepoint, set_config(statement_timeout), release.
-TIME_LIMIT_QUERIES = 3 if connection.vendor == "postgresql" else 0
 
 
 def found(response) -> list[str]:
@@ -322,19 +318,6 @@ def test_the_bandeja_has_a_search_form_that_goes_to_the_search_page(client, tech
 
 
 # --- Too broad (PostgreSQL) ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def slow_search(monkeypatch, settings):
-    """Searches that outlast a 1 ms time limit (each row waits 50 ms)."""
-    settings.HELPDESK_SEARCH_TIMEOUT_MS = 1
-    real = search_module.ticket_search
-
-    def slow(**kwargs):
-        return real(**kwargs).extra(where=["pg_sleep(0.05) IS NOT NULL"])
-
-    monkeypatch.setattr("helpdesk.views.search.ticket_search", slow)
-    monkeypatch.setattr("helpdesk.api.search.ticket_search", slow)
 
 
 @pytest.mark.postgres
