@@ -1,92 +1,66 @@
-"""Workflow diagrams: the graph read from django-fsm, SVG drawings, pages and API."""
+"""Diagram pages and API: who opens them, what they show, the CSP they need, and that they work
+with no Graphviz program on the server."""
 
+import json
+import re
 import shutil
 
-import graphviz
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core import diagrams
+from core.diagrams.dot import COLOUR_TAKEN
+from tests.core.test_security_headers import assert_csp_clean
 from tests.workflows.registration.helpers import applicant_data, last_link, link_parts
 from workflows.password_reset.models import PasswordResetRequest
-from workflows.registration.models import RegistrationRequest
 from workflows.registration.services import registration_submit, registration_verify
 
-needs_dot = pytest.mark.skipif(
-    shutil.which("dot") is None,
-    reason="needs Graphviz's dot: apt-get install -y graphviz",
-)
 
-
-def test_graph_of_the_registration_lifecycle():
-    graph = diagrams.fsm_graph(RegistrationRequest, "status")
-
-    states = dict(graph.states)
-    assert states["email_sent"] == "Correo de verificación enviado"
-    edges = {(e.source, e.target, e.label) for e in graph.edges}
-    assert ("submitted", "email_sent", "enviar enlace") in edges
-    assert ("email_sent", "email_verified", "verificar correo") in edges
-    assert ("identity_review", "active", "aprobar identidad") in edges
-    assert ("identity_review", "rejected", "rechazar identidad") in edges
-    # One edge per source of a multi-source transition.
-    assert ("submitted", "expired", "vencer") in edges
-    assert ("email_sent", "expired", "vencer") in edges
-    assert graph.final_states == {"active", "rejected", "expired"}
-
-
-def test_every_registered_lifecycle_is_listed():
-    slugs = [d.slug for d in diagrams.diagram_list()]
-
-    assert "registro-de-cuentas" in slugs
-    assert "recuperacion-de-contrasena" in slugs
-    assert "revision-de-cuentas" in slugs
-
-
-def test_registering_a_field_that_is_not_fsm_fails():
-    with pytest.raises(TypeError):
-        diagrams.register_diagram(slug="x", model=RegistrationRequest, field="email", title="x")
-
-
-@needs_dot
-def test_definition_svg_is_inline_ready_and_labelled_in_spanish():
-    svg = diagrams.definition_svg(diagrams.diagram_get("recuperacion-de-contrasena"))
-
-    assert svg.startswith('<svg class="diagram-svg" role="img"')
-    assert "<?xml" not in svg
-    assert 'width="' not in svg.split(">", 1)[0]  # scales with the page
-    assert "En recuperación de acceso" in svg
-    assert "cambiar contraseña" in svg
-
-
-@needs_dot
-def test_instance_svg_highlights_the_path_taken():
-    graph = diagrams.fsm_graph(RegistrationRequest, "status")
-
-    plain = diagrams.render_svg(graph)
-    highlighted = diagrams.render_svg(
-        graph, taken=[("submitted", "email_sent")], current="email_sent"
+def dot_source(html: str, source_id: str) -> str:
+    """The DOT text a page hands to static/js/diagrams.js (its json_script block)."""
+    match = re.search(
+        rf'<script id="{source_id}" type="application/json">(.*?)</script>', html, re.S
     )
+    assert match, f"no json_script block {source_id}"
+    return json.loads(match.group(1))
 
-    assert diagrams._COLOUR_TAKEN not in plain
-    assert diagrams._COLOUR_TAKEN in highlighted
 
-
-def test_missing_dot_gives_a_spanish_message_not_a_500(monkeypatch, db, make_user):
-    def no_dot(*args, **kwargs):
-        raise graphviz.ExecutableNotFound(("dot",))
-
-    monkeypatch.setattr(graphviz.Digraph, "pipe", no_dot)
-    client = Client()
+@pytest.mark.django_db
+def test_pages_render_with_no_graphviz_program_on_the_path(
+    client, make_user, monkeypatch, tmp_path
+):
+    # Given a server where no "dot" program can be found
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert shutil.which("dot") is None
     client.force_login(make_user(role="auditor"))
 
-    page = client.get(reverse("diagrams:detail", args=["registro-de-cuentas"]))
-    file = client.get(reverse("diagrams:svg", args=["registro-de-cuentas"]))
+    # When an auditor opens a lifecycle
+    response = client.get(reverse("diagrams:detail", args=["registro-de-cuentas"]))
 
-    assert page.status_code == 200
-    assert "falta el programa Graphviz" in page.content.decode()
-    assert "<svg" not in page.content.decode()
-    assert file.status_code == 503
+    # Then the page carries the graph for the browser to draw, and its table
+    assert response.status_code == 200
+    html = response.content.decode()
+    dot = dot_source(html, "diagrama-registro-de-cuentas-dot")
+    assert dot.startswith("digraph lifecycle {")
+    assert 'label="Correo de verificación enviado"' in dot
+    assert 'data-diagram-source="diagrama-registro-de-cuentas-dot"' in html
+    assert "<td>Correo de verificación enviado</td><td>verificar correo</td>" in html
+    assert "/static/js/diagrams.js" in html
+    assert "/static/vendor/viz-js/viz-global.js" in html
+    assert "Graphviz («dot»)" not in html  # the old "install graphviz" message is gone
+    assert_csp_clean(html)
+
+
+@pytest.mark.django_db
+def test_dot_download(client, make_user):
+    client.force_login(make_user(role="technician"))
+
+    response = client.get(reverse("diagrams:dot", args=["revision-de-cuentas"]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/vnd.graphviz; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="revision-de-cuentas.gv"'
+    assert response.content.decode().startswith("digraph lifecycle {")
 
 
 @pytest.mark.django_db
@@ -109,6 +83,7 @@ def test_others_are_refused(client, citizen):
     assert anonymous.status_code == 302
     assert client.get(reverse("diagrams:index")).status_code == 403
     assert client.get(reverse("diagrams:detail", args=["registro-de-cuentas"])).status_code == 403
+    assert client.get(reverse("diagrams:dot", args=["registro-de-cuentas"])).status_code == 403
     api = client.get(reverse("v1:diagram-detail", args=["registro-de-cuentas"]))
     assert api.status_code == 403
 
@@ -124,7 +99,6 @@ def test_unknown_lifecycle_or_record_is_404(client, make_user):
     assert client.get(garbage).status_code == 404
 
 
-@needs_dot
 @pytest.mark.django_db
 def test_instance_page_shows_the_history_from_the_audit_chain(client, make_user):
     registration = registration_submit(**applicant_data())
@@ -146,10 +120,11 @@ def test_instance_page_shows_the_history_from_the_audit_chain(client, make_user)
     ):
         assert action in html
     assert "Cuenta activa" in html  # current state
-    assert diagrams._COLOUR_TAKEN in html  # the path is drawn
+    dot = dot_source(html, f"diagrama-registro-de-cuentas-{registration.pk}-dot")
+    assert COLOUR_TAKEN in dot  # the path is drawn
+    assert html.count('class="is-taken"') == 3  # submitted → sent → verified → active
 
 
-@needs_dot
 @pytest.mark.django_db
 def test_api_returns_the_definition_and_an_instance(client, make_user):
     registration = registration_submit(**applicant_data())
@@ -162,17 +137,18 @@ def test_api_returns_the_definition_and_an_instance(client, make_user):
 
     assert definition.status_code == 200
     body = definition.json()
-    assert body["svg"].startswith("<svg")
+    assert body["dot"].startswith("digraph lifecycle {")
+    assert "svg" not in body
     assert {"value": "active", "label": "Cuenta activa"} in body["states"]
     assert instance.status_code == 200
     assert instance.json()["current_state"] == "email_sent"
+    assert COLOUR_TAKEN in instance.json()["dot"]
     assert [e["action"] for e in instance.json()["events"]] == [
         "registrationrequest.submitted",
         "registrationrequest.send_verification",
     ]
 
 
-@needs_dot
 @pytest.mark.django_db
 def test_password_reset_instance_page(client, make_user):
     account = make_user()
