@@ -52,6 +52,8 @@
     canvas.textContent = "";
     canvas.appendChild(svg);
     canvas.setAttribute("data-drawn", "true");
+    // On a phone the drawing is wider than the box: start from its middle, where it begins.
+    canvas.scrollLeft = (canvas.scrollWidth - canvas.clientWidth) / 2;
   }
 
   function drawAll() {
