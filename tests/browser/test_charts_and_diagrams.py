@@ -1,12 +1,16 @@
 """Charts and diagrams really draw in Chromium, under the site's CSP, on a phone and a desktop;
 screenshots of each go to var/screens/ for a person to look at."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from helpdesk.models import SlaPolicy, Team
+from helpdesk.services import ticket_claim
 from tests.factories import DEFAULT_PASSWORD, create_user, make_dui
+from tests.helpdesk.conftest import make_queue, make_service, open_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,3 +70,81 @@ def test_a_lifecycle_diagram_draws_in_the_browser(live_server, browser, size, vi
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert problems == []
     screenshot(page, f"diagrama-{size}.png")
+
+
+@pytest.fixture
+def busy_team():
+    """Two queues, three technicians with some cases each, a few unassigned; a supervisor."""
+    policy = SlaPolicy.objects.create(
+        code="graficos",
+        name="Prueba de gráficos",
+        first_response_target=timedelta(hours=4),
+        resolution_target=timedelta(hours=27),
+    )
+    citizen = create_user(role="citizen")
+    people = [
+        create_user(role="technician", first_names=first, last_names=last)
+        for first, last in [
+            ("Ana María", "Zelaya Portillo"),
+            ("Roberto Carlos", "Alas Hernández"),
+            ("Marta Lidia", "Guevara"),
+        ]
+    ]
+    for index, code in enumerate(["soporte-navegador", "titulos-navegador"]):
+        queue = make_queue(code)
+        team = Team.objects.create(name=f"Equipo {code}")
+        team.queues.add(queue)
+        team.members.add(*people)
+        service = make_service(queue, policy, code=f"servicio-{code}")
+        for number in range(5 + 3 * index):
+            ticket = open_ticket(citizen, service)
+            if number % 4:
+                ticket_claim(actor=people[number % 3], ticket=ticket)
+    return create_user(role="supervisor", dui=make_dui(34_567_890))
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("telefono", PHONE), ("escritorio", DESKTOP)])
+def test_the_report_and_workload_charts_draw_in_the_browser(
+    live_server, browser, busy_team, size, viewport
+):
+    problems: list[str] = []
+    page = open_page(browser, viewport, problems)
+
+    # When the supervisor opens the report
+    log_in(page, live_server.url, busy_team, "/mesa/reportes/")
+
+    # Then Chart.js draws both charts on their canvases, and the tables stay beside them
+    charts = page.locator("[data-chart]")
+    expect(charts).to_have_count(2)
+    for index in range(2):
+        expect(charts.nth(index)).to_have_attribute("data-drawn", "true")
+        expect(charts.nth(index)).to_be_visible()
+    assert page.evaluate(
+        "Array.from(document.querySelectorAll('[data-chart] canvas'))"
+        ".every(c => window.Chart.getChart(c) && c.width > 0 && c.height > 0)"
+    )
+    expect(page.locator("table")).to_have_count(2)
+    # The day-by-day table folds once its chart is drawn; the per-queue one stays open
+    expect(page.locator("details[data-chart-fold]")).not_to_have_attribute("open", "")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(page, f"reporte-{size}.png")
+
+    # When they open the team's workload
+    page.get_by_role("link", name="Carga del equipo").click()
+
+    # Then each technician has a bar, stacked by status
+    chart = page.locator("[data-chart]")
+    expect(chart).to_have_attribute("data-drawn", "true")
+    labels = page.evaluate(
+        "window.Chart.getChart(document.querySelector('[data-chart] canvas')).data.labels"
+    )
+    # (three cases each: equal loads are listed by name; long names on two lines)
+    assert labels == [
+        ["Ana María Zelaya", "Portillo"],
+        ["Marta Lidia", "Guevara"],
+        ["Roberto Carlos", "Alas Hernández"],
+    ]
+    expect(page.locator("tbody tr")).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert problems == []
+    screenshot(page, f"carga-del-equipo-{size}.png")
