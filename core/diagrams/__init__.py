@@ -4,7 +4,8 @@ or process took.
 
 Where things are:
 
-- ``registry.py``: ``register_diagram`` (called from an app's ``AppConfig.ready()``), the list;
+- ``registry.py``: ``register_diagram`` (a lifecycle) and ``register_flow_diagram`` (a viewflow
+  flow), called from an app's ``AppConfig.ready()``; the list;
 - ``graphs.py``: the graph of a lifecycle (``fsm_graph``) or a flow (``flow_graph``);
 - ``dot.py``: a graph as DOT text, with the path taken highlighted;
 - ``figures.py``: what a page shows (``Diagram``: DOT + table), incl. ``flow_diagram`` and
@@ -19,15 +20,24 @@ decorate the view with ``@diagram_csp``.
 """
 
 from .access import DIAGRAM_ROLES, can_view_diagrams, diagram_csp
-from .figures import Diagram, flow_diagram, lifecycle_diagram, process_diagram
+from .figures import (
+    Diagram,
+    definition_diagram,
+    flow_diagram,
+    lifecycle_diagram,
+    process_diagram,
+)
 from .graphs import Edge, Graph, flow_graph, fsm_graph, path_from_events
 from .history import InstanceHistory, instance_diagram, instance_history
 from .registry import (
     DiagramDefinition,
+    FlowDefinition,
+    diagram_for_app,
     diagram_for_object_type,
     diagram_get,
     diagram_list,
     register_diagram,
+    register_flow_diagram,
 )
 
 __all__ = [
@@ -35,10 +45,13 @@ __all__ = [
     "Diagram",
     "DiagramDefinition",
     "Edge",
+    "FlowDefinition",
     "Graph",
     "InstanceHistory",
     "can_view_diagrams",
+    "definition_diagram",
     "diagram_csp",
+    "diagram_for_app",
     "diagram_for_object_type",
     "diagram_get",
     "diagram_list",
@@ -51,4 +64,5 @@ __all__ = [
     "path_from_events",
     "process_diagram",
     "register_diagram",
+    "register_flow_diagram",
 ]

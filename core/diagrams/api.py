@@ -13,10 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .access import require_viewer
-from .figures import lifecycle_diagram
-from .graphs import fsm_graph
+from .figures import definition_diagram, definition_graph
 from .history import instance_diagram, instance_history
-from .registry import diagram_get
+from .registry import diagram_get, lifecycle_get
 
 DOT_HELP = "Grafo en lenguaje DOT de Graphviz (lo dibuja cualquier visor de Graphviz)."
 
@@ -60,7 +59,7 @@ class InstanceOutputSerializer(serializers.Serializer):
 
 
 class DiagramDetailApi(APIView):
-    """A lifecycle's states, transitions and DOT text."""
+    """A lifecycle's states and transitions (or a flow's nodes and edges) and DOT text."""
 
     permission_classes = [IsAuthenticated]
 
@@ -68,13 +67,13 @@ class DiagramDetailApi(APIView):
     def get(self, request: Any, slug: str, **kwargs: Any) -> Response:
         require_viewer(request.user)
         definition = diagram_get(slug)
-        graph = fsm_graph(definition.model, definition.field)
+        graph = definition_graph(definition)
         data = {
             "slug": definition.slug,
             "title": str(definition.title),
             "states": [{"value": v, "label": label} for v, label in graph.states],
             "transitions": [e.__dict__ for e in graph.edges],
-            "dot": lifecycle_diagram(definition).dot,
+            "dot": definition_diagram(definition).dot,
         }
         return Response(DiagramOutputSerializer(data).data)
 
@@ -87,7 +86,7 @@ class DiagramInstanceApi(APIView):
     @extend_schema(responses=InstanceOutputSerializer, operation_id="diagram_instance")
     def get(self, request: Any, slug: str, object_id: str, **kwargs: Any) -> Response:
         require_viewer(request.user)
-        history = instance_history(diagram_get(slug), object_id, viewer=request.user)
+        history = instance_history(lifecycle_get(slug), object_id, viewer=request.user)
         data = {
             "slug": history.definition.slug,
             "object_id": str(history.obj.pk),

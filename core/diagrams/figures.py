@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .dot import to_dot
 from .graphs import Graph, flow_graph, fsm_graph, taken_from_path
-from .registry import DiagramDefinition
+from .registry import DiagramDefinition, FlowDefinition
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,20 @@ def flow_diagram(
         current=list(current),
         caption=visited_caption if (path or current) else "",
     )
+
+
+def definition_graph(definition: DiagramDefinition | FlowDefinition) -> Graph:
+    """The graph of a registered lifecycle or flow."""
+    if isinstance(definition, FlowDefinition):
+        return flow_graph(definition.flow_class)
+    return fsm_graph(definition.model, definition.field)
+
+
+def definition_diagram(definition: DiagramDefinition | FlowDefinition) -> Diagram:
+    """The drawing of a registered lifecycle or flow, every state or node."""
+    if isinstance(definition, FlowDefinition):
+        return flow_diagram(definition.flow_class, title=str(definition.title))
+    return lifecycle_diagram(definition)
 
 
 def process_diagram(process: Any, *, title: str | None = None) -> Diagram:

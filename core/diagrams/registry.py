@@ -1,5 +1,6 @@
-"""The lifecycles apps make drawable: ``register_diagram`` from ``AppConfig.ready()`` (core never
-imports the apps above it: docs/architecture.md, layers)."""
+"""The workflows apps make drawable, from their ``AppConfig.ready()`` (core never imports the apps
+above it: docs/architecture.md, layers): a record's lifecycle with ``register_diagram``, a viewflow
+process with ``register_flow_diagram``. Both are listed on ``/diagramas/``."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ class DiagramDefinition:
         """The ``AuditEvent.object_type`` of this model's records."""
         return self.model._meta.label_lower
 
+    @property
+    def app_label(self) -> str:
+        return self.model._meta.app_label
+
     def instances_for(self, viewer: Any) -> models.QuerySet[Any]:
         """The records whose drawn history ``viewer`` may open (the scope hook, or all)."""
         if self.instance_scope is None:
@@ -36,7 +41,21 @@ class DiagramDefinition:
         return self.instance_scope(viewer)
 
 
-_REGISTRY: dict[str, DiagramDefinition] = {}
+@dataclass(frozen=True)
+class FlowDefinition:
+    """A viewflow ``Flow`` drawn on ``/diagramas/<slug>/`` (one process's path is drawn by the
+    pages that show processes, with ``process_diagram``)."""
+
+    slug: str
+    flow_class: Any
+    title: Any
+
+    @property
+    def app_label(self) -> str:
+        return self.flow_class.instance.app_label
+
+
+_REGISTRY: dict[str, DiagramDefinition | FlowDefinition] = {}
 
 
 def register_diagram(
@@ -68,11 +87,26 @@ def register_diagram(
     return definition
 
 
-def diagram_list() -> list[DiagramDefinition]:
+def register_flow_diagram(*, slug: str, flow_class: Any, title: Any = None) -> FlowDefinition:
+    """Make a viewflow ``Flow`` drawable under ``/diagramas/<slug>/`` (idempotent); the title
+    defaults to the flow's ``process_title``."""
+    definition = FlowDefinition(
+        slug=slug, flow_class=flow_class, title=title or flow_class.process_title
+    )
+    _REGISTRY[slug] = definition
+    return definition
+
+
+def diagram_list() -> list[DiagramDefinition | FlowDefinition]:
     return sorted(_REGISTRY.values(), key=lambda d: str(d.title))
 
 
-def diagram_get(slug: str) -> DiagramDefinition:
+def diagram_for_app(app_label: str) -> DiagramDefinition | FlowDefinition | None:
+    """The drawable workflow of an app (a catalogue service names its workflow by app label)."""
+    return next((d for d in diagram_list() if d.app_label == app_label), None)
+
+
+def diagram_get(slug: str) -> DiagramDefinition | FlowDefinition:
     try:
         return _REGISTRY[slug]
     except KeyError as exc:
@@ -81,4 +115,19 @@ def diagram_get(slug: str) -> DiagramDefinition:
 
 def diagram_for_object_type(object_type: str) -> DiagramDefinition | None:
     """The registered lifecycle of the records an audit event names (``app_label.model``)."""
-    return next((d for d in _REGISTRY.values() if d.object_type == object_type), None)
+    return next(
+        (
+            d
+            for d in _REGISTRY.values()
+            if isinstance(d, DiagramDefinition) and d.object_type == object_type
+        ),
+        None,
+    )
+
+
+def lifecycle_get(slug: str) -> DiagramDefinition:
+    """A registered record lifecycle (404 for a flow: its processes are drawn elsewhere)."""
+    definition = diagram_get(slug)
+    if not isinstance(definition, DiagramDefinition):
+        raise Http404
+    return definition

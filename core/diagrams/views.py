@@ -1,5 +1,6 @@
-"""The diagram pages (``/diagramas/…``): every registered lifecycle, one lifecycle, its DOT text,
-and one record's path. For staff who audit or work workflows (``access.DIAGRAM_ROLES``)."""
+"""The diagram pages (``/diagramas/…``): every registered lifecycle and flow, one of them, its DOT
+text, and one record's path on its lifecycle. For staff who audit or work workflows
+(``access.DIAGRAM_ROLES``)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .access import diagram_csp, require_viewer
-from .figures import lifecycle_diagram
+from .figures import definition_diagram
 from .history import instance_diagram, instance_history
-from .registry import diagram_get, diagram_list
+from .registry import diagram_get, diagram_list, lifecycle_get
 
 
 @login_required
@@ -27,7 +28,7 @@ def diagram_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "diagrams/detail.html",
-        {"definition": definition, "diagram": lifecycle_diagram(definition)},
+        {"definition": definition, "diagram": definition_diagram(definition)},
     )
 
 
@@ -37,7 +38,7 @@ def diagram_dot_view(request: HttpRequest, slug: str) -> HttpResponse:
     require_viewer(request.user)
     definition = diagram_get(slug)
     response = HttpResponse(
-        lifecycle_diagram(definition).dot, content_type="text/vnd.graphviz; charset=utf-8"
+        definition_diagram(definition).dot, content_type="text/vnd.graphviz; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{definition.slug}.gv"'
     return response
@@ -47,7 +48,7 @@ def diagram_dot_view(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def diagram_instance_view(request: HttpRequest, slug: str, object_id: str) -> HttpResponse:
     require_viewer(request.user)
-    history = instance_history(diagram_get(slug), object_id, viewer=request.user)
+    history = instance_history(lifecycle_get(slug), object_id, viewer=request.user)
     return render(
         request,
         "diagrams/instance.html",

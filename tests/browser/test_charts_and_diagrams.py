@@ -5,12 +5,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from playwright.sync_api import Browser, Page, expect
 
+from core.diagrams import process_diagram, registry
 from helpdesk.models import SlaPolicy, Team
 from helpdesk.services import ticket_claim
 from tests.factories import DEFAULT_PASSWORD, create_user, make_dui
 from tests.helpdesk.conftest import make_queue, make_service, open_ticket
+from tests.workflowapp.flows import ReviewFlow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,3 +151,37 @@ def test_the_report_and_workload_charts_draw_in_the_browser(
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert problems == []
     screenshot(page, f"carga-del-equipo-{size}.png")
+
+
+def test_a_viewflow_flow_and_one_process_path_draw_in_the_browser(
+    live_server, browser, monkeypatch
+):
+    # Given the test app's flow registered as a diagram, and one process started on it
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    registry.register_flow_diagram(slug="revision-de-prueba", flow_class=ReviewFlow)
+    with transaction.atomic():
+        process = ReviewFlow.start.run(title="Prueba")
+    run = process_diagram(process)
+    supervisor = create_user(role="supervisor", dui=make_dui(45_678_901))
+    problems: list[str] = []
+    page = open_page(browser, DESKTOP, problems)
+
+    # When a supervisor opens the flow's page
+    log_in(page, live_server.url, supervisor, "/diagramas/revision-de-prueba/")
+
+    # Then it draws: start, the review task, end
+    canvas = page.locator(".diagram-canvas")
+    expect(canvas).to_have_attribute("data-drawn", "true")
+    expect(canvas.locator("g.node")).to_have_count(3)
+    # And the same renderer draws the process's path: one step taken, one task current
+    drawn = page.evaluate(
+        """dot => Viz.instance().then(viz => {
+            const svg = viz.renderSVGElement(dot);
+            return [svg.querySelectorAll("g.node.actual").length,
+                    svg.querySelectorAll("g.edge.recorrido").length];
+        })""",
+        run.dot,
+    )
+    assert drawn == [1, 1]
+    assert problems == []
+    screenshot(page, "flujo-escritorio.png")

@@ -9,8 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.diagrams import diagram_for_app
 from core.diagrams.dot import COLOUR_TAKEN
 from tests.core.test_security_headers import assert_csp_clean
+from tests.workflowapp.flows import ReviewFlow
 from tests.workflows.registration.helpers import applicant_data, last_link, link_parts
 from workflows.password_reset.models import PasswordResetRequest
 from workflows.registration.services import registration_submit, registration_verify
@@ -162,3 +164,41 @@ def test_password_reset_instance_page(client, make_user):
 
     assert response.status_code == 200
     assert "passwordresetrequest.send_link" in response.content.decode()
+
+
+@pytest.fixture
+def registered_flow(monkeypatch):
+    """The test app's viewflow flow registered for the length of one test."""
+    from core.diagrams import registry
+
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    return registry.register_flow_diagram(slug="revision-de-prueba", flow_class=ReviewFlow)
+
+
+@pytest.mark.django_db
+def test_a_registered_flow_has_its_page_api_and_dot_like_a_lifecycle(
+    client, make_user, registered_flow
+):
+    client.force_login(make_user(role="supervisor"))
+
+    index = client.get(reverse("diagrams:index"))
+    page = client.get(reverse("diagrams:detail", args=["revision-de-prueba"]))
+    api = client.get(reverse("v1:diagram-detail", args=["revision-de-prueba"]))
+    instance = client.get(reverse("diagrams:instance", args=["revision-de-prueba", "1"]))
+
+    assert registered_flow.app_label == "workflowapp"
+    assert diagram_for_app("workflowapp") == registered_flow
+    assert 'href="/diagramas/revision-de-prueba/">Revisión de prueba</a>' in index.content.decode()
+    assert page.status_code == 200
+    dot = dot_source(page.content.decode(), "diagrama-reviewflow-dot")
+    assert 'label="Review"' in dot
+    assert "<td>Inicio</td><td>—</td><td>Review</td>" in page.content.decode()
+    assert api.status_code == 200
+    assert api.json()["states"] == [
+        {"value": "start", "label": "Inicio"},
+        {"value": "review", "label": "Review"},
+        {"value": "end", "label": "Fin"},
+    ]
+    assert api.json()["dot"] == dot
+    # A process's path is drawn on the pages that show processes, not here
+    assert instance.status_code == 404
