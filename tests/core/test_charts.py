@@ -121,7 +121,9 @@ def test_a_long_table_folds_once_the_chart_is_drawn():
     assert chart.payload["kind"] == "line"
     assert chart.payload["datasets"][1]["dashed"] is True
     assert '<details class="chart-table" open data-chart-fold>' in html
-    assert 'class="chart chart--beside"' in html  # two series: the table fits beside
+    # A folded table would leave a hole beside the chart: it goes below it
+    assert chart.table_beside is False
+    assert '<div class="chart">' in html
 
 
 def test_a_table_of_many_series_goes_below_the_chart():
