@@ -9,7 +9,8 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from core import diagrams, views
+from core import views
+from core.diagrams.api import api_urlpatterns as diagram_api_urlpatterns
 
 api_v1 = [
     path("", include("core.accounts.api_urls")),
@@ -18,7 +19,7 @@ api_v1 = [
     path("", include("workflows.registration.api_urls")),
     path("", include("workflows.password_reset.api_urls")),
     path("", include("workflows.accounts_review.api_urls")),
-    path("", include(diagrams.api_urlpatterns)),
+    path("", include(diagram_api_urlpatterns)),
     path("", include("helpdesk.api.urls")),
 ]
 
@@ -33,7 +34,7 @@ urlpatterns = [
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),
-    path("diagramas/", include("core.diagrams")),
+    path("diagramas/", include("core.diagrams.urls")),
     # The help desk owns its paths: tramites/… (citizens), mesa/… (staff).
     path("", include("helpdesk.urls")),
     path("admin/", admin.site.urls),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.diagrams import can_view_diagrams, diagram_list
+from core.diagrams import can_view_diagrams, diagram_for_app
 from core.exceptions import Conflict
 from helpdesk import attachments
 from helpdesk.choices import ACTIVE_STATUSES, Channel, TicketStatus
@@ -102,9 +102,7 @@ def _workflow(service: Service, user: Any) -> dict[str, Any] | None:
     app, whose label is the service's ``workflow_key``) and, for staff, the diagram's URL."""
     if not service.workflow_key:
         return None
-    definition = next(
-        (d for d in diagram_list() if d.model._meta.app_label == service.workflow_key), None
-    )
+    definition = diagram_for_app(service.workflow_key)
     if definition is None:
         return {"title": service.workflow_key, "url": None}
     url = None
