@@ -15,7 +15,7 @@ from django.views.generic import RedirectView
 from core.exceptions import Conflict
 from core.work import (
     can_use_workqueue,
-    staff_role,
+    task_acting_role,
     task_flow_label,
     task_get_for,
     task_node_label,
@@ -83,7 +83,7 @@ def task_action_page(request: HttpRequest, pk: int) -> HttpResponse:
             task=task,
             action=action,
             request=request,
-            role=staff_role(request.user),
+            role=task_acting_role(actor=request.user, task=task),
         )
     except Conflict as exc:
         messages.error(request, exc.reason)
