@@ -14,10 +14,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from core.accounts.models import User
 from core.calendar import business_time_between
+from core.durations import CLOCK, business_duration
 from core.workflow import AvailableAction, available_transitions
 
 from .choices import ACTIVE_STATUSES, FINAL_STATUSES, TicketStatus
@@ -228,17 +228,6 @@ def canned_response_get_for(*, actor: Any, ticket: Ticket, pk: Any) -> CannedRes
 # --- SLA clocks ----------------------------------------------------------------------------------
 
 
-def format_business_duration(delta: timedelta) -> str:
-    """``2 h 15 min`` of business time (absolute value; the caller says before or after)."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    if hours:
-        return ngettext("%(hours)d hora", "%(hours)d horas", hours) % {"hours": hours}
-    return ngettext("%(minutes)d minuto", "%(minutes)d minutos", minutes) % {"minutes": minutes}
-
-
 @dataclass(frozen=True)
 class SlaClock:
     """One SLA target of a ticket as the page shows it.
@@ -261,7 +250,7 @@ class SlaClock:
     def remaining_text(self) -> str:
         if self.remaining is None:
             return ""
-        amount = format_business_duration(self.remaining)
+        amount = business_duration(self.remaining, style=CLOCK)
         if self.remaining < timedelta(0):
             return _("vencido hace %(amount)s hábiles") % {"amount": amount}
         return _("quedan %(amount)s hábiles") % {"amount": amount}
@@ -334,7 +323,6 @@ __all__ = [
     "StaffActions",
     "assignable_technicians",
     "canned_response_get_for",
-    "format_business_duration",
     "route_destinations",
     "staff_ticket_actions",
     "ticket_find_for_staff",
