@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -45,19 +45,30 @@ def ticket_get_for_staff(*, actor: Any, number: str, detail: bool = False) -> Ti
     """Ticket ``number`` if ``actor`` works its queue (technician or supervisor); 404 otherwise.
 
     ``detail=True`` also loads what the ticket page shows: the service's form fields, the
-    parent, the merge target, the workflow instance, children, related and merged tickets.
+    parent, the merge target, the workflow instance, children, related and merged tickets. The
+    linked tickets come through the same scope: children, related and merged tickets outside
+    the actor's queues are left out, and ``parent_in_scope`` / ``merged_into_in_scope`` say
+    whether the parent and the merge target may be shown (a ticket routed away keeps its
+    subject to the queues that have it), at no extra query.
     """
     if not getattr(actor, "is_authenticated", False):
         raise Http404
-    tickets = _staff_rows(actor).select_related(
-        "service", "queue", "assignee__person", "requester__person"
-    )
+    rows = _staff_rows(actor)
+    tickets = rows.select_related("service", "queue", "assignee__person", "requester__person")
     if detail:
-        tickets = tickets.select_related("parent", "merged_into", "process").prefetch_related(
-            Prefetch("service__fields", queryset=ServiceField.objects.order_by("order", "id")),
-            Prefetch("children", queryset=Ticket.objects.order_by("number")),
-            Prefetch("related", queryset=Ticket.objects.order_by("number")),
-            Prefetch("merged_tickets", queryset=Ticket.objects.order_by("number")),
+        linked = rows.order_by("number")
+        tickets = (
+            tickets.select_related("parent", "merged_into", "process")
+            .annotate(
+                parent_in_scope=Exists(rows.filter(pk=OuterRef("parent_id"))),
+                merged_into_in_scope=Exists(rows.filter(pk=OuterRef("merged_into_id"))),
+            )
+            .prefetch_related(
+                Prefetch("service__fields", queryset=ServiceField.objects.order_by("order", "id")),
+                Prefetch("children", queryset=linked),
+                Prefetch("related", queryset=linked),
+                Prefetch("merged_tickets", queryset=linked),
+            )
         )
     # ``get`` (through the shortcut), not ``first()``: a unique number needs no ORDER BY, and
     # ordering a query with this many joins doubles PostgreSQL's planning time.
