@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from core.exports import csv_response
+from core.throttling import page_throttle_wait, throttled_response
 from helpdesk.reports import (
     ALLOWED_DAYS,
     CSV_HEADER,
@@ -33,7 +34,6 @@ from helpdesk.reports import (
     report_rows,
     workload_chart,
 )
-from helpdesk.throttling import page_throttle_wait, throttled_response
 
 EXPORT_SCOPE = "export"
 
