@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "workflows.accounts_review",
     "workflows.registration",
     "workflows.password_reset",
+    "workflows.data_correction",
 ]
 
 MIDDLEWARE = [
