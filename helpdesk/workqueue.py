@@ -807,7 +807,13 @@ class FlowTaskSource(WorkItemSource):
             return _not_supported(
                 ref, _("Una tarea sin asignar la toma quien la realizará desde su bandeja.")
             )
-        if not _node_may_assign(task.flow_task, task.owner_permission, assignee):
+        can_work = getattr(task.flow_task, "can_work", None)
+        eligible = (
+            can_work(assignee, task)
+            if can_work is not None
+            else _node_may_assign(task.flow_task, task.owner_permission, assignee)
+        )
+        if not eligible:
             return ActionResult(
                 ref.kind,
                 ref.id,

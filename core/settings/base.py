@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "core",
     "core.accounts",
     "core.audit",
+    "core.processes",
     "notifications",
     "modules.schools",
     "helpdesk",
