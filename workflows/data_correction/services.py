@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from core.accounts.choices import Role, ScopeKind, Sex
 from core.accounts.models import Person, User
 from core.accounts.scopes import grants_with_roles, has_role
 from core.accounts.services import person_correct
-from core.workflow import process_start
+from core.workflow import process_start, task_action
 from helpdesk.choices import TicketStatus
 from helpdesk.models import Attachment, Ticket
 from helpdesk.process_outcome import ticket_resolve_for_process
@@ -305,6 +306,31 @@ def _flow() -> Any:
 
 
 # --- The steps ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def correction_step(
+    *, actor: User, task: Any, data: Any, request: HttpRequest | None = None
+) -> Any:
+    """Work one human step of a correction with its form's ``data``: take the task if it is
+    free, then complete it, in one transaction (of two people deciding at once, one wins and
+    the other gets a 409). Raises ``ValidationError`` (the form's errors) for bad data,
+    ``PermissionDenied`` for someone who may not work it, ``Conflict`` for a finished one."""
+    node = task.flow_task
+    form = node.get_form(data)
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    role = node.actor_role(actor)
+    if task.owner_id is None:
+        task_action(actor=actor, task=task, action="assign", request=request, role=role)
+    return task_action(
+        actor=actor,
+        task=task,
+        action="execute",
+        request=request,
+        role=role,
+        fn=lambda activation: node.save_form(form, activation),
+    )
 
 
 def _correction(activation: Any) -> DataCorrection:
