@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 )
 
 from core import diagrams, views
+from core.work import api as work_api
 
 api_v1 = [
     path("", include("core.accounts.api_urls")),
@@ -19,6 +20,7 @@ api_v1 = [
     path("", include("workflows.password_reset.api_urls")),
     path("", include("workflows.accounts_review.api_urls")),
     path("", include(diagrams.api_urlpatterns)),
+    path("", include(work_api.urlpatterns)),
     path("", include("helpdesk.api.urls")),
 ]
 
@@ -34,6 +36,7 @@ urlpatterns = [
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),
     path("diagramas/", include("core.diagrams")),
+    path("bandeja/", include("core.work.urls")),
     # The help desk owns its paths: tramites/… (citizens), mesa/… (staff).
     path("", include("helpdesk.urls")),
     path("admin/", admin.site.urls),

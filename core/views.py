@@ -50,9 +50,9 @@ class PanelLink:
 
 
 _INBOX = PanelEntry(_("Bandeja"), None, _("Los casos y tareas asignados a usted o a su equipo."))
-# Help-desk staff: their tickets, flow tasks and account reviews (helpdesk/workqueue.py).
+# Help-desk staff: their tickets, flow tasks and account reviews (core/work).
 _WORKQUEUE = PanelEntry(
-    _("Bandeja"), "helpdesk:workqueue", _("Los casos y tareas asignados a usted o a su equipo.")
+    _("Bandeja"), "work:bandeja", _("Los casos y tareas asignados a usted o a su equipo.")
 )
 # The citizen portal of the help desk (helpdesk/views/portal.py).
 _CATALOGUE = PanelEntry(

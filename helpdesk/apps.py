@@ -13,3 +13,11 @@ class HelpdeskConfig(AppConfig):
 
         # Replies by email and mail to queue addresses (helpdesk/inbound.py).
         inbound.connect(on_anymail_inbound, dispatch_uid="helpdesk.anymail_inbound")
+
+        # Tickets are work in the Bandeja; supervisors assign it to their technicians.
+        from core.work import register_assignees, register_source
+
+        from .work import TicketSource, assignable_technicians
+
+        register_source(TicketSource())
+        register_assignees(assignable_technicians)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from core.work import can_use_workqueue
 from helpdesk.choices import ACTIVE_STATUSES, TicketStatus
 from helpdesk.conf import helpdesk_settings
 from helpdesk.models import Queue
@@ -30,7 +31,6 @@ from helpdesk.search import (
     ticket_search,
 )
 from helpdesk.selectors import queue_list_for_staff
-from helpdesk.workqueue import can_use_workqueue
 
 PAGE_SIZE = 25
 PAGE_PARAM = "page"

@@ -157,7 +157,7 @@ def test_the_demo_technician_finds_the_citizens_requests_in_the_bandeja(db, clie
     assert tickets.count() == 2
     assert Team.objects.filter(members=technician).count() == 1
     client.force_login(technician)
-    response = client.get(reverse("helpdesk:workqueue"))
+    response = client.get(reverse("work:bandeja"))
     assert response.status_code == 200
     page = response.content.decode()
     for ticket in tickets:

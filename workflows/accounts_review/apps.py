@@ -21,8 +21,8 @@ class AccountsReviewConfig(AppConfig):
             initial=ReviewStatus.OPEN,
         )
 
-        # The help desk's work queue lists open cases next to tickets (in this queue's chip).
-        from helpdesk.workqueue import ModelWorkItemSource, register_source
+        # The Bandeja lists open cases next to tickets (in this queue's chip).
+        from core.work import ModelWorkItemSource, register_source
 
         from .choices import QUEUE_CODE
         from .selectors import review_case_list

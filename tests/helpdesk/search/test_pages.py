@@ -308,7 +308,7 @@ def test_others_do_not_see_the_search_link(client, make_user, role):
 def test_the_bandeja_has_a_search_form_that_goes_to_the_search_page(client, technician):
     client.force_login(technician)
 
-    html = client.get("/mesa/bandeja/").content.decode()
+    html = client.get("/bandeja/").content.decode()
 
     form = re.search(r'<form[^>]*action="/mesa/buscar/"[^>]*>(.*?)</form>', html, re.S)
     assert form is not None

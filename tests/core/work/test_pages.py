@@ -1,4 +1,4 @@
-"""The Bandeja page (mesa/bandeja/), its bulk actions and the generic task page."""
+"""The Bandeja page (bandeja/), its bulk actions and the generic task page."""
 
 import re
 
@@ -15,8 +15,8 @@ from .conftest import open_identity_review, start_review
 
 pytestmark = pytest.mark.django_db
 
-URL = "/mesa/bandeja/"
-ACTION_URL = "/mesa/bandeja/acciones/"
+URL = "/bandeja/"
+ACTION_URL = "/bandeja/acciones/"
 
 
 def task_url(task: Task) -> str:
@@ -45,8 +45,9 @@ def work(clock, requester, service):
 
 
 def test_the_urls_are_named():
-    assert reverse("helpdesk:workqueue") == URL
-    assert reverse("helpdesk:workqueue_action") == ACTION_URL
+    assert reverse("work:bandeja") == URL
+    assert reverse("work:bandeja_action") == ACTION_URL
+    assert reverse("helpdesk:workqueue") == "/mesa/bandeja/"
     assert reverse("helpdesk:workqueue_task", kwargs={"pk": 7}) == "/mesa/tareas/7/"
 
 
@@ -74,7 +75,7 @@ def test_the_page_lists_both_sections_with_links_badges_and_chips(clock, client,
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert response.templates[0].name == "helpdesk/workqueue/bandeja.html"
+    assert response.templates[0].name == "work/bandeja.html"
     assert '<h2 id="seccion-asignados">Asignados a mí <span class="badge">1</span></h2>' in html
     assert (
         '<h2 id="seccion-disponibles">Disponibles en mis colas <span class="badge">3</span></h2>'
@@ -126,7 +127,7 @@ def test_htmx_gets_only_the_filters_and_results(client, technician, work):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert response.templates[0].name == "helpdesk/workqueue/_bandeja.html"
+    assert response.templates[0].name == "work/_bandeja.html"
     assert "<html" not in html
     assert html.count('name="item"') == 2  # the two tickets of that queue
 
@@ -294,7 +295,9 @@ def test_taking_then_doing_a_task_from_its_page(client, technician, work):
     done = client.post(f"{task_url(task)}accion/", {"accion": "execute"})
 
     assert done.status_code == 302
-    assert done["Location"] == URL
+    # The task page still names the Bandeja's old path, which redirects to the new one.
+    assert done["Location"] == "/mesa/bandeja/"
+    assert client.get(done["Location"])["Location"] == URL
     assert owner_and_status(task) == (technician.pk, "DONE")
     assert Task.objects.get(process=task.process, flow_task_type="END").status == "DONE"
 
@@ -352,3 +355,10 @@ def test_an_action_the_task_page_does_not_offer_is_refused(client, technician, w
 
     assert messages_of(response) == ["Acción no válida."]
     assert owner_and_status(task) == (None, "NEW")
+
+
+def test_the_old_path_redirects_to_the_bandeja_with_its_filters(tech_client):
+    response = tech_client.get("/mesa/bandeja/?q=Solicitud&tipo=ticket")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?q=Solicitud&tipo=ticket"

@@ -11,8 +11,8 @@ from .conftest import open_identity_review, open_tickets, start_review
 
 pytestmark = pytest.mark.django_db
 
-PAGE = "/mesa/bandeja/"
-API = "/api/v1/mesa/bandeja/"
+PAGE = "/bandeja/"
+API = "/api/v1/bandeja/"
 
 # Both surfaces, for a technician:
 #   1 session, 1 user, 1 role grants (cached on the user for the rest of the request);

@@ -1,4 +1,4 @@
-"""The Bandeja API: GET /api/v1/mesa/bandeja/, POST …/claim/ and …/assign/."""
+"""The Bandeja API: GET /api/v1/bandeja/, POST …/claim/ and …/assign/."""
 
 import pytest
 from django.urls import reverse
@@ -13,9 +13,9 @@ from .conftest import open_identity_review, start_review
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/mesa/bandeja/"
-CLAIM_URL = "/api/v1/mesa/bandeja/claim/"
-ASSIGN_URL = "/api/v1/mesa/bandeja/assign/"
+URL = "/api/v1/bandeja/"
+CLAIM_URL = "/api/v1/bandeja/claim/"
+ASSIGN_URL = "/api/v1/bandeja/assign/"
 
 
 def api(user=None) -> APIClient:
@@ -39,9 +39,9 @@ def work(clock, requester, service):
 
 
 def test_the_urls_are_named():
-    assert reverse("v1:helpdesk-workqueue") == URL
-    assert reverse("v1:helpdesk-workqueue-claim") == CLAIM_URL
-    assert reverse("v1:helpdesk-workqueue-assign") == ASSIGN_URL
+    assert reverse("v1:work-bandeja") == URL
+    assert reverse("v1:work-bandeja-claim") == CLAIM_URL
+    assert reverse("v1:work-bandeja-assign") == ASSIGN_URL
 
 
 def test_anonymous_callers_are_unauthorized():

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 -- fixtures imported from tests/helpdesk/conftest.py are parameters below.
 """Fixtures of the work-queue tests: tickets through the help-desk services, tasks of the test
 flow (tests/workflowapp: the help desk does not know it), and account-review cases opened by
 the registration workflow."""
@@ -7,7 +8,18 @@ from django.db import transaction
 from viewflow.workflow.models import Task
 
 from tests.factories import PersonFactory, make_dui
-from tests.helpdesk.conftest import open_ticket
+from tests.helpdesk.conftest import (  # noqa: F401 (the help desk's fixtures, shared here)
+    _media_root,
+    clock,
+    department,
+    open_ticket,
+    queue,
+    requester,
+    service,
+    sla_policy,
+    supervisor,
+    technician,
+)
 from tests.workflowapp.flows import ReviewFlow
 from tests.workflows.registration.helpers import applicant_data, last_link, link_parts
 from workflows.accounts_review.models import ReviewCase

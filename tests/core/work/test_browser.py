@@ -58,12 +58,12 @@ def open_page(browser: Browser, viewport: dict, errors: list[str]) -> Page:
 
 
 def log_in(page: Page, base: str, user) -> None:
-    page.goto(f"{base}/cuentas/ingresar/?next=/mesa/bandeja/")
+    page.goto(f"{base}/cuentas/ingresar/?next=/bandeja/")
     form = page.locator("main form")
     form.locator('input[name="dui"]').fill(user.dui.replace("-", ""))
     form.locator('input[name="password"]').fill(DEFAULT_PASSWORD)
     form.locator('button[type="submit"]').click()
-    expect(page).to_have_url(f"{base}/mesa/bandeja/")
+    expect(page).to_have_url(f"{base}/bandeja/")
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_cards_on_a_phone_and_htmx_filters(live_server, browser, technician, wor
     # Filtering by kind swaps the results in place (no page load) and updates the URL
     page.evaluate("window.sigesMarker = 'same page'")
     page.get_by_label("Tipo").select_option("task")
-    expect(page).to_have_url(f"{live_server.url}/mesa/bandeja/?q=&cola=&tipo=task&prioridad=")
+    expect(page).to_have_url(f"{live_server.url}/bandeja/?q=&cola=&tipo=task&prioridad=")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Revisión de prueba")
     assert page.evaluate("window.sigesMarker") == "same page"

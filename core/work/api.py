@@ -1,6 +1,5 @@
-"""The work queue API ("Bandeja") for technicians and supervisors: the merged list with counts
-per queue, bulk claim, and bulk assignment by supervisors. Thin: parse, call
-``helpdesk.workqueue``, serialize."""
+"""The Bandeja API: the merged list with counts per queue, bulk claim, and bulk assignment by
+supervisors. Thin: parse, call ``core.work``, serialize."""
 
 from dataclasses import asdict
 from typing import Any
@@ -14,19 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk.choices import Priority
-from helpdesk.workqueue import (
-    MAX_LIMIT,
-    ActionResult,
-    ItemRef,
-    WorkFilters,
-    assignable_technicians,
-    can_use_workqueue,
-    is_supervisor,
-    work_queue,
-    work_queue_assign,
-    work_queue_claim,
-)
+from .access import can_use_workqueue, is_supervisor
+from .bandeja import work_queue
+from .bulk import work_queue_assign, work_queue_claim
+from .items import MAX_LIMIT, ActionResult, ItemRef, WorkFilters
+from .registry import assignable_people, work_priorities
 
 TAGS = ["bandeja"]
 
@@ -132,7 +123,7 @@ class BulkResultSerializer(serializers.Serializer):
 class WorkQueueFilterSerializer(serializers.Serializer):
     queue = serializers.CharField(required=False, allow_blank=True, max_length=120)
     kind = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_blank=True)
+    priority = serializers.ChoiceField(choices=[], required=False, allow_blank=True)
     overdue = serializers.BooleanField(required=False, default=False)
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
     limit = serializers.IntegerField(
@@ -141,6 +132,11 @@ class WorkQueueFilterSerializer(serializers.Serializer):
         max_value=MAX_LIMIT,
         help_text=_("Elementos por sección (50 si no se indica)."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The priorities the registered sources' items carry (the help desk's, today).
+        self.fields["priority"].choices = work_priorities()
 
 
 class ItemRefSerializer(serializers.Serializer):
@@ -201,7 +197,7 @@ class WorkQueueApi(APIView):
         )
         bandeja = work_queue(actor=request.user, filters=filters, limit=data.get("limit"))
         technicians = (
-            list(assignable_technicians(actor=request.user)) if is_supervisor(request.user) else []
+            list(assignable_people(actor=request.user)) if is_supervisor(request.user) else []
         )
         payload = {
             "assigned": bandeja.assigned,
@@ -262,9 +258,7 @@ class WorkQueueAssignApi(APIView):
         body = AssignInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         assignee = (
-            assignable_technicians(actor=request.user)
-            .filter(pk=body.validated_data["assignee"])
-            .first()
+            assignable_people(actor=request.user).filter(pk=body.validated_data["assignee"]).first()
         )
         if assignee is None:
             raise serializers.ValidationError(
@@ -280,7 +274,7 @@ class WorkQueueAssignApi(APIView):
 
 
 urlpatterns = [
-    path("mesa/bandeja/", WorkQueueApi.as_view(), name="helpdesk-workqueue"),
-    path("mesa/bandeja/claim/", WorkQueueClaimApi.as_view(), name="helpdesk-workqueue-claim"),
-    path("mesa/bandeja/assign/", WorkQueueAssignApi.as_view(), name="helpdesk-workqueue-assign"),
+    path("bandeja/", WorkQueueApi.as_view(), name="work-bandeja"),
+    path("bandeja/claim/", WorkQueueClaimApi.as_view(), name="work-bandeja-claim"),
+    path("bandeja/assign/", WorkQueueAssignApi.as_view(), name="work-bandeja-assign"),
 ]

@@ -9,8 +9,8 @@ from viewflow.workflow.models import Task
 
 from core.accounts.models import User
 from core.audit.models import AuditEvent
+from core.work import ItemRef, work_queue_claim
 from helpdesk.models import Ticket
-from helpdesk.workqueue import ItemRef, work_queue_claim
 from tests.helpdesk.conftest import make_team, open_ticket
 
 from .conftest import start_review

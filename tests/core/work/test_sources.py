@@ -1,4 +1,4 @@
-"""helpdesk.workqueue: the sources (tickets, any viewflow flow's tasks, account reviews), how the
+"""core.work: the sources (tickets, any viewflow flow's tasks, account reviews), how the
 Bandeja merges them by due time, its filters and counts, and the bulk claim and assign."""
 
 from datetime import timedelta
@@ -9,16 +9,7 @@ from viewflow.workflow.models import Task
 
 from core.accounts.services import role_grant
 from core.audit.models import AuditEvent
-from core.workflow import task_action
-from helpdesk.models import Queue, Ticket
-from helpdesk.services import (
-    ticket_cancel,
-    ticket_claim,
-    ticket_reply,
-    ticket_resolve,
-    ticket_set_priority,
-)
-from helpdesk.workqueue import (
+from core.work import (
     ItemRef,
     ModelWorkItemSource,
     QueueCount,
@@ -32,6 +23,15 @@ from helpdesk.workqueue import (
     work_queue_assign,
     work_queue_claim,
     work_sources,
+)
+from core.workflow import task_action
+from helpdesk.models import Queue, Ticket
+from helpdesk.services import (
+    ticket_cancel,
+    ticket_claim,
+    ticket_reply,
+    ticket_resolve,
+    ticket_set_priority,
 )
 from tests.factories import DepartmentFactory
 from tests.helpdesk.conftest import make_queue, make_service, make_team, open_ticket
@@ -553,7 +553,7 @@ def test_item_refs_parse_kind_and_id():
 
 
 def test_due_state_uses_the_near_due_window(settings, clock):
-    from helpdesk.workqueue import due_state
+    from core.work import due_state
 
     now = clock.now
     settings.HELPDESK_WORKQUEUE_NEAR_DUE = timedelta(hours=1)
