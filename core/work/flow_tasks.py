@@ -266,13 +266,7 @@ class FlowTaskSource(WorkItemSource):
             return not_supported(
                 ref, _("Una tarea sin asignar la toma quien la realizará desde su bandeja.")
             )
-        can_work = getattr(task.flow_task, "can_work", None)
-        eligible = (
-            can_work(assignee, task)
-            if can_work is not None
-            else _node_may_assign(task.flow_task, task.owner_permission, assignee)
-        )
-        if not eligible:
+        if not _node_may_assign(task.flow_task, task.owner_permission, assignee):
             return ActionResult(
                 ref.kind,
                 ref.id,
