@@ -142,6 +142,4 @@ def check(actor, process, verdict="forward", reason=""):
 
 def decide(actor, process, node=None, decision="approve", comment=""):
     task = open_task(process, node or DataCorrectionFlow.approve)
-    return correction_step(
-        actor=actor, task=task, data={"decision": decision, "comment": comment}
-    )
+    return correction_step(actor=actor, task=task, data={"decision": decision, "comment": comment})

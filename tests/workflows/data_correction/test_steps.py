@@ -104,7 +104,9 @@ def test_level_one_forwards_without_touching_the_record(forwarded, requester):
     )
 
 
-def test_a_rejection_needs_a_reason_and_then_tells_the_citizen(forwarded, ministry_officer, requester):
+def test_a_rejection_needs_a_reason_and_then_tells_the_citizen(
+    forwarded, ministry_officer, requester
+):
     with pytest.raises(ValidationError) as excinfo:
         decide(ministry_officer, forwarded, decision="reject", comment=" ")
     assert excinfo.value.message_dict == {"comment": ["Indique el motivo del rechazo."]}
@@ -126,9 +128,7 @@ def test_a_rejection_needs_a_reason_and_then_tells_the_citizen(forwarded, minist
     assert "La partida no es legible." in email.body_text
 
 
-def test_the_technician_may_reject_without_touching_the_record(
-    requester, service, technician
-):
+def test_the_technician_may_reject_without_touching_the_record(requester, service, technician):
     process = correction_of(request_correction(requester, service))
 
     check(technician, process, verdict="reject", reason="El documento no corresponde.")
@@ -202,9 +202,7 @@ def test_a_teacher_of_another_school_cannot_confirm(
     guardian, service, school, technician, make_user
 ):
     process = correction_of(
-        request_correction(
-            guardian, service, registro="estudiante", codigo_centro=school.code
-        )
+        request_correction(guardian, service, registro="estudiante", codigo_centro=school.code)
     )
     check(technician, process)
     stranger = make_user(role=Role.TEACHER, scope_kind="section", target=SectionFactory())

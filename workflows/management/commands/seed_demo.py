@@ -237,6 +237,8 @@ DEMO_ACCOUNTS = (
 
 
 DEMO_CITIZEN_DUI = "02026001-0"
+DEMO_GUARDIAN_DUI = "02026002-8"
+DEMO_TEACHER_DUI = "02026003-6"
 DEMO_TECHNICIAN_DUI = "02026004-4"
 DEMO_SUPERVISOR_DUI = "02026005-2"
 DEMO_HELPDESK_DUIS = (DEMO_CITIZEN_DUI, DEMO_TECHNICIAN_DUI, DEMO_SUPERVISOR_DUI)
@@ -290,6 +292,7 @@ class Command(BaseCommand):
             schools = self._seed_schools()
             rows = self._seed_accounts(schools)
             self._seed_helpdesk()
+            self._seed_data_corrections()
         total = sum(self.created.values())
         if total:
             detail = ", ".join(f"{name}: {count}" for name, count in self.created.items() if count)
@@ -386,6 +389,20 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError(f"{code}: {exc.messages}") from exc
             self._count("tickets")
+
+    # --- Layer: workflows ---------------------------------------------------------------------
+
+    def _seed_data_corrections(self) -> None:
+        """One data correction waiting at each step (see workflows/data_correction/demo.py)."""
+        from workflows.data_correction.demo import seed_demo_corrections
+
+        created = seed_demo_corrections(
+            technician=DEMO_TECHNICIAN_DUI,
+            teacher=DEMO_TEACHER_DUI,
+            citizen=DEMO_CITIZEN_DUI,
+            guardian=DEMO_GUARDIAN_DUI,
+        )
+        self._count("data corrections", created)
 
     # --- Layer: core.accounts -----------------------------------------------------------------
 
