@@ -37,6 +37,7 @@ urlpatterns = [
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),
     path("diagramas/", include("core.diagrams")),
     path("bandeja/", include("core.work.urls")),
+    path("procesos/", include("core.processes.urls")),
     # The help desk owns its paths: tramites/… (citizens), mesa/… (staff).
     path("", include("helpdesk.urls")),
     path("admin/", admin.site.urls),
