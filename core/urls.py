@@ -35,6 +35,7 @@ urlpatterns = [
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),
+    path("correcciones/", include("workflows.data_correction.urls")),
     path("diagramas/", include("core.diagrams")),
     path("bandeja/", include("core.work.urls")),
     path("procesos/", include("core.processes.urls")),

@@ -62,6 +62,14 @@ def _step_form(task: Any, data: Any = None) -> forms.BaseForm | None:
     return get_form(data) if get_form is not None else None
 
 
+def process_details(process: Any, viewer: Any) -> list[dict[str, Any]]:
+    """What the process is about, for the people who work or audit it: the flow's
+    ``process_details(process, viewer)`` hook (rows of ``label``, ``value`` and an optional
+    ``url``, e.g. the evidence to check), or nothing."""
+    hook = getattr(process.flow_class.instance, "process_details", None) if process else None
+    return list(hook(process, viewer)) if hook is not None else []
+
+
 def _task_context(request: HttpRequest, task: Any, form: Any = None) -> dict[str, Any]:
     actions = [
         action
@@ -87,6 +95,7 @@ def _task_context(request: HttpRequest, task: Any, form: Any = None) -> dict[str
         "execute": execute,
         "form": form if execute is not None else None,
         "refusal": reason,
+        "details": process_details(task.process, request.user),
     }
 
 
@@ -153,6 +162,7 @@ def process_page(request: HttpRequest, pk: int) -> HttpResponse:
         "svg": svg,
         "unavailable": UNAVAILABLE_MESSAGE,
         "auditor": is_process_auditor(request.user),
+        "details": process_details(page.process, request.user),
     }
     return render(request, "processes/detail.html", context)
 

@@ -10,6 +10,7 @@ an action the ticket's state does not allow).
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,7 +107,12 @@ def _workflow(service: Service, user: Any) -> dict[str, Any] | None:
         (d for d in diagram_list() if d.model._meta.app_label == service.workflow_key), None
     )
     if definition is None:
-        return {"title": service.workflow_key, "url": None}
+        # A viewflow process (drawn on its process pages) is named by its app.
+        config = next(
+            (c for c in django_apps.get_app_configs() if c.label == service.workflow_key), None
+        )
+        title = config.verbose_name if config is not None else service.workflow_key
+        return {"title": title, "url": None}
     url = None
     if can_view_diagrams(user):
         try:

@@ -166,6 +166,16 @@ class DataCorrectionFlow(flow.Flow):
 
     end = flow.End()
 
+    def is_participant(self, process: Any, user: Any) -> bool:
+        """The requester may open the process page of their own request."""
+        return DataCorrection.objects.filter(pk=process.pk, ticket__requester_id=user.pk).exists()
+
+    def process_details(self, process: Any, viewer: Any) -> list[dict[str, Any]]:
+        """What the request is about, on the task and process pages (the evidence to check)."""
+        from .selectors import correction_details
+
+        return correction_details(process_pk=process.pk)
+
     def start_process(self, activation: Any, **fields: Any) -> DataCorrection:
         process = activation.process
         for name, value in fields.items():

@@ -5,11 +5,13 @@ director; requests are created through ``helpdesk.services.ticket_create`` like 
 from datetime import date
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from viewflow.workflow.models import Task
 
 from core.accounts.choices import Role, ScopeKind, Sex
 from core.accounts.services import person_create, role_grant
+from helpdesk.catalogue import load_catalogue
 from helpdesk.models import Service, Team
 from helpdesk.services import ticket_create
 from tests.factories import DepartmentFactory, SchoolFactory, SectionFactory
@@ -28,6 +30,9 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture
 def service(db):
+    # The migrations ship the catalogue; a transactional test may have flushed it, so load
+    # what is missing again (the loader only creates missing rows).
+    load_catalogue(django_apps)
     return Service.objects.select_related("queue").get(code=SERVICE_CODE)
 
 

@@ -1,0 +1,69 @@
+"""Reads of the data-correction process for its pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.processes.selectors import process_page_get_for
+from helpdesk.models import Attachment
+
+from .models import DataCorrection
+from .services import display_value
+
+
+def correction_details(*, process_pk: int) -> list[dict[str, Any]]:
+    """Rows (label, value, url) describing one correction: whose record, which field, the
+    value now and the value asked for, and the evidence to download."""
+    process = (
+        DataCorrection.objects.select_related("person", "school", "evidence")
+        .filter(pk=process_pk)
+        .first()
+    )
+    if process is None:
+        return []
+    record = process.get_record_display()
+    if process.school is not None:
+        record = f"{record} · {process.school.code} {process.school.name}"
+    rows = [
+        {"label": _("Caso"), "value": process.ticket_number, "url": ""},
+        {"label": _("Persona"), "value": process.person.full_name, "url": ""},
+        {"label": _("Registro"), "value": record, "url": ""},
+        {"label": _("Dato a corregir"), "value": process.get_field_display(), "url": ""},
+        {
+            "label": _("Cómo aparece ahora"),
+            "value": display_value(process.field, process.current_value),
+            "url": "",
+        },
+        {
+            "label": _("Cómo debe aparecer"),
+            "value": display_value(process.field, process.requested_value),
+            "url": "",
+        },
+    ]
+    if process.evidence is not None:
+        rows.append(
+            {
+                "label": _("Documento de respaldo"),
+                "value": process.evidence.original_name,
+                "url": reverse("data_correction:evidence", kwargs={"pk": process.pk}),
+            }
+        )
+    if process.decision:
+        rows.append({"label": _("Decisión"), "value": process.get_decision_display(), "url": ""})
+    return rows
+
+
+def correction_evidence_get_for(*, actor: Any, pk: int) -> Attachment:
+    """The evidence of correction ``pk`` for someone who works or audits the process (or
+    asked for it); 404 for anyone else, and when there is none."""
+    process_page_get_for(actor=actor, pk=pk)
+    attachment = Attachment.objects.filter(
+        pk__in=DataCorrection.objects.filter(pk=pk).values("evidence")
+    ).first()
+    if attachment is None:
+        raise Http404
+    return attachment
