@@ -11,7 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.urls import reverse
 
-from .access import staff_role
+from .access import acting_role
 from .flow_nodes import (
     _coerced_process,
     _flow_label,
@@ -46,7 +46,7 @@ def task_role(task: Any, actor: User) -> str:
     node_role = getattr(task.flow_task, "actor_role", None)
     if node_role is not None:
         return node_role(actor)
-    return staff_role(actor)
+    return acting_role(actor, ())
 
 
 def task_get_for(*, actor: User, pk: int, raise_404: bool = True) -> Any:
