@@ -283,6 +283,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.password_reset.tasks.expire_stale_password_resets",
         "schedule": 600.0,
     },
+    # Reminders and escalations of human process tasks by their due time; idempotent.
+    "processes-task-due-sweep": {
+        "task": "core.processes.tasks.task_due_sweep",
+        "schedule": env.float("SIGES_PROCESS_DUE_SWEEP_SECONDS", default=300.0),
+        "options": {"expires": 240.0},
+    },
     # SLA warnings, breaches, escalation and auto-close; idempotent, so overlaps are harmless.
     "helpdesk-sla-sweep": {
         "task": "helpdesk.tasks.sla_sweep",

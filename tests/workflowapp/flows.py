@@ -4,7 +4,7 @@
 - ``ApprovalFlow``: a school's director starts it → a technician checks it (a decision, due in
   4 business hours) → an officer of the school's department approves or rejects it (never the
   person who checked it; due in 8 business hours) → end. The school and department ids are kept
-  in viewflow's ``Process.data``.
+  in viewflow's ``Process.data``, with whom the request is for (who may follow it).
 """
 
 from datetime import timedelta
@@ -56,10 +56,15 @@ class ApprovalFlow(flow.Flow):
     ).Next(this.end)
     end = flow.End()
 
-    def start_process(self, activation, school, title: str = ""):
+    def start_process(self, activation, school, title: str = "", requester_id=None):
         activation.process.data = {
             "title": title,
             "school_id": school.pk,
             "department_id": school.municipality.department_id,
+            "requester_id": requester_id,
         }
         return activation.process
+
+    def is_participant(self, process, user) -> bool:
+        """Whoever the request is for may follow it (as a ticket's requester would)."""
+        return process.data.get("requester_id") == user.pk

@@ -28,6 +28,7 @@ def test_a_director_starts_a_process_for_their_school(director, school):
         "title": "Permiso de salida",
         "school_id": school.pk,
         "department_id": school.municipality.department_id,
+        "requester_id": None,
     }
     tasks = {(t.flow_task.name, t.status) for t in Task.objects.filter(process=process)}
     assert tasks == {("start", "DONE"), ("check", "NEW")}
