@@ -3,13 +3,12 @@
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from core.accounts.models import User
-from core.work.flow_tasks import FlowTaskSource
-from core.work.items import WorkFilters
+from core.work.bandeja import work_queue
 from workflows.data_correction.models import DataCorrection
 
 TECHNICIAN = "02026004-4"
@@ -25,12 +24,13 @@ def seed() -> None:
 
 
 def waiting_for(dui: str) -> list[str]:
-    """Titles of the correction tasks the demo account may take (the Bandeja's task source)."""
-    actor = User.objects.get(dui=dui)
-    result = FlowTaskSource().collect(
-        actor=actor, filters=WorkFilters(), limit=50, now=timezone.now()
+    """The process tasks available to the demo account in its Bandeja."""
+    bandeja = work_queue(actor=User.objects.get(dui=dui))
+    return sorted(
+        f"{item.subtitle}: {item.title}"
+        for item in bandeja.available.items
+        if item.kind == "task"
     )
-    return sorted(f"{item.subtitle}: {item.title}" for item in result.available)
 
 
 @pytest.fixture
@@ -68,11 +68,24 @@ def test_every_demo_account_with_work_finds_it(seeded):
         f"Confirmar con el expediente escolar: {birth_case} · Fecha de nacimiento"
     ]
     assert waiting_for(DIRECTOR) == [f"Aprobación del director: {surname_case} · Apellidos"]
-    assert waiting_for(AUDITOR) == []
+    # An auditor has no Bandeja at all
+    auditor = User.objects.get(dui=AUDITOR)
+    with pytest.raises(PermissionDenied):
+        work_queue(actor=auditor)
 
 
-def test_the_technician_opens_the_bandeja_with_the_correction(seeded, client):
-    client.force_login(User.objects.get(dui=TECHNICIAN))
+@pytest.mark.parametrize(
+    ("dui", "key"),
+    [
+        (TECHNICIAN, "02026001-0:last_names"),
+        (DEPARTMENTAL_OFFICER, "02026003-6:first_names"),
+        (MINISTRY_OFFICER, "02026003-6:first_names"),
+        (TEACHER, "02026002-8:birth_date"),
+        (DIRECTOR, "02026002-8:last_names"),
+    ],
+)
+def test_each_demo_account_opens_its_bandeja_with_its_correction(seeded, client, dui, key):
+    client.force_login(User.objects.get(dui=dui))
     response = client.get(reverse("work:bandeja"))
     assert response.status_code == 200
-    assert seeded["02026001-0:last_names"].ticket_number in response.content.decode()
+    assert seeded[key].ticket_number in response.content.decode()
