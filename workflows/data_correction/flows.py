@@ -110,7 +110,11 @@ class DataCorrectionFlow(flow.Flow):
     process_summary_template = "{{ process.ticket_number }} · {{ process.get_field_display }}"
     lock_impl = lock.select_for_update_lock
 
-    start = flow.StartHandle(this.start_process).Next(this.check_evidence)
+    start = (
+        flow.StartHandle(this.start_process)
+        .Annotation(title=_("Solicitud del ciudadano"))
+        .Next(this.check_evidence)
+    )
 
     check_evidence = QueueStaffTask(
         CheckEvidenceForm,
@@ -164,7 +168,7 @@ class DataCorrectionFlow(flow.Flow):
         label=_("Aprobación del director"),
     ).Next(this.end)
 
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Fin"))
 
     def is_participant(self, process: Any, user: Any) -> bool:
         """The requester may open the process page of their own request."""

@@ -19,7 +19,9 @@ def correction_details(*, process_pk: int) -> list[dict[str, Any]]:
     """Rows (label, value, url) describing one correction: whose record, which field, the
     value now and the value asked for, and the evidence to download."""
     process = (
-        DataCorrection.objects.select_related("person", "school", "evidence")
+        DataCorrection.objects.select_related(
+            "person", "school", "evidence", "checked_by__person", "confirmed_by__person"
+        )
         .filter(pk=process_pk)
         .first()
     )
@@ -50,6 +52,22 @@ def correction_details(*, process_pk: int) -> list[dict[str, Any]]:
                 "label": _("Documento de respaldo"),
                 "value": process.evidence.original_name,
                 "url": reverse("data_correction:evidence", kwargs={"pk": process.pk}),
+            }
+        )
+    if process.checked_by is not None:
+        rows.append(
+            {
+                "label": _("Revisó el respaldo"),
+                "value": process.checked_by.get_full_name(),
+                "url": "",
+            }
+        )
+    if process.confirmed_by is not None:
+        rows.append(
+            {
+                "label": _("Confirmó con el expediente"),
+                "value": process.confirmed_by.get_full_name(),
+                "url": "",
             }
         )
     if process.decision:
