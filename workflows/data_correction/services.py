@@ -28,6 +28,7 @@ from core.accounts.choices import Role, ScopeKind, Sex
 from core.accounts.models import Person, User
 from core.accounts.scopes import grants_with_roles, has_role
 from core.accounts.services import person_correct
+from core.exceptions import Conflict
 from core.workflow import process_start, task_action
 from helpdesk.choices import TicketStatus
 from helpdesk.models import Attachment, Ticket
@@ -334,12 +335,20 @@ def correction_step(
 
 
 def _correction(activation: Any) -> DataCorrection:
+    """The correction a step works on; refused once its ticket was cancelled or merged (the
+    citizen withdrew the request: nothing may be corrected on its behalf)."""
     process = activation.process
-    if isinstance(process, DataCorrection):
-        return process
-    return DataCorrection.objects.select_related("ticket__requester__person", "person").get(
-        pk=process.pk
-    )
+    if not isinstance(process, DataCorrection):
+        process = DataCorrection.objects.select_related("ticket__requester__person", "person").get(
+            pk=process.pk
+        )
+    if process.ticket.status in (TicketStatus.CANCELLED, TicketStatus.MERGED):
+        raise Conflict(
+            _("El caso %(number)s ya no está vigente («%(status)s»): la corrección no sigue.")
+            % {"number": process.ticket_number, "status": process.ticket.get_status_display()},
+            code="ticket_withdrawn",
+        )
+    return process
 
 
 def correction_evidence_checked(*, activation: Any, verdict: str, reason: str) -> DataCorrection:

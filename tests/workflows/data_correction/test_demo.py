@@ -27,9 +27,7 @@ def waiting_for(dui: str) -> list[str]:
     """The process tasks available to the demo account in its Bandeja."""
     bandeja = work_queue(actor=User.objects.get(dui=dui))
     return sorted(
-        f"{item.subtitle}: {item.title}"
-        for item in bandeja.available.items
-        if item.kind == "task"
+        f"{item.subtitle}: {item.title}" for item in bandeja.available.items if item.kind == "task"
     )
 
 

@@ -11,6 +11,7 @@ from core.audit.models import AuditEvent
 from core.exceptions import Conflict
 from helpdesk.choices import TicketStatus
 from helpdesk.models import Ticket
+from helpdesk.services import ticket_cancel
 from notifications.models import OutboxMessage
 from tests.factories import SectionFactory
 from workflows.data_correction.flows import DataCorrectionFlow
@@ -219,3 +220,19 @@ def test_a_finished_step_cannot_be_worked_again(forwarded, ministry_officer, mak
     with pytest.raises(Conflict):
         correction_step(actor=other, task=task, data={"decision": "approve", "comment": ""})
     assert AuditEvent.objects.filter(action="person.corrected").count() == 1
+
+
+def test_a_withdrawn_request_is_not_corrected(forwarded, ministry_officer, requester):
+    ticket = Ticket.objects.get(pk=forwarded.ticket_id)
+    ticket_cancel(actor=requester, ticket=ticket, reason="Ya no lo necesito.")
+    before = _state(forwarded, requester.person)
+
+    with pytest.raises(Conflict) as excinfo:
+        decide(ministry_officer, forwarded)
+
+    assert excinfo.value.code == "ticket_withdrawn"
+    assert str(excinfo.value.reason) == (
+        f"El caso {forwarded.ticket_number} ya no está vigente («Cancelado»): "
+        "la corrección no sigue."
+    )
+    assert _state(forwarded, requester.person) == before
