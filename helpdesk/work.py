@@ -47,7 +47,7 @@ from .choices import ACTIVE_STATUSES, Priority, TicketStatus
 from .conf import helpdesk_settings
 from .display import TicketUrl, choice_labels
 from .models import Queue, Team, Ticket
-from .permissions import QUEUE_SCOPE
+from .permissions import QUEUE_SCOPE, STAFF_ROLES
 from .selectors import TicketListNames, served_queue_q, ticket_list_names
 from .services import ticket_assign, ticket_claim
 
@@ -144,6 +144,12 @@ class TicketSource(WorkItemSource):
     label = gettext_lazy("Caso")
     position = 10
     priorities = Priority.choices
+    roles = STAFF_ROLES
+    # The search page covers closed tickets too (helpdesk/views/search.py).
+    wider_search = (
+        "helpdesk:search",
+        gettext_lazy("Buscar «%(q)s» en todos los casos, también los cerrados"),
+    )
 
     def _served_queues(self, actor: User) -> QuerySet[Queue] | None:
         condition = served_queue_q(actor)

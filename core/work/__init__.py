@@ -12,10 +12,10 @@ Modules: ``items`` (data), ``registry`` (sources and assignees), ``access`` (who
 page), ``bandeja`` (assembly), ``bulk`` (actions), ``views``/``api``/``urls`` (the page and API).
 """
 
-from .access import WORKQUEUE_ROLES, can_use_workqueue, is_supervisor, staff_role
+from .access import WORKQUEUE_ROLES, acting_role, can_use_workqueue, is_supervisor
 from .bandeja import Section, WorkQueue, work_queue
 from .bulk import work_queue_assign, work_queue_claim
-from .flow_tasks import FlowTaskSource
+from .flow_tasks import FlowTaskSource, task_acting_role
 from .items import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -39,6 +39,7 @@ from .registry import (
     register_assignees,
     register_source,
     unregister_source,
+    wider_searches,
     work_kinds,
     work_priorities,
     work_sources,
@@ -67,6 +68,7 @@ __all__ = [
     "WorkItem",
     "WorkItemSource",
     "WorkQueue",
+    "acting_role",
     "assignable_people",
     "can_use_workqueue",
     "clamp_limit",
@@ -79,13 +81,14 @@ __all__ = [
     "page_size",
     "register_assignees",
     "register_source",
-    "staff_role",
+    "task_acting_role",
     "task_flow_label",
     "task_get_for",
     "task_node_label",
     "task_process_title",
     "task_url",
     "unregister_source",
+    "wider_searches",
     "work_kinds",
     "work_priorities",
     "work_queue",

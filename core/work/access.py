@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from core.accounts.choices import Role
-from core.accounts.scopes import has_role
+from core.accounts.choices import WORK_ROLES, Role
+from core.accounts.scopes import active_roles, has_role
 
-# Who works a Bandeja. Supervisors also assign items to technicians.
-WORKQUEUE_ROLES: tuple[str, ...] = (Role.TECHNICIAN, Role.SUPERVISOR)
+# Kept as the Bandeja's name for the roles that can have work (core.accounts.choices).
+WORKQUEUE_ROLES: tuple[str, ...] = WORK_ROLES
 
 
 def can_use_workqueue(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False)) and has_role(actor, WORKQUEUE_ROLES)
+    """Whether ``actor`` holds a role that can have work (``WORK_ROLES``) today."""
+    return bool(getattr(actor, "is_authenticated", False)) and has_role(actor, WORK_ROLES)
 
 
 def is_supervisor(actor: Any) -> bool:
     return bool(getattr(actor, "is_authenticated", False)) and has_role(actor, [Role.SUPERVISOR])
 
 
-def staff_role(actor: Any) -> str:
-    """The role under which ``actor`` works the queue, for audit events."""
-    return Role.TECHNICIAN.value if has_role(actor, [Role.TECHNICIAN]) else Role.SUPERVISOR.value
+def acting_role(actor: Any, roles: Iterable[str]) -> str:
+    """The first of ``roles`` (in their order) that ``actor`` holds, for an audit event; when
+    they hold none of them, their most senior work role; ``""`` without any."""
+    held = active_roles(actor) if getattr(actor, "is_authenticated", False) else frozenset()
+    for role in (*roles, *WORK_ROLES):
+        if role in held:
+            return str(role)
+    return ""

@@ -23,7 +23,7 @@ TAGS = ["bandeja"]
 
 
 class IsWorkQueueUser(BasePermission):
-    message = _("Solo técnicos y supervisores de la mesa de ayuda tienen bandeja.")
+    message = _("Su cuenta no tiene un rol con bandeja de trabajo.")
 
     def has_permission(self, request: Request, view: object) -> bool:
         return can_use_workqueue(request.user)
@@ -166,7 +166,7 @@ def _refs(data: dict[str, Any]) -> list[ItemRef]:
     return [ItemRef(kind=item["kind"], id=item["id"]) for item in data["items"]]
 
 
-_FORBIDDEN = OpenApiResponse(description="No es técnico ni supervisor de la mesa de ayuda.")
+_FORBIDDEN = OpenApiResponse(description="Sin un rol que tenga bandeja de trabajo.")
 
 
 class WorkQueueApi(APIView):
@@ -176,9 +176,11 @@ class WorkQueueApi(APIView):
         operation_id="workqueue_list",
         summary="Mi bandeja",
         description=(
-            "Los casos, tareas de flujo y revisiones asignados al usuario y los disponibles en "
-            "sus colas, del plazo más próximo al más lejano (los que no tienen plazo al final), "
-            "con cuántos hay por cola. Cada sección trae a lo sumo «limit» elementos."
+            "Lo asignado al usuario y lo que puede tomar, de todas las fuentes de trabajo de sus "
+            "roles (casos, tareas de procesos, revisiones…), del plazo más próximo al más lejano "
+            "(los que no tienen plazo al final), con cuántos hay por cola. Cada sección trae a lo "
+            "sumo «limit» elementos. Para quien tenga un rol con trabajo: técnicos, supervisores, "
+            "directores, docentes y funcionarios departamentales y del ministerio."
         ),
         parameters=[WorkQueueFilterSerializer],
         responses={200: WorkQueueOutputSerializer, 403: _FORBIDDEN},

@@ -52,7 +52,8 @@ def work_queue(
 ) -> WorkQueue:
     """The actor's Bandeja: items assigned to them and available to them from every source,
     soonest due first (items without a due time last), each section cut to its limit, with
-    counts per queue. Raises ``PermissionDenied`` for anyone without a staff role."""
+    counts per queue. Raises ``PermissionDenied`` for anyone without a role that can have
+    work; sources whose roles the actor does not hold are not asked."""
     if not can_use_workqueue(actor):
         raise PermissionDenied
     filters = filters or WorkFilters()
@@ -65,6 +66,8 @@ def work_queue(
     available: list[WorkItem] = []
     chips: dict[str, QueueCount] = {}
     for source in work_sources():
+        if not source.serves(actor):
+            continue
         result = source.collect(actor=actor, filters=filters, limit=fetch, now=now)
         assigned.extend(result.assigned)
         available.extend(result.available)
@@ -81,6 +84,6 @@ def work_queue(
             available[:free_limit], sum(chip.available for chip in counted), free_limit
         ),
         queues=sorted(chips.values(), key=lambda chip: str(chip.label).casefold()),
-        kinds=work_kinds(),
+        kinds=work_kinds(actor=actor),
         now=now,
     )

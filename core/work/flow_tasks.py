@@ -16,10 +16,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.accounts.choices import Role
+from core.accounts.choices import WORK_ROLES, Role
 from core.exceptions import Conflict
 from core.workflow import TASK_STATUS_LABELS, task_action
 
+from .access import acting_role
 from .flow_nodes import (
     _coerced_process,
     _flow_key,
@@ -40,7 +41,7 @@ from .items import (
     not_supported,
 )
 from .registry import WorkItemSource
-from .tasks_page import task_due_at, task_get_for, task_role, task_url
+from .tasks_page import task_due_at, task_get_for, task_url
 
 if TYPE_CHECKING:
     from core.accounts.models import User
@@ -218,6 +219,9 @@ class FlowTaskSource(WorkItemSource):
             assignable=task.owner_id is not None,
         )
 
+    def acting_role(self, actor: User, item: Any = None) -> str:
+        return task_acting_role(actor=actor, task=item) if item is not None else ""
+
     def _get(self, actor: User, ref: ItemRef) -> Any:
         if not ref.id.isdigit():
             return None
@@ -237,7 +241,7 @@ class FlowTaskSource(WorkItemSource):
                 task=task,
                 action="assign",
                 request=request,
-                role=task_role(task, actor),
+                role=self.acting_role(actor, task),
             )
         except Conflict as exc:
             return self._conflict(ref, task, actor, exc)
@@ -312,3 +316,13 @@ class FlowTaskSource(WorkItemSource):
             "assigned",
             _("Asignada a %(name)s.") % {"name": assignee.get_full_name()},
         )
+
+
+def task_acting_role(*, actor: User, task: Any) -> str:
+    """The role under which ``actor`` works ``task``, for its audit events: of the roles the
+    node says may work it (``work_roles``, or ``roles``), the most senior the actor holds; else
+    their most senior role that can have work."""
+    node = task.flow_task
+    node_roles = set(getattr(node, "work_roles", None) or getattr(node, "roles", None) or ())
+    ordered = [role for role in WORK_ROLES if role in node_roles]
+    return acting_role(actor, [*ordered, *sorted(node_roles - set(ordered))])

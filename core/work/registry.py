@@ -16,6 +16,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from core.accounts.choices import WORK_ROLES
+from core.accounts.scopes import has_role
+
+from .access import acting_role
 from .items import ActionResult, ItemRef, SourceResult, WorkFilters, not_supported
 
 if TYPE_CHECKING:
@@ -30,12 +34,28 @@ class WorkItemSource:
     on one item each, in their own transaction (through the owning services), and must answer
     ``not_found`` for anything outside the actor's reach. ``position`` orders the kinds (lower
     first); ``priorities`` are the (value, label) pairs its items may carry, offered as a filter.
+
+    ``roles``: who can have its items at all (someone holding none of them is not asked, at no
+    query); the first of them the actor holds is the role its actions are audited under
+    (``acting_role``), unless the source says otherwise per item. ``wider_search``: a URL name
+    and a Spanish label (with ``%(q)s``) of a page searching more of its kind than the open work
+    (closed items too), offered next to the Bandeja's search box.
     """
 
     key: str = ""
     label: Any = ""
     position: int = 100
     priorities: Sequence[tuple[str, Any]] = ()
+    roles: Sequence[str] = WORK_ROLES
+    wider_search: tuple[str, Any] | None = None
+
+    def serves(self, actor: User) -> bool:
+        """Whether ``actor`` holds a role that can have this source's items."""
+        return has_role(actor, self.roles)
+
+    def acting_role(self, actor: User, item: Any = None) -> str:
+        """The role under which ``actor`` acts on ``item`` of this source, for the audit."""
+        return acting_role(actor, self.roles)
 
     def collect(
         self, *, actor: User, filters: WorkFilters, limit: int, now: datetime
@@ -75,14 +95,26 @@ def get_source(key: str) -> WorkItemSource | None:
     return _REGISTRY.get(key)
 
 
-def work_kinds() -> list[tuple[str, str]]:
-    return [(source.key, str(source.label)) for source in work_sources()]
+def _sources_of(actor: User | None) -> list[WorkItemSource]:
+    sources = work_sources()
+    return sources if actor is None else [source for source in sources if source.serves(actor)]
 
 
-def work_priorities() -> list[tuple[str, str]]:
-    """The priorities the sources' items may carry, each once, in the sources' order."""
+def work_kinds(*, actor: User | None = None) -> list[tuple[str, str]]:
+    """The kinds of work (of the sources ``actor`` has, when given)."""
+    return [(source.key, str(source.label)) for source in _sources_of(actor)]
+
+
+def wider_searches(*, actor: User) -> list[tuple[str, Any]]:
+    """(URL name, label) of the wider searches of the sources ``actor`` has."""
+    return [source.wider_search for source in _sources_of(actor) if source.wider_search]
+
+
+def work_priorities(*, actor: User | None = None) -> list[tuple[str, str]]:
+    """The priorities the sources' items may carry (of those ``actor`` has, when given), each
+    once, in the sources' order."""
     seen: dict[str, str] = {}
-    for source in work_sources():
+    for source in _sources_of(actor):
         for value, label in source.priorities:
             seen.setdefault(value, str(label))
     return list(seen.items())

@@ -32,7 +32,8 @@ class ModelWorkItemSource(WorkItemSource):
 
     They belong to one queue (``queue_key``: use a help-desk queue's code to share its chip)
     and have no owner: every record is "available" and is worked on its own page (no claim).
-    Two queries: the items and their count.
+    ``roles``: who can have them (default: every role that can have work). Two queries: the
+    items and their count.
     """
 
     def __init__(
@@ -46,6 +47,7 @@ class ModelWorkItemSource(WorkItemSource):
         due_field: str,
         search_fields: Sequence[str] = (),
         claim_message: Any = None,
+        roles: Sequence[str] | None = None,
     ) -> None:
         self.key = key
         self.label = label
@@ -55,6 +57,8 @@ class ModelWorkItemSource(WorkItemSource):
         self.due_field = due_field
         self.search_fields = tuple(search_fields)
         self.claim_message = claim_message
+        if roles is not None:
+            self.roles = tuple(roles)
 
     def _queryset(self, actor: User, filters: WorkFilters, now: datetime) -> QuerySet[Any]:
         records = self.selector(actor=actor)

@@ -1,11 +1,15 @@
 """The Bandeja page: the work waiting for the signed-in person, with bulk claim and assign.
 
+Everyone whose roles can have work has one (``core.accounts.choices.WORK_ROLES``); others get
+403 and no link.
+
 Thin: parse the request, call ``core.work``, render. Filters are plain GET parameters (the page
 works without JavaScript); htmx swaps only the results when they change.
 """
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -13,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -22,7 +26,13 @@ from .access import can_use_workqueue, is_supervisor
 from .bandeja import work_queue
 from .bulk import work_queue_assign, work_queue_claim
 from .items import MAX_LIMIT, ActionResult, ItemRef, WorkFilters
-from .registry import assignable_people, get_source, work_kinds, work_priorities
+from .registry import (
+    assignable_people,
+    get_source,
+    wider_searches,
+    work_kinds,
+    work_priorities,
+)
 
 # GET parameters of the page (Spanish: people read and share these URLs).
 FILTER_PARAMS = ("q", "cola", "tipo", "prioridad", "vencidos", "ver")
@@ -40,7 +50,7 @@ class WorkQueueFilterForm(forms.Form):
         label=gettext_lazy("Buscar"),
         required=False,
         max_length=100,
-        help_text=gettext_lazy("Número de caso, asunto o nombre del trámite."),
+        help_text=gettext_lazy("Número, asunto, nombre del trámite o del proceso."),
     )
     cola = forms.CharField(
         label=gettext_lazy("Cola"), required=False, max_length=120, widget=forms.Select
@@ -52,10 +62,14 @@ class WorkQueueFilterForm(forms.Form):
     )
     vencidos = forms.BooleanField(label=gettext_lazy("Solo vencidos"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tipo"].choices = [("", _("Todos")), *work_kinds()]
-        self.fields["prioridad"].choices = [("", _("Todas")), *work_priorities()]
+        self.fields["tipo"].choices = [("", _("Todos")), *work_kinds(actor=actor)]
+        priorities = work_priorities(actor=actor)
+        if priorities:
+            self.fields["prioridad"].choices = [("", _("Todas")), *priorities]
+        else:  # none of the actor's work carries a priority
+            del self.fields["prioridad"]
 
     def filters(self) -> WorkFilters:
         """The valid filters; an invalid value (a tampered URL) filters nothing."""
@@ -89,7 +103,7 @@ def _workqueue_url(query: str = "") -> str:
 @login_required
 def workqueue_page(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    form = WorkQueueFilterForm(request.GET)
+    form = WorkQueueFilterForm(request.GET, actor=request.user)
     filters = form.filters()
     expanded = request.GET.get("ver")
     bandeja = work_queue(
@@ -114,11 +128,26 @@ def workqueue_page(request: HttpRequest) -> HttpResponse:
         "max_limit": MAX_LIMIT,
         "section_assigned": SECTION_ASSIGNED,
         "section_available": SECTION_AVAILABLE,
+        "wider_searches": _wider_searches(request, filters.text),
     }
     # htmx swaps the filters and results (not the whole page) when the filters change.
     if getattr(request, "htmx", False) and not request.htmx.boosted:
         return render(request, "work/_bandeja.html", context)
     return render(request, "work/bandeja.html", context)
+
+
+def _wider_searches(request: HttpRequest, text: str) -> list[dict[str, str]]:
+    """Links that run the Bandeja's search text on wider pages (closed tickets too)."""
+    if not text:
+        return []
+    links = []
+    for url_name, label in wider_searches(actor=request.user):
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        links.append({"url": f"{url}?{urlencode({'q': text})}", "label": str(label) % {"q": text}})
+    return links
 
 
 def _item_label(result: ActionResult) -> str:

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from core.work import can_use_workqueue
 from helpdesk.choices import ACTIVE_STATUSES, TicketStatus
 from helpdesk.conf import helpdesk_settings
 from helpdesk.models import Queue
+from helpdesk.permissions import is_helpdesk_staff
 from helpdesk.search import (
     MAX_QUERY_CHARS,
     SearchTooBroadError,
@@ -39,8 +39,8 @@ STATUS_ACTIVE = "activos"
 
 
 def _require_staff(request: HttpRequest) -> None:
-    # The people with a Bandeja are the ones the search serves (technicians, supervisors).
-    if not can_use_workqueue(request.user):
+    # The search serves the help desk's staff (technicians, supervisors).
+    if not is_helpdesk_staff(request.user):
         raise PermissionDenied
 
 

@@ -49,13 +49,23 @@ def test_anonymous_callers_are_unauthorized():
     assert api().post(CLAIM_URL, {"items": []}, format="json").status_code == 401
 
 
-def test_people_without_a_staff_role_are_forbidden(citizen):
-    response = api(citizen).get(URL)
+@pytest.mark.parametrize("role", ["citizen", "guardian", "auditor"])
+def test_people_without_a_role_that_can_have_work_are_forbidden(make_user, role):
+    response = api(make_user(role=role)).get(URL)
 
     assert response.status_code == 403
-    assert response.json() == {
-        "detail": "Solo técnicos y supervisores de la mesa de ayuda tienen bandeja."
-    }
+    assert response.json() == {"detail": "Su cuenta no tiene un rol con bandeja de trabajo."}
+
+
+def test_a_teacher_gets_an_empty_bandeja_without_the_help_desk_kinds(make_user, work):
+    response = api(make_user(role="teacher")).get(URL)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["assigned"]["total"] == 0
+    assert body["available"]["total"] == 0
+    assert body["kinds"] == [{"key": "task", "label": "Tarea"}]
+    assert body["technicians"] == []
 
 
 def test_the_list_merges_items_with_counts(clock, technician, work):

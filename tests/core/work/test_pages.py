@@ -52,11 +52,61 @@ def test_anonymous_visitors_are_sent_to_login(client):
     assert response["Location"] == f"{reverse('accounts:login')}?next={URL}"
 
 
-@pytest.mark.parametrize("role", ["citizen", "director", "auditor"])
-def test_people_without_a_staff_role_are_refused(client, make_user, role):
+@pytest.mark.parametrize("role", ["citizen", "guardian", "auditor", "administrator"])
+def test_people_without_a_role_that_can_have_work_are_refused(client, make_user, role):
     client.force_login(make_user(role=role))
 
     assert client.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "role", ["director", "teacher", "departmental_officer", "ministry_officer"]
+)
+def test_every_role_that_can_have_work_has_a_bandeja(client, make_user, work, role):
+    # Given someone whose role can have work but who serves no help-desk queue
+    client.force_login(make_user(role=role))
+
+    # When they open the Bandeja
+    response = client.get(URL)
+
+    # Then it opens, with none of the help desk's tickets or reviews, nor its filters
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["bandeja"].assigned.total == 0
+    assert response.context["bandeja"].available.total == 0
+    assert response.context["bandeja"].kinds == [("task", "Tarea")]
+    assert "prioridad" not in response.context["form"].fields
+    assert work["tickets"][0].number not in html
+    assert "No hay elementos disponibles en sus colas con estos filtros." in html
+
+
+def main_of(html: str) -> str:
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_the_bandeja_has_one_search_box_and_offers_the_wider_ticket_search(
+    client, technician, work
+):
+    client.force_login(technician)
+
+    # When a technician searches their Bandeja
+    html = main_of(client.get(URL, {"q": "consulta"}).content.decode())
+
+    # Then there is one search box (the filters'), and a link runs the same words on every
+    # ticket of their queues, closed ones included
+    assert len(re.findall(r'<input type="search"|name="q"', html)) == 1
+    assert (
+        '<a href="/mesa/buscar/?q=consulta">'
+        "Buscar «consulta» en todos los casos, también los cerrados</a>"
+    ) in html
+
+
+def test_no_wider_search_without_text_nor_for_people_without_tickets(client, make_user, work):
+    client.force_login(make_user(role="technician"))
+    assert "/mesa/buscar/" not in main_of(client.get(URL).content.decode())
+
+    client.force_login(make_user(role="director"))
+    assert "/mesa/buscar/" not in main_of(client.get(URL, {"q": "consulta"}).content.decode())
 
 
 def test_the_page_lists_both_sections_with_links_badges_and_chips(clock, client, technician, work):

@@ -459,6 +459,31 @@ def boss(make_user):
     return user
 
 
+def test_a_task_claimed_from_the_bandeja_is_audited_under_the_role_its_node_names(boss, mixed):
+    # Given a supervisor who is also a technician, and a task of a node for technicians
+    task = mixed["task"]
+
+    # When they take it from the Bandeja
+    [result] = work_queue_claim(actor=boss, items=[ItemRef("task", str(task.pk))])
+
+    # Then the audit event says they acted as a technician (the node's role), not as the more
+    # senior supervisor
+    assert (result.ok, result.code) == (True, "claimed")
+    assert owner_of(task) == boss.pk
+    event = AuditEvent.objects.filter(actor=boss).latest("pk")
+    assert event.role == "technician"
+
+
+def test_sources_say_which_roles_have_their_items(make_user, mixed):
+    director = make_user(role="director")
+
+    # A director holds no help-desk role: the ticket and review sources are not asked at all
+    assert [source.key for source in work_sources() if source.serves(director)] == ["task"]
+    bandeja = work_queue(actor=director)
+    assert bandeja.kinds == [("task", "Tarea")]
+    assert (bandeja.assigned.total, bandeja.available.total) == (0, 0)
+
+
 def test_an_unassigned_task_is_not_assigned_by_a_supervisor(boss, technician, mixed):
     [result] = work_queue_assign(
         actor=boss, items=[ItemRef("task", str(mixed["task"].pk))], assignee=technician
