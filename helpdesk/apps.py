@@ -21,3 +21,10 @@ class HelpdeskConfig(AppConfig):
 
         register_source(TicketSource())
         register_assignees(assignable_technicians)
+
+        # The requester of a ticket may open the page of the process the ticket follows.
+        from core.processes.selectors import register_participant_rule
+
+        from .selectors import is_ticket_requester_of_process
+
+        register_participant_rule(is_ticket_requester_of_process)

@@ -316,3 +316,10 @@ def canned_response_list_for(*, actor: Any, queue: Queue) -> QuerySet[CannedResp
     if served is None or not Queue.objects.filter(served, pk=queue.pk).exists():
         return CannedResponse.objects.none()
     return CannedResponse.objects.filter(Q(queue=queue) | Q(queue__isnull=True), is_active=True)
+
+
+def is_ticket_requester_of_process(process: Any, user: Any) -> bool:
+    """Whether ``user`` requested a ticket that follows ``process`` (they may open its page)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Ticket.objects.filter(process_id=process.pk, requester_id=user.pk).exists()

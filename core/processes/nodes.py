@@ -298,10 +298,6 @@ class RoleTask(flow.View):
         403 with it); ``""`` when the refusal has no reason to tell."""
         return self.separation_reason(user, task)
 
-    def actor_role(self, user: Any) -> str:
-        """The role under which ``user`` works this node (for audit events)."""
-        return next((g.role for g in active_grants(user) if g.role in self.roles), "")
-
     # --- the form ---------------------------------------------------------------------------
 
     def get_form(self, data: Any = None) -> forms.BaseForm:

@@ -6,12 +6,14 @@ Who may open a process page (everyone else gets 404, so ids cannot be probed):
 - auditors (any process);
 - anyone who owns or owned one of its tasks;
 - anyone a task of it is (or was) offered to: in the roles and scope of its node;
-- whoever the flow says (``def is_participant(self, process, user) -> bool`` on the flow, e.g.
-  the requester of the ticket that started it).
+- whoever the flow says (``def is_participant(self, process, user) -> bool`` on the flow);
+- whoever a rule registered by a higher app says (``register_participant_rule``: the help desk
+  lets the requester of the ticket that follows a process open it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -46,6 +48,18 @@ EVENT_LABELS: dict[str, Any] = {
 }
 
 
+ParticipantRule = Callable[[Any, Any], bool]
+_PARTICIPANT_RULES: list[ParticipantRule] = []
+
+
+def register_participant_rule(rule: ParticipantRule) -> ParticipantRule:
+    """Let ``rule(process, user) -> bool`` admit more people to process pages (call it from
+    ``AppConfig.ready()``; core never imports the apps above it)."""
+    if rule not in _PARTICIPANT_RULES:
+        _PARTICIPANT_RULES.append(rule)
+    return rule
+
+
 def is_process_auditor(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and has_role(user, PROCESS_AUDITOR_ROLES)
 
@@ -74,7 +88,9 @@ def _is_participant(user: Any, process: Any, tasks: list[Any]) -> bool:
         if _task_eligible(task, user):
             return True
     hook = getattr(process.flow_class.instance, "is_participant", None)
-    return bool(hook is not None and hook(process, user))
+    if hook is not None and hook(process, user):
+        return True
+    return any(rule(process, user) for rule in _PARTICIPANT_RULES)
 
 
 @dataclass
@@ -198,4 +214,5 @@ __all__ = [
     "process_list_for",
     "process_page_get_for",
     "process_row_label",
+    "register_participant_rule",
 ]

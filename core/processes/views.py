@@ -27,12 +27,13 @@ from viewflow.workflow.status import PROCESS
 from core.diagrams import UNAVAILABLE_MESSAGE
 from core.exceptions import Conflict
 from core.work import (
+    task_acting_role,
     task_flow_label,
     task_get_for,
     task_node_label,
     task_process_title,
 )
-from core.work.tasks_page import task_due_at, task_role
+from core.work.tasks_page import task_due_at
 from core.workflow import TASK_STATUS_LABELS, available_task_actions, task_action
 
 from .diagram import process_svg
@@ -131,7 +132,7 @@ def task_action_page(request: HttpRequest, pk: int) -> HttpResponse:
             task=task,
             action=action,
             request=request,
-            role=task_role(task, request.user),
+            role=task_acting_role(actor=request.user, task=task),
             fn=fn,
         )
     except Conflict as exc:

@@ -1,5 +1,5 @@
-"""The generic task page's reads: the human task an actor may see, its URL, labels, due time
-and the role its actions are audited under. The page itself is ``core.processes.views``
+"""The generic task page's reads: the human task an actor may see, its URL, labels and due
+time. The page itself is ``core.processes.views``
 (``process:task``); the flow-task source of the Bandeja uses the same reads.
 """
 
@@ -11,7 +11,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.urls import reverse
 
-from .access import acting_role
 from .flow_nodes import (
     _coerced_process,
     _flow_label,
@@ -38,15 +37,6 @@ def task_due_at(task: Any) -> datetime | None:
         return task.due.due_at
     except ObjectDoesNotExist:
         return None
-
-
-def task_role(task: Any, actor: User) -> str:
-    """The role under which ``actor`` works ``task``, for audit events: the node's role the
-    actor holds (``RoleTask``), else the help desk staff role."""
-    node_role = getattr(task.flow_task, "actor_role", None)
-    if node_role is not None:
-        return node_role(actor)
-    return acting_role(actor, ())
 
 
 def task_get_for(*, actor: User, pk: int, raise_404: bool = True) -> Any:

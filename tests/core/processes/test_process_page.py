@@ -1,6 +1,7 @@
 """The process page (process:detail): who may open it, the diagram with the path taken, the
 tasks with who and when, the chained events; and the auditors' list (process:list)."""
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -184,3 +185,26 @@ def test_a_process_started_with_a_seed_names_it_in_its_first_event(
     page = client.get(page_url(process)).context["page"]
 
     assert page.events[0].payload["seed"] == {"type": "schools.school", "id": school.pk}
+
+
+def test_the_requester_of_a_ticket_following_the_process_may_open_it(
+    client, make_user, process, drawn
+):
+    from helpdesk.models import SlaPolicy, Ticket
+    from tests.helpdesk.conftest import make_queue, make_service, open_ticket
+
+    requester = make_user(role="citizen")
+    stranger = make_user(role="citizen")
+    policy = SlaPolicy.objects.create(
+        code="prueba",
+        name="Política de prueba",
+        first_response_target=timedelta(hours=2),
+        resolution_target=timedelta(hours=9),
+    )
+    ticket = open_ticket(requester, make_service(make_queue(), policy))
+    Ticket.objects.filter(pk=ticket.pk).update(process_id=process.pk)
+
+    client.force_login(requester)
+    assert client.get(page_url(process)).status_code == 200
+    client.force_login(stranger)
+    assert client.get(page_url(process)).status_code == 404
