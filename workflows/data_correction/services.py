@@ -29,6 +29,7 @@ from core.accounts.models import Person, User
 from core.accounts.scopes import grants_with_roles, has_role
 from core.accounts.services import person_correct
 from core.exceptions import Conflict
+from core.work import task_acting_role
 from core.workflow import process_start, task_action
 from helpdesk.choices import TicketStatus
 from helpdesk.models import Attachment, Ticket
@@ -321,7 +322,7 @@ def correction_step(
     form = node.get_form(data)
     if not form.is_valid():
         raise ValidationError(form.errors)
-    role = node.actor_role(actor)
+    role = task_acting_role(actor=actor, task=task)
     if task.owner_id is None:
         task_action(actor=actor, task=task, action="assign", request=request, role=role)
     return task_action(
@@ -406,8 +407,7 @@ def correction_decided(*, activation: Any, approved: bool, reason: str) -> DataC
 
 
 def _role(activation: Any) -> str:
-    actor_role = getattr(activation.flow_task, "actor_role", None)
-    return actor_role(activation.task.owner) if actor_role is not None else ""
+    return task_acting_role(actor=activation.task.owner, task=activation.task)
 
 
 def _conclude(
