@@ -170,10 +170,6 @@ class DataCorrectionFlow(flow.Flow):
 
     end = flow.End().Annotation(title=_("Fin"))
 
-    def is_participant(self, process: Any, user: Any) -> bool:
-        """The requester may open the process page of their own request."""
-        return DataCorrection.objects.filter(pk=process.pk, ticket__requester_id=user.pk).exists()
-
     def process_details(self, process: Any, viewer: Any) -> list[dict[str, Any]]:
         """What the request is about, on the task and process pages (the evidence to check)."""
         from .selectors import correction_details

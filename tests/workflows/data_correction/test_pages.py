@@ -120,3 +120,15 @@ def test_the_catalogue_names_the_process_the_trámite_starts(client, service):
     assert response.status_code == 200
     assert "Corrección de datos personales" in response.content.decode()
     assert "data_correction" not in response.content.decode()
+
+
+def test_the_requester_may_download_their_evidence_and_a_stranger_may_not(
+    client, requester, service, make_user
+):
+    process = correction_of(request_correction(requester, service))
+    url = reverse("data_correction:evidence", kwargs={"pk": process.pk})
+
+    client.force_login(make_user(role=Role.CITIZEN))
+    assert client.get(url).status_code == 404
+    client.force_login(requester)
+    assert client.get(url).status_code == 200
