@@ -9,11 +9,15 @@ class DataCorrectionConfig(AppConfig):
     verbose_name = _("Corrección de datos personales")
 
     def ready(self) -> None:
+        from core.demo import register_demo_step
         from helpdesk.models import Ticket
         from helpdesk.signals import ticket_created
 
+        from . import demo
         from .receivers import start_for_ticket
 
         ticket_created.connect(
             start_for_ticket, sender=Ticket, dispatch_uid="data_correction.start_for_ticket"
         )
+        # One correction waiting at each step, so every role with work finds some.
+        register_demo_step("data-corrections", layer="workflows", run=demo.seed_data_corrections)

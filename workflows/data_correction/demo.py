@@ -12,9 +12,12 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.accounts.choices import Role
 from core.accounts.models import User
+from core.demo import DemoContext
 from helpdesk.models import Service
 from helpdesk.services import ticket_create
+from modules.schools.demo import DEMO_ACCOUNTS
 
 from .flows import DataCorrectionFlow
 from .models import DataCorrection
@@ -92,19 +95,20 @@ def demo_corrections(
     )
 
 
-def seed_demo_corrections(**duis: str) -> int:
-    """Create the demo corrections; return how many were created (0 when they exist)."""
+def seed_data_corrections(context: DemoContext) -> None:
+    """The ``seed_demo`` step: the demo corrections, once (nothing when one exists)."""
     if DataCorrection.objects.exists():
-        return 0
+        return
+    duis = {account.role: account.dui for account in DEMO_ACCOUNTS}
+    wanted = demo_corrections(
+        technician=duis[Role.TECHNICIAN],
+        teacher=duis[Role.TEACHER],
+        citizen=duis[Role.CITIZEN],
+        guardian=duis[Role.GUARDIAN],
+    )
     service = Service.objects.get(code=SERVICE_CODE)
-    wanted = demo_corrections(**duis)
-    people = {
-        user.dui: user
-        for user in User.objects.filter(
-            dui__in={d.requester_dui for d in wanted}
-            | {who for d in wanted for _, who, _ in d.steps}
-        )
-    }
+    everyone = {d.requester_dui for d in wanted} | {who for d in wanted for _, who, _ in d.steps}
+    people = {user.dui: user for user in User.objects.filter(dui__in=everyone)}
     for demo in wanted:
         ticket = ticket_create(
             requester=people[demo.requester_dui],
@@ -116,7 +120,7 @@ def seed_demo_corrections(**duis: str) -> int:
         process = DataCorrection.objects.get(ticket=ticket)
         for node_name, who, data in demo.steps:
             _work(process, node_name, people[who], data)
-    return len(wanted)
+        context.count("data corrections")
 
 
 def _work(process: DataCorrection, node_name: str, actor: User, data: dict[str, Any]) -> None:

@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
+from core.uploads import TEXT
 from helpdesk.attachments import content_disposition
-from helpdesk.uploads import TEXT
 
 from .selectors import correction_evidence_get_for
 
