@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.processes.selectors import process_page_get_for
+from helpdesk.choices import EntryKind
 from helpdesk.models import Attachment
 
 from .models import DataCorrection
@@ -20,7 +22,7 @@ def correction_details(*, process_pk: int) -> list[dict[str, Any]]:
     value now and the value asked for, and the evidence to download."""
     process = (
         DataCorrection.objects.select_related(
-            "person", "school", "evidence", "checked_by__person", "confirmed_by__person"
+            "person", "school", "ticket", "checked_by__person", "confirmed_by__person"
         )
         .filter(pk=process_pk)
         .first()
@@ -46,14 +48,16 @@ def correction_details(*, process_pk: int) -> list[dict[str, Any]]:
             "url": "",
         },
     ]
-    if process.evidence is not None:
-        rows.append(
-            {
-                "label": _("Documento de respaldo"),
-                "value": process.evidence.original_name,
-                "url": reverse("data_correction:evidence", kwargs={"pk": process.pk}),
-            }
-        )
+    rows.extend(
+        {
+            "label": _("Documento de respaldo"),
+            "value": attachment.original_name,
+            "url": reverse(
+                "data_correction:evidence", kwargs={"pk": process.pk, "attachment": attachment.pk}
+            ),
+        }
+        for attachment in _evidence(process)
+    )
     if process.checked_by is not None:
         rows.append(
             {
@@ -75,13 +79,22 @@ def correction_details(*, process_pk: int) -> list[dict[str, Any]]:
     return rows
 
 
-def correction_evidence_get_for(*, actor: Any, pk: int) -> Attachment:
-    """The evidence of correction ``pk`` for someone who works or audits the process (or
-    asked for it); 404 for anyone else, and when there is none."""
+def _evidence(process: DataCorrection) -> QuerySet[Attachment]:
+    """The files the requester sent on the ticket: the evidence of the request, then any
+    better evidence sent after a technician asked for it."""
+    return Attachment.objects.filter(
+        entry__ticket_id=process.ticket_id,
+        entry__kind=EntryKind.REPLY,
+        entry__author_id=process.ticket.requester_id,
+    ).order_by("pk")
+
+
+def correction_evidence_get_for(*, actor: Any, pk: int, attachment_pk: int) -> Attachment:
+    """One evidence file of correction ``pk``, for someone who works or audits the process (or
+    asked for it); 404 for anyone else and for any other file."""
     process_page_get_for(actor=actor, pk=pk)
-    attachment = Attachment.objects.filter(
-        pk__in=DataCorrection.objects.filter(pk=pk).values("evidence")
-    ).first()
+    process = DataCorrection.objects.select_related("ticket").filter(pk=pk).first()
+    attachment = _evidence(process).filter(pk=attachment_pk).first() if process else None
     if attachment is None:
         raise Http404
     return attachment

@@ -5,5 +5,5 @@ from . import views
 app_name = "data_correction"
 
 urlpatterns = [
-    path("<int:pk>/respaldo/", views.evidence_download, name="evidence"),
+    path("<int:pk>/respaldo/<int:attachment>/", views.evidence_download, name="evidence"),
 ]

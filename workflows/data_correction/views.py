@@ -1,4 +1,4 @@
-"""The one page of this app: the evidence of a correction, for the people who work it.
+"""The one page of this app: the evidence files of a correction, for the people who work it.
 
 The approver is usually not help-desk staff and cannot open the ticket; they download the
 evidence from here (linked from the task and process pages), with the same headers as the
@@ -17,8 +17,8 @@ from .selectors import correction_evidence_get_for
 
 @require_GET
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = correction_evidence_get_for(actor=request.user, pk=pk)
+def evidence_download(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
+    attachment = correction_evidence_get_for(actor=request.user, pk=pk, attachment_pk=attachment)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:

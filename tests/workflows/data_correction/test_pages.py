@@ -7,9 +7,11 @@ from django.urls import reverse
 from core.accounts.choices import Role
 from core.accounts.services import role_grant
 from core.audit.models import AuditEvent
+from helpdesk.models import Ticket
+from helpdesk.services import ticket_add_note, ticket_reply
 from workflows.data_correction.flows import DataCorrectionFlow
 
-from .conftest import check, correction_of, open_task, request_correction
+from .conftest import check, correction_of, evidence, open_task, request_correction
 
 
 @pytest.fixture
@@ -21,6 +23,13 @@ def teacher_request(requester, service, technician, school):
     )
     check(technician, process)
     return process
+
+
+def evidence_url(process, attachment_pk=None) -> str:
+    return reverse(
+        "data_correction:evidence",
+        kwargs={"pk": process.pk, "attachment": attachment_pk or process.evidence_id},
+    )
 
 
 def _snapshot(process, person):
@@ -42,7 +51,7 @@ def test_a_task_outside_the_actors_scope_answers_404_and_changes_nothing(
         reverse("process:task_action", kwargs={"pk": task.pk}),
         {"accion": "execute", "decision": "approve", "comment": ""},
     )
-    evidence = client.get(reverse("data_correction:evidence", kwargs={"pk": teacher_request.pk}))
+    evidence = client.get(evidence_url(teacher_request))
 
     assert (page.status_code, take.status_code, do.status_code, evidence.status_code) == (
         404,
@@ -63,17 +72,17 @@ def test_the_officer_in_scope_sees_the_request_and_downloads_the_evidence(
 
     assert page.status_code == 200
     html = page.content.decode()
-    evidence_url = reverse("data_correction:evidence", kwargs={"pk": teacher_request.pk})
+    url = evidence_url(teacher_request)
     for text in (
         teacher_request.ticket_number,
         "Carmen Elena Rivas Molina",
         f"Datos propios como docente · {school.code} {school.name}",
         "<dt>Cómo aparece ahora</dt><dd>Carmen Elena</dd>",
         "<dt>Cómo debe aparecer</dt><dd>Carmen Helena</dd>",
-        f'<a href="{evidence_url}">partida.pdf</a>',
+        f'<a href="{url}">partida.pdf</a>',
     ):
         assert text in html
-    download = client.get(evidence_url)
+    download = client.get(url)
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"].startswith('attachment; filename="partida.pdf"')
@@ -126,9 +135,38 @@ def test_the_requester_may_download_their_evidence_and_a_stranger_may_not(
     client, requester, service, make_user
 ):
     process = correction_of(request_correction(requester, service))
-    url = reverse("data_correction:evidence", kwargs={"pk": process.pk})
+    url = evidence_url(process)
 
     client.force_login(make_user(role=Role.CITIZEN))
     assert client.get(url).status_code == 404
     client.force_login(requester)
     assert client.get(url).status_code == 200
+
+
+def test_better_evidence_sent_after_a_return_is_offered_with_the_first(
+    client, requester, service, technician
+):
+    # Given the technician asked for better evidence and the citizen replied with a new file
+    process = correction_of(request_correction(requester, service))
+    check(technician, process, verdict="return", reason="Adjunte la partida completa.")
+    ticket = Ticket.objects.get(pk=process.ticket_id)
+    ticket_reply(
+        actor=requester, ticket=ticket, body="Aquí está completa.", files=[evidence("nueva.pdf")]
+    )
+    staff_note = ticket_add_note(
+        actor=technician, ticket=ticket, body="Nota interna.", files=[evidence("interna.pdf")]
+    )
+    client.force_login(technician)
+
+    # When the technician opens the new check
+    task = open_task(process, DataCorrectionFlow.check_evidence)
+    html = client.get(reverse("process:task", kwargs={"pk": task.pk})).content.decode()
+
+    # Then both of the citizen's files are offered, and no other file of the ticket
+    new = ticket.entries.get(body="Aquí está completa.").attachments.get()
+    assert f'<a href="{evidence_url(process)}">partida.pdf</a>' in html
+    assert f'<a href="{evidence_url(process, new.pk)}">nueva.pdf</a>' in html
+    assert "interna.pdf" not in html
+    assert client.get(evidence_url(process, new.pk)).status_code == 200
+    internal = staff_note.attachments.get()
+    assert client.get(evidence_url(process, internal.pk)).status_code == 404
