@@ -44,3 +44,8 @@ class _Settings:
 
 
 helpdesk_settings = _Settings()
+
+
+# The throttle scope of opening tickets, shared by the API and the request page
+# (core/throttling.py; rate SIGES_THROTTLE_TICKET_CREATE).
+TICKET_CREATE = "ticket_create"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from core.exports import csv_response
+from core.throttling import page_throttle_wait, throttled_response
 from helpdesk.reports import (
     ALLOWED_DAYS,
     CSV_HEADER,
@@ -30,7 +31,6 @@ from helpdesk.reports import (
     line_chart,
     report_rows,
 )
-from helpdesk.throttling import page_throttle_wait, throttled_response
 
 EXPORT_SCOPE = "export"
 

@@ -11,8 +11,8 @@ from django.test import RequestFactory
 from core.accounts.dui import normalize_dui
 from core.accounts.models import Person, RoleGrant, User
 from core.audit.models import AuditEvent
+from modules.schools.demo import DEMO_ACCOUNTS
 from modules.schools.models import Department, District, Municipality, School, Section
-from workflows.management.commands.seed_demo import DEMO_ACCOUNTS
 
 MODELS = (Department, Municipality, District, School, Section, Person, User, RoleGrant, AuditEvent)
 

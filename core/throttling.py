@@ -1,12 +1,11 @@
-"""Rate limits for registration, password reset and link verification, shared by API and pages.
+"""Rate limits shared by the API and the HTML pages: one implementation for every app.
 
-The API uses ``LiveScopedRateThrottle`` (DRF's ScopedRateThrottle, scopes ``registration``,
-``password_reset``, ``verification``); the HTML views use ``throttle_page`` with the same rates
-and the same cache keys, so a client has one budget per scope whichever door it uses. Rates come
-from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` and are read per request (DRF reads them once
-at import), so tests and operators can change them without a restart.
-
-Throttling limits abuse; it is not the security control (the tokens and answers are).
+A *scope* names a budget; its rate comes from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` and
+is read per request (DRF reads rates once at import), so tests and operators can change it
+without a restart. The API uses ``LiveScopedRateThrottle`` (DRF's ``ScopedRateThrottle``); pages
+use ``throttle_page`` or ``page_throttle_wait`` with the same cache keys (scope + user id, or
+the client address when signed out), so a client has one budget per scope whichever door it
+uses. Throttling limits abuse; it is not the security control.
 """
 
 from collections.abc import Callable
@@ -19,10 +18,6 @@ from django.shortcuts import render
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
-REGISTRATION = "registration"
-PASSWORD_RESET = "password_reset"  # noqa: S105 - a throttle scope name
-VERIFICATION = "verification"
-
 
 def _live_rate(scope: str) -> str | None:
     try:
@@ -32,6 +27,8 @@ def _live_rate(scope: str) -> str | None:
 
 
 class LiveScopedRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle with the rate read per request."""
+
     def get_rate(self) -> str | None:
         return _live_rate(self.scope)
 
@@ -62,8 +59,8 @@ def page_throttle_wait(request: HttpRequest, scope: str) -> float | None:
 
 
 def throttled_response(request: HttpRequest, wait: float) -> HttpResponse:
-    response = render(request, "429.html", {"wait_minutes": max(1, round(wait / 60))})
-    response.status_code = 429
+    """The Spanish 429 page, with ``Retry-After``."""
+    response = render(request, "429.html", {"wait_minutes": max(1, round(wait / 60))}, status=429)
     response["Retry-After"] = str(int(wait) + 1)
     return response
 

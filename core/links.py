@@ -1,4 +1,4 @@
-"""One-time emailed links, shared by every workflow that sends one (registration, reset).
+"""One-time emailed links, shared by every process that sends one (registration, reset).
 
 A link carries a request's public UUID and a raw token; the row keeps ``token_hash``,
 ``token_expires_at`` and ``token_used_at``.
@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_BYTES = 32
+# The throttle scope (core/throttling.py) of checking a link: one budget for every kind of link.
+VERIFICATION = "verification"
 M = TypeVar("M", bound=Model)
 _DIGIT_RUN = re.compile(r"\d{8}")
 
