@@ -22,13 +22,6 @@ class HelpdeskConfig(AppConfig):
         register_source(TicketSource())
         register_assignees(assignable_technicians)
 
-        # The requester of a ticket may open the page of the process the ticket follows.
-        from core.processes.selectors import register_participant_rule
-
-        from .selectors import is_ticket_requester_of_process
-
-        register_participant_rule(is_ticket_requester_of_process)
-
         self._register_shell()
 
         from django.conf import settings
@@ -46,6 +39,13 @@ class HelpdeskConfig(AppConfig):
             expires=240.0,
         )
         register_demo_step("helpdesk", layer="helpdesk", run=demo.seed_helpdesk)
+
+        # The requester of a ticket may open the page of the process the ticket follows.
+        from core.processes.selectors import register_participant_rule
+
+        from .selectors import is_ticket_requester_of_process
+
+        register_participant_rule(is_ticket_requester_of_process)
 
     def _register_shell(self) -> None:
         from core.accounts.choices import Role

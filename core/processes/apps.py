@@ -12,6 +12,9 @@ class ProcessesConfig(AppConfig):
         from django.conf import settings
 
         from core.periodic import register_periodic_task
+        from core.shell import register_nav_entry
+
+        from .selectors import PROCESS_AUDITOR_ROLES
 
         # Reminders and escalations of human process tasks by their due time; idempotent.
         register_periodic_task(
@@ -19,4 +22,11 @@ class ProcessesConfig(AppConfig):
             task="core.processes.tasks.task_due_sweep",
             seconds=getattr(settings, "SIGES_PROCESS_DUE_SWEEP_SECONDS", 300.0),
             expires=240.0,
+        )
+        register_nav_entry(
+            key="processes",
+            label=_("Procesos"),
+            url_name="process:list",
+            position=70,
+            roles=PROCESS_AUDITOR_ROLES,
         )

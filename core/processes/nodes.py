@@ -67,6 +67,7 @@ from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
@@ -215,7 +216,16 @@ class RoleTask(flow.View):
     # --- who --------------------------------------------------------------------------------
 
     def _excluded_nodes(self) -> list[Any]:
-        return [getattr(self.flow_class.instance, name) for name in self.exclude_actors_of]
+        nodes = []
+        for name in self.exclude_actors_of:
+            node = getattr(self.flow_class.instance, name, None)
+            if node is None:
+                raise ImproperlyConfigured(
+                    f"{self.flow_class.__name__}.{self.name}: exclude_actors_of names "
+                    f"{name!r}, which is not a node of the flow"
+                )
+            nodes.append(node)
+        return nodes
 
     def task_scope_paths(self) -> ScopePaths | None:
         """``scope`` as lookups from viewflow's ``Task``."""
@@ -331,6 +341,30 @@ class RoleTask(flow.View):
             due_at=add_business_time(start, self.due),
             remind_at=add_business_time(start, self.due - self.remind_before),
         )
+
+    def eligible_people(self, task: Any) -> Any:
+        """Who may take ``task`` (reminded when nobody has): holders of ``roles`` whose grant
+        covers the process, except whoever did a step of ``exclude_actors_of``. A node with its
+        own rule of who may work it overrides this too."""
+        from viewflow.workflow.models import Task
+
+        from .services import people_in_scope
+
+        exclude = None
+        excluded = self._excluded_nodes()
+        if excluded:
+            did = Task.objects.filter(process_id=task.process_id, flow_task__in=excluded)
+            exclude = Q(pk__in=did.exclude(owner__isnull=True).values("owner_id"))
+        targets = self.scope_targets(task.process_id)
+        return people_in_scope(roles=self.roles, targets=targets, exclude=exclude)
+
+    def escalation_recipients(self, task: Any) -> Any:
+        """Who is told when ``task`` is overdue: holders of ``escalate_to`` whose grant covers
+        the process."""
+        from .services import people_in_scope
+
+        targets = self.scope_targets(task.process_id)
+        return people_in_scope(roles=self.escalate_to, targets=targets)
 
     def scope_targets(self, process_pk: int) -> dict[str, int | None]:
         """The ids of the scope targets of one process (``covers`` keywords)."""

@@ -53,21 +53,13 @@ def people_in_scope(
 
 
 def _recipients(row: TaskDue, kind: str) -> list[User]:
-    from viewflow.workflow.models import Task
-
     task = row.task
     node = task.flow_task
-    targets = node.scope_targets(task.process_id)
     if kind == ESCALATION:
-        return list(people_in_scope(roles=node.escalate_to, targets=targets))
+        return list(node.escalation_recipients(task))
     if task.owner_id is not None:
         return [User.objects.select_related("person").get(pk=task.owner_id)]
-    excluded = node._excluded_nodes()
-    did = Task.objects.filter(process_id=task.process_id, flow_task__in=excluded).exclude(
-        owner__isnull=True
-    )
-    exclude = Q(pk__in=did.values("owner_id")) if excluded else None
-    return list(people_in_scope(roles=node.roles, targets=targets, exclude=exclude))
+    return list(node.eligible_people(task))
 
 
 def _handle(pk: int, kind: str, now: datetime) -> bool:
