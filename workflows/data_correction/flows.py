@@ -29,7 +29,7 @@ from core.accounts.choices import Role
 from core.accounts.scopes import ScopePaths
 from core.processes.nodes import RoleTask, process_prefix
 from helpdesk.models import Queue
-from helpdesk.selectors import served_queue_q
+from helpdesk.selectors import queue_supervisors, queue_technicians, served_queue_q
 
 from .choices import EvidenceVerdict
 from .forms import ApproveForm, CheckEvidenceForm, ConfirmRecordForm
@@ -62,6 +62,16 @@ class CorrectionTask(RoleTask):
             return gettext("Nadie puede revisar ni aprobar la corrección de sus propios datos.")
         return super().separation_reason(user, task)
 
+    def _requester_id(self, task: Any) -> int | None:
+        return (
+            DataCorrection.objects.filter(pk=task.process_id)
+            .values_list("ticket__requester_id", flat=True)
+            .first()
+        )
+
+    def eligible_people(self, task: Any) -> Any:
+        return super().eligible_people(task).exclude(pk=self._requester_id(task))
+
 
 class QueueStaffTask(CorrectionTask):
     """Offered to the help-desk staff serving the ticket's queue (team technicians and the
@@ -73,6 +83,17 @@ class QueueStaffTask(CorrectionTask):
             return None
         prefix = process_prefix(self.flow_class)
         return Q(**{f"{prefix}ticket__queue__in": Queue.objects.filter(queues)})
+
+    def _queue(self, task: Any) -> Queue:
+        return Queue.objects.get(tickets__data_correction__pk=task.process_id)
+
+    def eligible_people(self, task: Any) -> Any:
+        """Reminded while nobody took it: the technicians serving the ticket's queue."""
+        return queue_technicians(self._queue(task)).exclude(pk=self._requester_id(task))
+
+    def escalation_recipients(self, task: Any) -> Any:
+        """Told once it is overdue: the supervisors of the ticket's queue."""
+        return queue_supervisors(self._queue(task))
 
 
 def _verdict_is(value: str) -> Any:
@@ -139,6 +160,7 @@ class DataCorrectionFlow(flow.Flow):
         scope=ScopePaths(department="department_id"),
         exclude_actors_of=("check_evidence",),
         due=2 * DAY,
+        escalate_to=[Role.MINISTRY_OFFICER],
         label=_("Aprobar la corrección"),
     ).Next(this.end)
 
@@ -149,6 +171,7 @@ class DataCorrectionFlow(flow.Flow):
         scope=ScopePaths(school="school_id", section="school__sections__id"),
         exclude_actors_of=("check_evidence",),
         due=2 * DAY,
+        escalate_to=[Role.DIRECTOR],
         label=_("Confirmar con el expediente escolar"),
     ).Next(this.after_confirm)
 
@@ -165,6 +188,7 @@ class DataCorrectionFlow(flow.Flow):
         scope=ScopePaths(school="school_id"),
         exclude_actors_of=("check_evidence", "confirm"),
         due=2 * DAY,
+        escalate_to=[Role.MINISTRY_OFFICER],
         label=_("Aprobación del director"),
     ).Next(this.end)
 
