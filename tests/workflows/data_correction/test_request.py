@@ -1,8 +1,12 @@
 """Who a correction may be about: the requester, or a student in their guardian scope. Anything
 else is refused on the form with a Spanish message, and nothing is saved."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
 from viewflow.workflow.models import Process
 
 from core.accounts.choices import Role, ScopeKind
@@ -11,7 +15,7 @@ from helpdesk.models import Attachment, Ticket
 from tests.factories import PersonFactory
 from workflows.data_correction.models import DataCorrection
 
-from .conftest import correction_of, request_correction
+from .conftest import answers, correction_of, evidence, request_correction
 
 
 def _nothing_saved():
@@ -143,3 +147,29 @@ def test_bad_answers_are_refused_on_the_form(guardian, requester, service, overr
 def test_sex_and_dates_are_read_as_people_write_them(requester, service):
     ticket = request_correction(requester, service, dato="sexo", valor_correcto="masculino")
     assert correction_of(ticket).requested_value == "M"
+
+
+def test_the_api_refuses_a_request_about_someone_else_by_field(requester, service, make_user):
+    other = make_user()
+    api = APIClient()
+    api.force_authenticate(requester)
+    before = _nothing_saved()
+
+    response = api.post(
+        reverse("v1:helpdesk-tickets"),
+        {
+            "service": service.code,
+            "data": json.dumps(answers(dui=other.dui)),
+            "respaldo": evidence(),
+        },
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "dui": [
+            "Solo puede pedir la corrección de sus propios datos o de un estudiante a su cargo. "
+            "La persona de ese DUI debe hacer el trámite con su cuenta."
+        ]
+    }
+    assert _nothing_saved() == before
