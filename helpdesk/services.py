@@ -28,6 +28,7 @@ from core.accounts.scopes import has_role
 from core.audit.services import audit_record
 from core.calendar import add_business_time
 from core.exceptions import Conflict
+from core.uploads import CheckedUpload, check_uploads
 from core.workflow import transition
 from notifications.services import notify
 
@@ -42,7 +43,7 @@ from .choices import (
     SlaTarget,
     TicketStatus,
 )
-from .conf import helpdesk_settings
+from .conf import helpdesk_settings, upload_limits
 from .forms import clean_service_data
 from .models import (
     Attachment,
@@ -63,7 +64,6 @@ from .permissions import (
 )
 from .selectors import queue_supervisors, queue_technicians, technician_loads
 from .signals import ticket_created
-from .uploads import CheckedUpload, check_uploads
 
 S = TicketStatus
 
@@ -123,7 +123,7 @@ def _check_files(
 ) -> list[tuple[Any, CheckedUpload]]:
     uploads = list(files or ())
     try:
-        checked = check_uploads(uploads)
+        checked = check_uploads(uploads, limits=upload_limits())
     except ValidationError as exc:
         raise ValidationError({field_name: exc.messages}) from exc
     return list(zip(uploads, checked, strict=True))
@@ -411,7 +411,7 @@ def ticket_create(
     form_files = [
         (key, upload, info)
         for key, upload in cleaned.files.items()
-        for info in check_uploads([upload])
+        for info in check_uploads([upload], limits=upload_limits())
     ]
 
     now = timezone.now()
@@ -672,6 +672,7 @@ def technician_set_availability(
         raise PermissionDenied
     status, _created = TechnicianStatus.objects.select_for_update().get_or_create(user=technician)
     if status.available != available:
+        previous = status.available
         status.available = available
         status.save(update_fields=["available", "updated_at"])
         audit_record(
@@ -679,7 +680,11 @@ def technician_set_availability(
             obj=technician,
             actor=actor,
             request=request,
-            payload={"available": available},
+            payload={
+                "available": available,
+                "before": {"available": previous},
+                "after": {"available": available},
+            },
         )
     return status
 

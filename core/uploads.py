@@ -1,10 +1,11 @@
-"""Checking uploaded files by their content (SECURITY.md, uploads).
+"""Checking uploaded files by their content, for every app that accepts files (docs/security.md).
 
-A file is accepted when it is not empty, not larger than ``HELPDESK_MAX_UPLOAD_BYTES``, and its
+A file is accepted when it is not empty, not larger than the caller's ``UploadLimits``, and its
 bytes are one of the allowed types: PDF, PNG, JPEG, plain UTF-8 text, or an Office Open XML
-document (docx) or workbook (xlsx) recognised by the parts inside its ZIP container. The name's
-extension, when it has one, must agree with the content. The browser's declared content type is
-ignored. Files are stored under random names (``models.attachment_upload_to``).
+document (docx) or workbook (xlsx). The type is recognised by the ``filetype`` library from the
+file's first bytes; an Office file is then opened to confirm its parts and refused when it carries
+macros. The name's extension, when it has one, must agree with the content. The browser's
+declared content type is ignored. Callers store files under random names.
 """
 
 import hashlib
@@ -15,10 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
+import filetype
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-
-from .conf import helpdesk_settings
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -37,16 +37,23 @@ ALLOWED_TYPES: dict[str, frozenset[str]] = {
     XLSX: frozenset({".xlsx"}),
 }
 
-_SIGNATURES = (
-    (b"%PDF-", PDF),
-    (b"\x89PNG\r\n\x1a\n", PNG),
-    (b"\xff\xd8\xff", JPEG),
-)
-_ZIP_SIGNATURE = b"PK\x03\x04"
+# Types recognised from their signature alone; Office files are confirmed by their parts.
+_BY_SIGNATURE = frozenset({PDF, PNG, JPEG})
+_OFFICE_PART = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+# How much of the head ``filetype`` reads (its own default).
+_HEAD_BYTES = 8192
 # A container with more parts than this is not a document anyone writes by hand.
 _MAX_ZIP_MEMBERS = 5_000
 _TEXT_CONTROL_ALLOWED = frozenset("\t\n\r\f")
 _CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """How large one file may be and how many one message may carry (each app sets its own)."""
+
+    max_bytes: int
+    max_files: int
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,8 @@ def safe_name(name: str | None) -> str:
     return stem[: 200 - len(ext[:20])] + ext[:20]
 
 
-def _office_type(stream: IO[bytes]) -> str | None:
+def _office_type(stream: IO[bytes], claimed: str) -> str | None:
+    """``claimed`` when the ZIP container really holds that Office document, without macros."""
     try:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
@@ -87,11 +95,7 @@ def _office_type(stream: IO[bytes]) -> str | None:
     # Macro-enabled documents (docm/xlsm saved as docx/xlsx) carry a VBA project: refused.
     if any(name.endswith("vbaProject.bin") for name in names):
         return None
-    if "word/document.xml" in names:
-        return DOCX
-    if "xl/workbook.xml" in names:
-        return XLSX
-    return None
+    return claimed if _OFFICE_PART[claimed] in names else None
 
 
 def _is_plain_text(data: bytes) -> bool:
@@ -104,19 +108,21 @@ def _is_plain_text(data: bytes) -> bool:
     )
 
 
-def detect_content_type(stream: IO[bytes]) -> str | None:
-    """The allowed type whose signature ``stream`` carries, or ``None``. Rewinds the stream."""
+def detect_content_type(stream: IO[bytes], *, max_bytes: int) -> str | None:
+    """The allowed type of ``stream``'s content, or ``None``. Rewinds the stream."""
     stream.seek(0)
-    head = stream.read(16)
+    head = stream.read(_HEAD_BYTES)
     stream.seek(0)
-    for signature, content_type in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    if head.startswith(_ZIP_SIGNATURE):
-        found = _office_type(stream)
-        stream.seek(0)
-        return found
-    data = stream.read(helpdesk_settings.MAX_UPLOAD_BYTES + 1)
+    kind = filetype.guess(head)
+    if kind is not None:
+        if kind.mime in _BY_SIGNATURE:
+            return kind.mime
+        if kind.mime in _OFFICE_PART:
+            found = _office_type(stream, kind.mime)
+            stream.seek(0)
+            return found
+        return None  # a type the library knows and the allow-list does not have
+    data = stream.read(max_bytes + 1)
     stream.seek(0)
     return TEXT if _is_plain_text(data) else None
 
@@ -139,10 +145,10 @@ def _limit_text(limit: int) -> str:
     return f"{megabytes:.0f} MB" if megabytes >= 1 else f"{limit // 1024} KB"
 
 
-def check_upload(upload: Any) -> CheckedUpload:
+def check_upload(upload: Any, *, limits: UploadLimits) -> CheckedUpload:
     """Validate one uploaded file (a Django ``File``/``UploadedFile``) or raise
     ``ValidationError`` with a Spanish message."""
-    limit = helpdesk_settings.MAX_UPLOAD_BYTES
+    limit = limits.max_bytes
     name = safe_name(getattr(upload, "name", ""))
     declared = getattr(upload, "size", None)
     if declared is not None and declared > limit:
@@ -161,7 +167,7 @@ def check_upload(upload: Any) -> CheckedUpload:
         )
     if size == 0:
         raise _reject(_("«%(name)s» está vacío.") % {"name": name}, "empty")
-    content_type = detect_content_type(stream)
+    content_type = detect_content_type(stream, max_bytes=limit)
     if content_type is None:
         raise _reject(
             _(
@@ -181,10 +187,10 @@ def check_upload(upload: Any) -> CheckedUpload:
     return CheckedUpload(name=name, content_type=content_type, size=size, sha256=sha256)
 
 
-def check_uploads(uploads: Iterable[Any]) -> list[CheckedUpload]:
+def check_uploads(uploads: Iterable[Any], *, limits: UploadLimits) -> list[CheckedUpload]:
     """Validate the files of one message; every problem is reported, not just the first."""
     files = list(uploads)
-    most = helpdesk_settings.MAX_FILES_PER_ENTRY
+    most = limits.max_files
     if len(files) > most:
         raise _reject(
             _("Puede adjuntar como máximo %(count)d archivos por mensaje.") % {"count": most},
@@ -194,14 +200,9 @@ def check_uploads(uploads: Iterable[Any]) -> list[CheckedUpload]:
     errors: list[ValidationError] = []
     for upload in files:
         try:
-            checked.append(check_upload(upload))
+            checked.append(check_upload(upload, limits=limits))
         except ValidationError as exc:
             errors.append(exc)
     if errors:
         raise ValidationError(errors)
     return checked
-
-
-def validate_upload(upload: Any) -> None:
-    """A form-field validator (``forms.FileField(validators=[validate_upload])``)."""
-    check_upload(upload)

@@ -1,4 +1,5 @@
-"""Upload checks by content: size limit, allow-list by magic bytes, extension agreement."""
+"""core/uploads.py: checks by content (size limit, allow-list by the file-type library, Office
+parts and macros, extension agreement), and the help desk's limits from its settings."""
 
 import io
 import zipfile
@@ -7,17 +8,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from helpdesk.uploads import (
-    DOCX,
-    JPEG,
-    PDF,
-    PNG,
-    TEXT,
-    XLSX,
-    check_upload,
-    check_uploads,
-    safe_name,
-)
+from core import uploads
+from core.uploads import DOCX, JPEG, PDF, PNG, TEXT, XLSX, UploadLimits, safe_name
+from helpdesk.conf import upload_limits, validate_upload
+
+LIMITS = UploadLimits(max_bytes=10 * 1024 * 1024, max_files=5)
+
+
+def check_upload(upload, limits=LIMITS):
+    return uploads.check_upload(upload, limits=limits)
+
+
+def check_uploads(files, limits=LIMITS):
+    return uploads.check_uploads(files, limits=limits)
 
 
 def office_file(*parts: str) -> bytes:
@@ -64,12 +67,20 @@ def test_allowed_types_are_recognised_by_content(name, content, expected):
         ("binario.txt", b"texto\x00con nulos"),
         ("latin1.txt", "año".encode("latin-1")),
         ("imagen.gif", b"GIF89a\x01\x00\x01\x00"),
+        ("hoja.xlsx", office_file("xl/styles.xml")),  # looks like a workbook, has no workbook
+        ("audio.txt", b"ID3\x03\x00\x00\x00\x00\x00\x00texto"),  # known to the library
     ],
 )
 def test_other_content_is_refused(name, content):
     with pytest.raises(ValidationError) as excinfo:
         check_upload(upload(name, content, declared="application/pdf"))
     assert excinfo.value.code == "type_not_allowed"
+
+
+def test_a_document_called_a_workbook_is_refused_by_its_extension():
+    with pytest.raises(ValidationError) as excinfo:
+        check_upload(upload("hoja.xlsx", office_file("word/document.xml")))
+    assert excinfo.value.code == "extension_mismatch"
 
 
 def test_extension_must_agree_with_content():
@@ -81,22 +92,21 @@ def test_extension_must_agree_with_content():
     ]
 
 
-def test_size_limit(settings):
-    settings.HELPDESK_MAX_UPLOAD_BYTES = 1024
-    assert check_upload(upload("a.pdf", b"%PDF-" + b"x" * 1019)).size == 1024
+def test_size_limit():
+    limits = UploadLimits(max_bytes=1024, max_files=5)
+    assert check_upload(upload("a.pdf", b"%PDF-" + b"x" * 1019), limits).size == 1024
     with pytest.raises(ValidationError) as excinfo:
-        check_upload(upload("b.pdf", b"%PDF-" + b"x" * 1020))
+        check_upload(upload("b.pdf", b"%PDF-" + b"x" * 1020), limits)
     assert excinfo.value.code == "too_large"
     assert excinfo.value.messages == ["«b.pdf» supera el tamaño máximo de 1 KB."]
 
 
-def test_size_is_measured_not_trusted(settings):
+def test_size_is_measured_not_trusted():
     # A file object that under-reports its size is still measured by reading it.
-    settings.HELPDESK_MAX_UPLOAD_BYTES = 100
     liar = upload("c.pdf", b"%PDF-" + b"x" * 200)
     liar.size = 10
     with pytest.raises(ValidationError) as excinfo:
-        check_upload(liar)
+        check_upload(liar, UploadLimits(max_bytes=100, max_files=5))
     assert excinfo.value.code == "too_large"
 
 
@@ -106,11 +116,10 @@ def test_empty_file_is_refused():
     assert excinfo.value.code == "empty"
 
 
-def test_at_most_n_files_per_message(settings):
-    settings.HELPDESK_MAX_FILES_PER_ENTRY = 2
+def test_at_most_n_files_per_message():
     files = [upload(f"{i}.txt", b"hola") for i in range(3)]
     with pytest.raises(ValidationError) as excinfo:
-        check_uploads(files)
+        check_uploads(files, UploadLimits(max_bytes=1024, max_files=2))
     assert excinfo.value.messages == ["Puede adjuntar como máximo 2 archivos por mensaje."]
 
 
@@ -133,3 +142,14 @@ def test_every_bad_file_is_reported():
 )
 def test_safe_name(given, expected):
     assert safe_name(given) == expected
+
+
+def test_the_help_desk_reads_its_limits_from_its_settings(settings):
+    settings.HELPDESK_MAX_UPLOAD_BYTES = 1024
+    settings.HELPDESK_MAX_FILES_PER_ENTRY = 2
+
+    assert upload_limits() == UploadLimits(max_bytes=1024, max_files=2)
+    validate_upload(upload("a.pdf", b"%PDF-" + b"x" * 1019))
+    with pytest.raises(ValidationError) as excinfo:
+        validate_upload(upload("b.pdf", b"%PDF-" + b"x" * 1020))
+    assert excinfo.value.code == "too_large"
