@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from core.accounts.models import User
 from core.demo import DemoContext
 
+from .configuration import config_save, config_set_related
 from .models import Queue, Service, Team, Ticket
 from .services import ticket_create
 
@@ -41,12 +42,17 @@ DEMO_REQUESTS = (
 
 def seed_helpdesk(context: DemoContext) -> None:
     by_dui = {user.dui: user for user in User.objects.filter(dui__in=DEMO_HELPDESK_DUIS)}
-    team, created = Team.objects.get_or_create(name=DEMO_TEAM_NAME)
-    context.count("teams", int(created))
+    team = Team.objects.filter(name=DEMO_TEAM_NAME).first()
+    created = team is None
+    if created:
+        team = config_save(actor=None, instance=Team(name=DEMO_TEAM_NAME))
+        context.count("teams")
     staff = [by_dui[DEMO_TECHNICIAN_DUI], by_dui[DEMO_SUPERVISOR_DUI]]
     if created or set(team.members.all()) != set(staff):
-        team.members.set(staff)
-        team.queues.set(Queue.objects.filter(is_active=True))
+        config_set_related(actor=None, instance=team, field="members", values=staff)
+        config_set_related(
+            actor=None, instance=team, field="queues", values=Queue.objects.filter(is_active=True)
+        )
     citizen = by_dui[DEMO_CITIZEN_DUI]
     if Ticket.objects.filter(requester=citizen).exists():
         return

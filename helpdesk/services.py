@@ -672,6 +672,7 @@ def technician_set_availability(
         raise PermissionDenied
     status, _created = TechnicianStatus.objects.select_for_update().get_or_create(user=technician)
     if status.available != available:
+        previous = status.available
         status.available = available
         status.save(update_fields=["available", "updated_at"])
         audit_record(
@@ -679,7 +680,11 @@ def technician_set_availability(
             obj=technician,
             actor=actor,
             request=request,
-            payload={"available": available},
+            payload={
+                "available": available,
+                "before": {"available": previous},
+                "after": {"available": available},
+            },
         )
     return status
 

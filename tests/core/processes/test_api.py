@@ -141,3 +141,38 @@ def test_the_whole_process_has_one_history(process, checker, officer):
     assert process.status == "DONE"
     assert process.data["approve"] == {"decision": "approve", "comment": "Ok"}
     assert process.data["check"] == {"decision": "approve", "comment": ""}
+
+
+def test_hooks_run_with_the_process_in_and_after_the_transaction(
+    director, school, django_capture_on_commit_callbacks
+):
+    seen = []
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        process = process_start(
+            actor=director,
+            flow_class=ApprovalFlow,
+            school=school,
+            in_transaction=[lambda p: seen.append(("in", p.pk))],
+            on_commit=[lambda p: seen.append(("after", p.pk))],
+        )
+
+    assert len(callbacks) == 1
+    assert seen == [("in", process.pk), ("after", process.pk)]
+
+
+def test_a_flow_with_several_starts_must_name_one(director, school):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        process_start(actor=director, flow_class=ApprovalFlow, start="check", school=school)
+    assert Process.objects.count() == 0
+
+
+def test_reassigning_to_someone_outside_the_scope_is_refused_by_the_node(
+    approval_task, officer, far_officer
+):
+    node = ApprovalFlow.approve
+
+    assert node.can_work(officer, approval_task) is True
+    assert node.can_work(far_officer, approval_task) is False
