@@ -196,6 +196,21 @@ def _student(requester: User, data: dict[str, Any]) -> Person:
     return children[0]
 
 
+def _check_teaches_at(requester: User, school: School) -> None:
+    """A teacher's record is approved in the department of a school they teach at."""
+    for grant in grants_with_roles(requester, [Role.TEACHER]):
+        if grant.school_id == school.pk or (
+            grant.section is not None and grant.section.school_id == school.pk
+        ):
+            return
+    raise ValidationError(
+        {
+            "codigo_centro": _("Usted no figura como docente del centro «%(code)s».")
+            % {"code": school.code}
+        }
+    )
+
+
 def _own_person(requester: User, data: dict[str, Any]) -> Person:
     dui = (data.get("dui") or "").strip()
     if dui and dui != requester.person.dui:
@@ -239,6 +254,8 @@ def correction_request_read(*, ticket: Ticket) -> CorrectionRequest:
                     )
                 }
             )
+        if record == RecordKind.TEACHER and school is not None:
+            _check_teaches_at(requester, school)
         person = _own_person(requester, data)
 
     try:

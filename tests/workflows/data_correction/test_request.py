@@ -12,7 +12,7 @@ from viewflow.workflow.models import Process
 from core.accounts.choices import Role, ScopeKind
 from core.accounts.services import role_grant
 from helpdesk.models import Attachment, Ticket
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, SchoolFactory
 from workflows.data_correction.models import DataCorrection
 
 from .conftest import answers, correction_of, evidence, request_correction
@@ -173,3 +173,21 @@ def test_the_api_refuses_a_request_about_someone_else_by_field(requester, servic
         ]
     }
     assert _nothing_saved() == before
+
+
+def test_a_teacher_names_a_school_they_teach_at(requester, service, school, teacher):
+    # Given a teacher of another school
+    other = SchoolFactory(code="CE-0202")
+    role_grant(user=requester, role=Role.TEACHER, scope_kind=ScopeKind.SCHOOL, target=other)
+
+    errors = _refused(requester, service, registro="docente", codigo_centro=school.code)
+
+    assert errors == {
+        "codigo_centro": [f"Usted no figura como docente del centro «{school.code}»."]
+    }
+    ticket = request_correction(requester, service, registro="docente", codigo_centro=other.code)
+    process = correction_of(ticket)
+    assert (process.school_id, process.department_id) == (
+        other.pk,
+        other.municipality.department_id,
+    )
