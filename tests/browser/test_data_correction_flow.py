@@ -163,7 +163,7 @@ def test_citizen_requests_technician_checks_officer_approves_auditor_reviews(
         "Aprobar",
         **{"Comentario o motivo": "Partida de nacimiento conforme."},
     )
-    expect(officer_page.get_by_text("Cómo aparece ahora")).to_be_visible()
+    expect(officer_page.get_by_text("Valor en el registro al solicitar")).to_be_visible()
     shoot(officer_page, "4-aprobacion")
     officer_page.get_by_role("button", name="Realizar").click()
     expect(officer_page.get_by_text("Tarea realizada.")).to_be_visible()
@@ -218,5 +218,8 @@ def test_citizen_requests_technician_checks_officer_approves_auditor_reviews(
     expect(rows.nth(2)).to_contain_text("Tomás Técnico")
     expect(rows.nth(4)).to_contain_text("Olga Oficial Nacional")
     expect(auditor_page.get_by_role("link", name="partida.pdf")).to_be_visible()
+    summary = auditor_page.locator("dl").first
+    expect(summary.locator("dt:text-is('Revisó el respaldo') + dd")).to_have_text("Tomás Técnico")
+    expect(summary.locator("dt:text-is('Decidió') + dd")).to_have_text("Olga Oficial Nacional")
     fits(auditor_page)
     shoot(auditor_page, "6-proceso-para-auditoria")

@@ -22,7 +22,12 @@ def correction_details(*, process_pk: int) -> list[dict[str, Any]]:
     value now and the value asked for, and the evidence to download."""
     process = (
         DataCorrection.objects.select_related(
-            "person", "school", "ticket", "checked_by__person", "confirmed_by__person"
+            "person",
+            "school",
+            "ticket",
+            "checked_by__person",
+            "confirmed_by__person",
+            "decided_by__person",
         )
         .filter(pk=process_pk)
         .first()
@@ -38,12 +43,12 @@ def correction_details(*, process_pk: int) -> list[dict[str, Any]]:
         {"label": _("Registro"), "value": record, "url": ""},
         {"label": _("Dato a corregir"), "value": process.get_field_display(), "url": ""},
         {
-            "label": _("Cómo aparece ahora"),
+            "label": _("Valor en el registro al solicitar"),
             "value": display_value(process.field, process.current_value),
             "url": "",
         },
         {
-            "label": _("Cómo debe aparecer"),
+            "label": _("Valor solicitado"),
             "value": display_value(process.field, process.requested_value),
             "url": "",
         },
@@ -76,6 +81,10 @@ def correction_details(*, process_pk: int) -> list[dict[str, Any]]:
         )
     if process.decision:
         rows.append({"label": _("Decisión"), "value": process.get_decision_display(), "url": ""})
+    if process.decided_by is not None:
+        rows.append({"label": _("Decidió"), "value": process.decided_by.get_full_name(), "url": ""})
+    if process.reason:
+        rows.append({"label": _("Motivo o comentario"), "value": process.reason, "url": ""})
     return rows
 
 

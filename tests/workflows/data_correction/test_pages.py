@@ -77,8 +77,8 @@ def test_the_officer_in_scope_sees_the_request_and_downloads_the_evidence(
         teacher_request.ticket_number,
         "Carmen Elena Rivas Molina",
         f"Datos propios como docente · {school.code} {school.name}",
-        "<dt>Cómo aparece ahora</dt><dd>Carmen Elena</dd>",
-        "<dt>Cómo debe aparecer</dt><dd>Carmen Helena</dd>",
+        "<dt>Valor en el registro al solicitar</dt><dd>Carmen Elena</dd>",
+        "<dt>Valor solicitado</dt><dd>Carmen Helena</dd>",
         f'<a href="{url}">partida.pdf</a>',
     ):
         assert text in html
