@@ -129,7 +129,11 @@ def test_citizen_requests_technician_checks_officer_approves_auditor_reviews(
     process = DataCorrection.objects.get(ticket=ticket)
     task_title = f"{ticket.number} · Nombres"
     expect(citizen_page).to_have_url(f"{base}/tramites/caso/{ticket.number}/")
-    expect(citizen_page.get_by_text("Corrección de datos personales · En curso")).to_be_visible()
+    expect(
+        citizen_page.get_by_text(
+            "Corrección de datos personales · En curso · paso actual: Revisar el respaldo"
+        )
+    ).to_be_visible()
     fits(citizen_page)
 
     # --- The technician checks the evidence from the Bandeja (and never edits the record) ------

@@ -121,7 +121,9 @@ def test_the_citizen_follows_the_process_on_the_ticket(client, requester, servic
     assert response.status_code == 200
     html = response.content.decode()
     assert "<dt>Proceso vinculado</dt>" in html
-    assert "<dd>Corrección de datos personales · En curso" in html
+    assert (
+        "<dd>Corrección de datos personales · En curso · paso actual: Revisar el respaldo" in html
+    )
 
 
 def test_the_catalogue_names_the_process_the_trámite_starts(client, service):
