@@ -28,6 +28,7 @@ from workflows.data_correction.models import DataCorrection
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 SCREENS = Path(__file__).resolve().parents[2] / "var" / "screens"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -75,9 +76,13 @@ def log_in(page: Page, base: str, user, next_path: str) -> None:
 
 
 def shoot(page: Page, name: str) -> None:
-    """A full-page screenshot at the page's size and at desktop size."""
+    """Check the page fits the smallest phone (360 px), then take full-page screenshots at
+    phone and desktop size."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
+    page.set_viewport_size(SMALL_PHONE)
+    fits(page)
+    page.set_viewport_size(PHONE)
     page.screenshot(path=str(SCREENS / f"correccion-{name}-telefono.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=str(SCREENS / f"correccion-{name}-escritorio.png"), full_page=True)
