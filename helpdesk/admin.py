@@ -3,7 +3,7 @@
 Tickets are read-only here: their status, assignment and conversation change only through the
 services (and so through the audit chain). Configuration (queues, teams and their membership,
 SLA policies and targets, services and their fields, technician availability) is saved through
-the audited services of ``helpdesk.configuration``: every edit here writes an audit event with
+the audited services of ``helpdesk.services.config``: every edit here writes an audit event with
 the values before and after.
 """
 
@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
 
-from .configuration import config_delete, config_save, config_set_related
 from .models import (
     Attachment,
     CannedResponse,
@@ -32,10 +31,11 @@ from .models import (
     Ticket,
     TicketEntry,
 )
+from .services.config import config_delete, config_save, config_set_related
 
 
 class AuditedConfigAdmin(admin.ModelAdmin):
-    """Saves, deletes, inlines and many-to-many sets go through ``helpdesk.configuration``."""
+    """Saves, deletes, inlines and many-to-many sets go through ``helpdesk.services.config``."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         config_save(actor=request.user, instance=obj, request=request)

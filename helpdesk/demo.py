@@ -8,9 +8,9 @@ from django.core.management.base import CommandError
 from core.accounts.models import User
 from core.demo import DemoContext
 
-from .configuration import config_save, config_set_related
 from .models import Queue, Service, Team, Ticket
 from .services import ticket_create
+from .services.config import config_save, config_set_related
 
 DEMO_CITIZEN_DUI = "02026001-0"
 DEMO_TECHNICIAN_DUI = "02026004-4"

@@ -49,7 +49,8 @@ from .choices import Channel, TicketStatus
 from .conf import helpdesk_settings, upload_limits
 from .models import Queue, Service, Ticket, TicketEntry
 from .permissions import can_request_service
-from .services import _scope_label, ticket_create, ticket_link_path, ticket_reply
+from .services import ticket_create, ticket_link_path, ticket_reply
+from .services.common import _scope_label
 
 logger = logging.getLogger(__name__)
 

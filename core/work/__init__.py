@@ -12,7 +12,7 @@ Modules: ``items`` (data), ``registry`` (sources and assignees), ``access`` (who
 page), ``bandeja`` (assembly), ``bulk`` (actions), ``views``/``api``/``urls`` (the page and API).
 """
 
-from .access import WORKQUEUE_ROLES, acting_role, can_use_workqueue, is_supervisor
+from .access import acting_role, can_use_workqueue, is_supervisor
 from .bandeja import Section, WorkQueue, work_queue
 from .bulk import work_queue_assign, work_queue_claim
 from .flow_tasks import FlowTaskSource, task_acting_role
@@ -56,7 +56,6 @@ from .tasks_page import (
 __all__ = [
     "DEFAULT_LIMIT",
     "MAX_LIMIT",
-    "WORKQUEUE_ROLES",
     "ActionResult",
     "FlowTaskSource",
     "ItemRef",

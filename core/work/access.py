@@ -8,9 +8,6 @@ from typing import Any
 from core.accounts.choices import WORK_ROLES, Role
 from core.accounts.scopes import active_roles, has_role
 
-# Kept as the Bandeja's name for the roles that can have work (core.accounts.choices).
-WORKQUEUE_ROLES: tuple[str, ...] = WORK_ROLES
-
 
 def can_use_workqueue(actor: Any) -> bool:
     """Whether ``actor`` holds a role that can have work (``WORK_ROLES``) today."""

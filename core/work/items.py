@@ -20,13 +20,13 @@ DUE_NEAR = "near_due"
 
 
 def page_size() -> int:
-    """Items shown per section before "ver más" (``HELPDESK_WORKQUEUE_PAGE_SIZE``, 50)."""
-    return int(getattr(settings, "HELPDESK_WORKQUEUE_PAGE_SIZE", DEFAULT_LIMIT))
+    """Items shown per section before "ver más" (``SIGES_BANDEJA_PAGE_SIZE``, 50)."""
+    return int(getattr(settings, "SIGES_BANDEJA_PAGE_SIZE", DEFAULT_LIMIT))
 
 
 def near_due_window() -> timedelta:
-    """Items due within this time get the "por vencer" badge (``HELPDESK_WORKQUEUE_NEAR_DUE``)."""
-    return getattr(settings, "HELPDESK_WORKQUEUE_NEAR_DUE", timedelta(hours=4))
+    """Items due within this time get the "por vencer" badge (``SIGES_BANDEJA_NEAR_DUE``)."""
+    return getattr(settings, "SIGES_BANDEJA_NEAR_DUE", timedelta(hours=4))
 
 
 def clamp_limit(value: Any, default: int = DEFAULT_LIMIT) -> int:

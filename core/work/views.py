@@ -40,7 +40,7 @@ SECTION_ASSIGNED = "asignados"
 SECTION_AVAILABLE = "disponibles"
 
 
-def _require_staff(request: HttpRequest) -> None:
+def _require_work_role(request: HttpRequest) -> None:
     if not can_use_workqueue(request.user):
         raise PermissionDenied
 
@@ -102,7 +102,7 @@ def _workqueue_url(query: str = "") -> str:
 @require_GET
 @login_required
 def workqueue_page(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    _require_work_role(request)
     form = WorkQueueFilterForm(request.GET, actor=request.user)
     filters = form.filters()
     expanded = request.GET.get("ver")
@@ -198,7 +198,7 @@ def _chosen_technician(request: HttpRequest) -> Any:
 def workqueue_action(request: HttpRequest) -> HttpResponse:
     """Bulk actions on the selected items: claim them, or (supervisors) assign them. Each item
     is handled on its own; the messages say which worked and why the others did not."""
-    _require_staff(request)
+    _require_work_role(request)
     back = _workqueue_url(_kept_filters(QueryDict(request.POST.get("filtros", ""))))
     refs = [ref for ref in map(ItemRef.parse, request.POST.getlist("item")) if ref is not None]
     action = request.POST.get("accion")

@@ -162,3 +162,30 @@ def test_the_demo_technician_finds_the_citizens_requests_in_the_bandeja(db, clie
     page = response.content.decode()
     for ticket in tickets:
         assert ticket.number in page
+
+
+@pytest.mark.parametrize(
+    ("dui", "has_bandeja"),
+    [
+        ("02026003-6", True),  # teacher
+        ("02026006-0", True),  # director
+        ("02026007-8", True),  # departmental officer
+        ("02026008-6", True),  # ministry officer
+        ("02026001-0", False),  # citizen
+        ("02026002-8", False),  # guardian
+        ("02026009-4", False),  # auditor
+    ],
+)
+def test_demo_accounts_with_work_roles_have_a_bandeja_and_the_others_do_not(
+    db, client, dui, has_bandeja
+):
+    from django.urls import reverse
+
+    seed("--force")
+    client.force_login(User.objects.get(dui=dui))
+
+    response = client.get(reverse("work:bandeja"))
+    home = client.get("/").content.decode()
+
+    assert response.status_code == (200 if has_bandeja else 403)
+    assert (f'href="{reverse("work:bandeja")}"' in home) is has_bandeja

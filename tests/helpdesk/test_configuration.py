@@ -1,5 +1,5 @@
 """Configuration is audited: queues, teams and membership, SLA policies, services and technician
-availability change through helpdesk.configuration, and the Django admin goes through it."""
+availability change through helpdesk.services.config, and the Django admin goes through it."""
 
 from datetime import timedelta
 
@@ -9,9 +9,13 @@ from django.forms import BooleanField
 from django.urls import reverse
 
 from core.audit.models import AuditEvent
-from helpdesk.configuration import config_delete, config_save, config_set_related
 from helpdesk.models import Queue, Service, SlaPriorityTarget, Team, TechnicianStatus
-from helpdesk.services import technician_set_availability
+from helpdesk.services import (
+    config_delete,
+    config_save,
+    config_set_related,
+    technician_set_availability,
+)
 from tests.helpdesk.conftest import make_queue, make_service
 
 pytestmark = pytest.mark.django_db

@@ -188,7 +188,7 @@ def test_a_tampered_filter_is_ignored(client, technician, work):
 
 
 def test_see_more_shows_the_whole_section(client, settings, technician, work):
-    settings.HELPDESK_WORKQUEUE_PAGE_SIZE = 2
+    settings.SIGES_BANDEJA_PAGE_SIZE = 2
     client.force_login(technician)
 
     html = client.get(URL, {"cola": ""}).content.decode()

@@ -95,3 +95,31 @@ def test_page_and_api_queries_for_a_supervisor(
     assert page.context["bandeja"].available.total == expected
     assert api.json()["available"]["total"] == expected
     assert [t["id"] for t in api.json()["technicians"]] == [technician.pk]
+
+
+# A director (or any role with work but no help-desk role): the ticket and review sources are not
+# asked at all; flow tasks cost their open (node, permission) pairs, the counts per node and the
+# assigned ones (none of the test flow's tasks is theirs to take: no "available" query). Measured
+# on steady requests (activity stamp recent: no session save); the page adds the unread count.
+DIRECTOR_API = 3 + 3
+DIRECTOR_PAGE = DIRECTOR_API + 1
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["small", "large"])
+def test_page_and_api_queries_for_a_director(
+    client, clock, technician, make_user, requester, service, django_assert_num_queries, size
+):
+    make_work(technician=technician, requester=requester, service=service, **size)
+    director = make_user(role="director")
+    client.force_login(director)
+    client.get(PAGE)  # the first request stamps the session; measure steady ones below
+
+    with django_assert_num_queries(DIRECTOR_PAGE):
+        page = client.get(PAGE)
+    with django_assert_num_queries(DIRECTOR_API):
+        api = client.get(API)
+
+    assert page.status_code == api.status_code == 200
+    assert page.context["bandeja"].available.total == 0
+    assert api.json()["assigned"]["total"] == 0
+    assert [kind["key"] for kind in api.json()["kinds"]] == ["task"]

@@ -581,7 +581,7 @@ def test_due_state_uses_the_near_due_window(settings, clock):
     from core.work import due_state
 
     now = clock.now
-    settings.HELPDESK_WORKQUEUE_NEAR_DUE = timedelta(hours=1)
+    settings.SIGES_BANDEJA_NEAR_DUE = timedelta(hours=1)
     assert due_state(None, now) == ""
     assert due_state(now - timedelta(seconds=1), now) == "overdue"
     assert due_state(now + timedelta(minutes=59), now) == "near_due"

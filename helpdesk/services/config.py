@@ -27,7 +27,7 @@ from core.accounts.models import User
 from core.accounts.scopes import has_role
 from core.audit.services import audit_record
 
-from .models import (
+from ..models import (
     Queue,
     Service,
     ServiceField,
@@ -181,7 +181,7 @@ def config_set_related(
 
 
 def _forget_membership(users: Iterable[User]) -> None:
-    from .permissions import forget_team_membership
+    from ..permissions import forget_team_membership
 
     for user in users:
         forget_team_membership(user)
