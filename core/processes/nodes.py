@@ -77,23 +77,12 @@ from viewflow.workflow.nodes.view import ViewActivation
 
 from core.accounts.choices import Role
 from core.accounts.scopes import ScopePaths, active_grants, covers, has_role, scope_q
+from core.work.flow_nodes import _flow_label as flow_label
+from core.work.flow_nodes import _node_label as node_label
+from core.work.flow_nodes import _subclass_path as subclass_path
 
 # The roles whose holders are told when a task of theirs is overdue (same scope as the task).
 DEFAULT_ESCALATE_TO: tuple[str, ...] = (Role.SUPERVISOR,)
-
-
-def subclass_path(model: Any, base: Any) -> str:
-    """The ORM path from ``base`` down to its multi-table subclass ``model`` (``""`` for
-    ``base`` itself or a proxy of it)."""
-    concrete = model._meta.concrete_model
-    parts: list[str] = []
-    while concrete is not base:
-        link = concrete._meta.get_ancestor_link(base)
-        if link is None:
-            return ""
-        parts.insert(0, link.remote_field.get_accessor_name())
-        concrete = link.related_model
-    return "__".join(parts)
 
 
 def process_prefix(flow_class: Any) -> str:
@@ -388,14 +377,6 @@ def _as_id(value: Any) -> int | None:
         return None if value is None else int(value)
     except (TypeError, ValueError):
         return None
-
-
-def node_label(node: Any) -> str:
-    return str(node.task_title or str(node))
-
-
-def flow_label(flow_class: Any) -> str:
-    return str(flow_class.process_title or flow_class.__name__)
 
 
 __all__ = [
