@@ -172,3 +172,32 @@ def test_better_evidence_sent_after_a_return_is_offered_with_the_first(
     assert client.get(evidence_url(process, new.pk)).status_code == 200
     internal = staff_note.attachments.get()
     assert client.get(evidence_url(process, internal.pk)).status_code == 404
+
+
+def test_the_portal_form_shows_why_a_request_about_someone_else_is_refused(
+    client, requester, service, make_user
+):
+    other = make_user()
+    client.force_login(requester)
+    tickets = Ticket.objects.count()
+
+    response = client.post(
+        reverse("helpdesk:request_create", args=[service.code]),
+        {
+            "registro": "propio",
+            "dui": other.dui,
+            "dato": "nombres",
+            "valor_actual": "Carmen Elena",
+            "valor_correcto": "Carmen Helena",
+            "respaldo": evidence(),
+            "description": "",
+            "subject": "",
+        },
+    )
+
+    assert response.status_code == 400
+    assert (
+        "Solo puede pedir la corrección de sus propios datos o de un estudiante a su cargo."
+        in response.content.decode()
+    )
+    assert Ticket.objects.count() == tickets
