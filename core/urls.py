@@ -36,8 +36,10 @@ urlpatterns = [
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),
+    path("correcciones/", include("workflows.data_correction.urls")),
     path("diagramas/", include("core.diagrams.urls")),
     path("bandeja/", include("core.work.urls")),
+    path("procesos/", include("core.processes.urls")),
     # The help desk owns its paths: tramites/… (citizens), mesa/… (staff).
     path("", include("helpdesk.urls")),
     path("admin/", admin.site.urls),

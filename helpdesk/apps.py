@@ -54,6 +54,13 @@ class HelpdeskConfig(AppConfig):
         )
         register_demo_step("helpdesk", layer="helpdesk", run=demo.seed_helpdesk)
 
+        # The requester of a ticket may open the page of the process the ticket follows.
+        from core.processes.selectors import register_participant_rule
+
+        from .selectors import is_ticket_requester_of_process
+
+        register_participant_rule(is_ticket_requester_of_process)
+
     def _register_shell(self) -> None:
         from core.accounts.choices import Role
         from core.shell import EVERYONE, register_nav_entry, register_panel_entry

@@ -301,37 +301,56 @@ SERVICES: list[dict[str, Any]] = [
     {
         "code": "correccion-de-datos-personales",
         "name": "Corrección de datos personales",
-        "description": "Corrección de nombre, fecha de nacimiento u otros datos en los "
-        "registros de estudiantes, docentes o responsables.",
+        "description": "Corrección de nombres, apellidos, fecha de nacimiento o sexo en su "
+        "propio registro o en el de un estudiante a su cargo.",
         "queue": "registro-academico",
         "sla_policy": "tramite-5-dias",
+        # The app that runs the process (workflows/data_correction).
+        "workflow_key": "data_correction",
         "fields": [
             _f(
                 "registro",
                 "Registro a corregir",
                 "choice",
                 choices=[
-                    ["estudiante", "Estudiante"],
-                    ["docente", "Docente"],
-                    ["responsable", "Madre, padre o responsable"],
+                    ["propio", "Mis propios datos"],
+                    ["docente", "Mis datos como docente"],
+                    ["responsable", "Mis datos como madre, padre o responsable"],
+                    ["estudiante", "Un estudiante a mi cargo"],
                 ],
+            ),
+            _f(
+                "nombre_estudiante",
+                "Nombre completo del estudiante (si es un estudiante)",
+                "text",
+                required=False,
             ),
             _f("nie", "NIE (si es un estudiante)", "nie", required=False),
             _f("dui", "DUI (si es una persona adulta)", "dui", required=False),
+            _f(
+                "codigo_centro",
+                "Código del centro educativo (del estudiante o del docente)",
+                "text",
+                required=False,
+            ),
             _f(
                 "dato",
                 "Dato a corregir",
                 "choice",
                 choices=[
-                    ["nombre", "Nombre o apellidos"],
+                    ["nombres", "Nombres"],
+                    ["apellidos", "Apellidos"],
                     ["nacimiento", "Fecha de nacimiento"],
-                    ["dui", "Número de DUI"],
                     ["sexo", "Sexo"],
-                    ["otro", "Otro"],
                 ],
             ),
             _f("valor_actual", "Cómo aparece ahora", "text"),
-            _f("valor_correcto", "Cómo debe aparecer", "text"),
+            _f(
+                "valor_correcto",
+                "Cómo debe aparecer",
+                "text",
+                help_text="Fechas como 14/03/2016; sexo como Femenino o Masculino.",
+            ),
             _f(
                 "respaldo",
                 "Documento de respaldo (partida de nacimiento o DUI)",

@@ -169,3 +169,14 @@ def process_title(process: Any) -> str:
     """The name of the workflow a ``viewflow.Process`` runs (its flow's ``process_title``)."""
     flow_class = getattr(process, "flow_class", None)
     return str(flow_class.process_title) if flow_class is not None else ""
+
+
+def process_open_steps(process: Any) -> list[str]:
+    """The names of the steps the process waits on now (its open human tasks), for the
+    requester's page: "Revisar el respaldo". One query."""
+    from viewflow.workflow.models import Task
+
+    tasks = Task.objects.filter(
+        process_id=process.pk, flow_task_type="HUMAN", status__in=["NEW", "ASSIGNED", "STARTED"]
+    ).order_by("created", "pk")
+    return [str(task.flow_task.task_title) for task in tasks if task.flow_task is not None]

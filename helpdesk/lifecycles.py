@@ -131,7 +131,8 @@ class TicketLifecycle:
         field="status",
         source=[S.OPEN, S.IN_PROGRESS, S.WAITING_ON_REQUESTER, S.REOPENED],
         target=S.RESOLVED,
-        permission=staff,
+        # The system resolves a ticket when the process it follows ends (process_outcome.py).
+        permission=staff_or_system,
         custom={"label": _("Resolver")},
     )
     def resolve(self: "Ticket", *, at: datetime) -> None:

@@ -325,3 +325,10 @@ def ticket_list_for_diagram(actor: Any) -> QuerySet[Ticket]:
     if has_role(actor, (Role.AUDITOR, Role.ADMINISTRATOR)):
         return Ticket.objects.all()
     return Ticket.objects.filter(queue_id__in=served_queue_ids(actor))
+
+
+def is_ticket_requester_of_process(process: Any, user: Any) -> bool:
+    """Whether ``user`` requested a ticket that follows ``process`` (they may open its page)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Ticket.objects.filter(process_id=process.pk, requester_id=user.pk).exists()

@@ -125,11 +125,15 @@ def _node_kind(node: Any) -> str:
 
 
 def _node_label(node: Any, kind: str) -> str:
-    if kind == START:
+    title = str(node.task_title or "")
+    # viewflow titles an untitled node after its name ("start" → "Start"); a flow may title its
+    # start or end itself ("Solicitud del ciudadano"), otherwise they read as such in Spanish.
+    untitled = title in ("", node.name.replace("_", " ").title())
+    if kind == START and untitled:
         return _("Inicio")
-    if kind == END:
+    if kind == END and untitled:
         return _("Fin")
-    return str(node.task_title or node.name)
+    return title or str(node.name)
 
 
 def _edge_label(edge: Any) -> str:
@@ -138,12 +142,22 @@ def _edge_label(edge: Any) -> str:
     return {"yes": _("sí"), "no": _("no")}.get(label, str(label))
 
 
+def _reading_order(nodes: list[Any]) -> list[Any]:
+    """The nodes as a reader follows them: from the start nodes along their edges (breadth
+    first), then any node no edge reaches, with the end nodes last."""
+    order = [node for node in nodes if _node_kind(node) == START]
+    for node in order:  # grows while it is read
+        for edge in node._outgoing():
+            if edge.dst not in order:
+                order.append(edge.dst)
+    order += [node for node in nodes if node not in order]
+    return sorted(order, key=lambda node: _node_kind(node) == END)
+
+
 def flow_graph(flow_class: Any) -> Graph:
     """The nodes (by name, titled by their ``task_title``) and edges of a viewflow ``Flow``."""
-    flow = flow_class.instance
+    nodes = _reading_order(list(flow_class.instance.nodes()))
     graph = Graph()
-    order = {START: 0, END: 2}
-    nodes = sorted(flow.nodes(), key=lambda node: order.get(_node_kind(node), 1))
     for node in nodes:
         kind = _node_kind(node)
         graph.states.append((node.name, _node_label(node, kind)))

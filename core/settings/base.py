@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "core",
     "core.accounts",
     "core.audit",
+    "core.processes",
     "notifications",
     "modules.schools",
     "helpdesk",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "workflows.accounts_review",
     "workflows.registration",
     "workflows.password_reset",
+    "workflows.data_correction",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +268,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 SIGES_OUTBOX_RELAY_SECONDS = env.float("SIGES_OUTBOX_RELAY_SECONDS", default=30.0)
 SIGES_AUDIT_CHECKPOINT_SECONDS = env.float("SIGES_AUDIT_CHECKPOINT_SECONDS", default=3600.0)
 SIGES_HELPDESK_SLA_SWEEP_SECONDS = env.float("SIGES_HELPDESK_SLA_SWEEP_SECONDS", default=300.0)
+SIGES_PROCESS_DUE_SWEEP_SECONDS = env.float("SIGES_PROCESS_DUE_SWEEP_SECONDS", default=300.0)
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

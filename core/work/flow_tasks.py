@@ -41,7 +41,7 @@ from .items import (
     not_supported,
 )
 from .registry import WorkItemSource
-from .tasks_page import task_get_for, task_url
+from .tasks_page import task_due_at, task_get_for, task_url
 
 if TYPE_CHECKING:
     from core.accounts.models import User
@@ -138,8 +138,9 @@ class FlowTaskSource(WorkItemSource):
         from viewflow.workflow.models import Process
         from viewflow.workflow.status import STATUS
 
-        # Tasks carry no due time nor priority: those filters leave nothing here.
-        if filters.kind not in ("", self.key) or filters.priority or filters.overdue_only:
+        # Tasks carry no priority: that filter leaves nothing here. Their due time is the
+        # node's (``RoleTask(due=...)``, kept in ``core.processes.models.TaskDue``).
+        if filters.kind not in ("", self.key) or filters.priority:
             return SourceResult([], [], [])
         scope = self._scope(actor)
         if not scope.nodes:
@@ -149,6 +150,8 @@ class FlowTaskSource(WorkItemSource):
         text_q = Q(flow_task__in=by_text)
         if filters.text.isdigit():
             text_q |= Q(process_id=int(filters.text)) | Q(pk=int(filters.text))
+        if filters.overdue_only:
+            text_q &= Q(due__due_at__lt=now)
         mine_q = Q(owner=actor, status=STATUS.ASSIGNED)
         available_q = scope.available_q()
         free_q = (
@@ -181,7 +184,7 @@ class FlowTaskSource(WorkItemSource):
 
         flows = {node.flow_class for node in nodes}
         paths = {flow: _subclass_path(flow.process_class, Process) for flow in flows}
-        related = ["process", *(f"process__{p}" for p in set(paths.values()) if p)]
+        related = ["process", "due", *(f"process__{p}" for p in set(paths.values()) if p)]
         listed = (
             self._open_tasks()
             .filter(text_q, flow_task__in=nodes)
@@ -207,7 +210,7 @@ class FlowTaskSource(WorkItemSource):
             subtitle=_node_label(task.flow_task),
             queue_key=_flow_key(flow_class),
             queue_label=_flow_label(flow_class),
-            due_at=None,
+            due_at=task_due_at(task),
             status_label=str(TASK_STATUS_LABELS.get(task.status, task.status)),
             url=task_url(task),
             assigned_to_me=mine,
@@ -273,7 +276,13 @@ class FlowTaskSource(WorkItemSource):
             return not_supported(
                 ref, _("Una tarea sin asignar la toma quien la realizará desde su bandeja.")
             )
-        if not _node_may_assign(task.flow_task, task.owner_permission, assignee):
+        can_work = getattr(task.flow_task, "can_work", None)
+        eligible = (
+            can_work(assignee, task)
+            if can_work is not None
+            else _node_may_assign(task.flow_task, task.owner_permission, assignee)
+        )
+        if not eligible:
             return ActionResult(
                 ref.kind,
                 ref.id,

@@ -1,15 +1,15 @@
-"""The generic task page's reads: the open human task an actor may see, its URL and labels.
-
-Moved verbatim from ``helpdesk/workqueue.py`` because the flow-task source (now in core) needs
-``task_get_for`` and ``task_url``; the page itself stays in ``helpdesk/views/workqueue.py``.
+"""The generic task page's reads: the human task an actor may see, its URL, labels and due
+time. The page itself is ``core.processes.views``
+(``process:task``); the flow-task source of the Bandeja uses the same reads.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from .flow_nodes import (
     _coerced_process,
@@ -21,25 +21,31 @@ from .flow_nodes import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from core.accounts.models import User
 
 
 def task_url(task: Any) -> str:
-    """viewflow's own page of the task when its flow is served by a viewset; else the help
-    desk's generic task page (``helpdesk:workqueue_task``)."""
-    if task.flow_task.flow_class.instance.parent is not None:
-        try:
-            return task.flow_task.reverse("index", args=[task.process_id, task.pk])
-        except NoReverseMatch:
-            pass
-    return reverse("helpdesk:workqueue_task", kwargs={"pk": task.pk})
+    """The generic task page (``process:task``): viewflow's own pages are never mounted."""
+    return reverse("process:task", kwargs={"pk": task.pk})
+
+
+def task_due_at(task: Any) -> datetime | None:
+    """When the task is due (``RoleTask(due=...)``), read through ``select_related("due")``."""
+    try:
+        return task.due.due_at
+    except ObjectDoesNotExist:
+        return None
 
 
 def task_get_for(*, actor: User, pk: int, raise_404: bool = True) -> Any:
-    """An open human task ``actor`` owns or may take (the generic task page); 404 otherwise.
+    """A human task ``actor`` owns or may take (the generic task page); 404 otherwise.
 
     A task taken by someone else stays visible to those who could have taken it, so a late
-    claim answers "someone else took it" rather than "not found".
+    claim answers "someone else took it" rather than "not found". A ``RoleTask`` is visible
+    to everyone in its roles and scope, even when separation of duties bars them: the page
+    then says why they may not work it. Outside the scope it does not exist (404).
     """
     from viewflow.workflow.models import Task
     from viewflow.workflow.status import STATUS
@@ -64,6 +70,9 @@ def _task_eligible(task: Any, actor: User) -> bool:
     node = task.flow_task
     if node is None:
         return False
+    in_scope = getattr(node, "in_scope", None)
+    if in_scope is not None:
+        return in_scope(actor, task)
     hook = getattr(node, "work_queue_q", None)
     if hook is not None:
         condition = hook(actor)

@@ -10,6 +10,7 @@ an action the ticket's state does not allow).
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +33,7 @@ from helpdesk.display import (
     ServiceExpectations,
     form_answers,
     next_deadline,
+    process_open_steps,
     process_status_label,
     process_title,
     service_expectations,
@@ -104,7 +106,12 @@ def _workflow(service: Service, user: Any) -> dict[str, Any] | None:
         return None
     definition = diagram_for_app(service.workflow_key)
     if definition is None:
-        return {"title": service.workflow_key, "url": None}
+        # A viewflow process (drawn on its process pages) is named by its app.
+        config = next(
+            (c for c in django_apps.get_app_configs() if c.label == service.workflow_key), None
+        )
+        title = config.verbose_name if config is not None else service.workflow_key
+        return {"title": title, "url": None}
     url = None
     if can_view_diagrams(user):
         try:
@@ -268,6 +275,7 @@ def _detail_context(
         "process": process,
         "process_status": process_status_label(process.status) if process else "",
         "process_title": process_title(process) if process else "",
+        "process_steps": process_open_steps(process) if process else [],
         "can_reply": can_reply,
         "can_cancel": ticket.status in ACTIVE_STATUSES,
         "can_rate": can_rate,

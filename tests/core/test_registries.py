@@ -29,7 +29,10 @@ def nav_of(html: str) -> list[str]:
     [
         ("citizen", ["Inicio", "Centros educativos", "Trámites", "Mis trámites", "Mi perfil"]),
         ("guardian", ["Inicio", "Centros educativos", "Trámites", "Mis trámites", "Mi perfil"]),
-        ("auditor", ["Inicio", "Centros educativos", "Trámites", "Auditoría", "Mi perfil"]),
+        (
+            "auditor",
+            ["Inicio", "Centros educativos", "Trámites", "Procesos", "Auditoría", "Mi perfil"],
+        ),
         ("teacher", ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"]),
         ("director", ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"]),
         (
@@ -148,6 +151,11 @@ EXPECTED_SCHEDULE = {
     },
     "helpdesk-sla-sweep": {
         "task": "helpdesk.tasks.sla_sweep",
+        "schedule": 300.0,
+        "options": {"expires": 240.0},
+    },
+    "processes-task-due-sweep": {
+        "task": "core.processes.tasks.task_due_sweep",
         "schedule": 300.0,
         "options": {"expires": 240.0},
     },

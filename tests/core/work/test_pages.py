@@ -1,4 +1,4 @@
-"""The Bandeja page (bandeja/), its bulk actions and the generic task page."""
+"""The Bandeja page (bandeja/) and its bulk actions (the task page: tests/core/processes)."""
 
 import re
 
@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
-from core.workflow import task_action
 from helpdesk.models import Ticket
 from helpdesk.services import ticket_claim
 from tests.helpdesk.conftest import make_team, open_ticket
@@ -17,10 +16,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/bandeja/"
 ACTION_URL = "/bandeja/acciones/"
-
-
-def task_url(task: Task) -> str:
-    return f"/mesa/tareas/{task.pk}/"
 
 
 def assignee_of(ticket: Ticket) -> int | None:
@@ -48,7 +43,6 @@ def test_the_urls_are_named():
     assert reverse("work:bandeja") == URL
     assert reverse("work:bandeja_action") == ACTION_URL
     assert reverse("helpdesk:workqueue") == "/mesa/bandeja/"
-    assert reverse("helpdesk:workqueue_task", kwargs={"pk": 7}) == "/mesa/tareas/7/"
 
 
 def test_anonymous_visitors_are_sent_to_login(client):
@@ -132,7 +126,7 @@ def test_the_page_lists_both_sections_with_links_badges_and_chips(clock, client,
         in html
     )
     assert f'<a href="/mesa/casos/{first.number}/">Servicio consulta</a>' in html
-    assert f'<a href="/mesa/tareas/{work["task"].pk}/">Revisión de prueba n.º' in html
+    assert f'<a href="/procesos/tareas/{work["task"].pk}/">Revisión de prueba n.º' in html
     assert f'<a href="/cuentas-y-accesos/{work["case"].pk}/">Revisión de identidad' in html
     assert html.count('<span class="badge badge-warning">Por vencer</span>') == 2
     assert "Sin plazo" in html
@@ -311,100 +305,6 @@ def test_a_supervisor_must_choose_a_technician_they_may_assign_to(
         )
         assert messages_of(response) == ["Elija a qué técnico asignar los elementos."]
     assert assignee_of(first) is None
-
-
-# --- The generic task page -------------------------------------------------------------------
-
-
-def test_the_task_page_shows_the_task_and_offers_to_take_it(client, technician, work):
-    task = work["task"]
-    client.force_login(technician)
-
-    response = client.get(task_url(task))
-
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert f'<h2 id="tarea-datos">Revisión de prueba n.º {task.process_id}</h2>' in html
-    assert "<dt>Estado</dt><dd>Pendiente</dd>" in html
-    assert re.findall(r'name="accion" value="(\w+)"', html) == ["assign"]
-
-
-def test_taking_then_doing_a_task_from_its_page(client, technician, work):
-    task = work["task"]
-    client.force_login(technician)
-
-    taken = client.post(f"{task_url(task)}accion/", {"accion": "assign"}, follow=True)
-
-    assert owner_and_status(task) == (technician.pk, "ASSIGNED")
-    assert messages_of(taken) == ["Tomó la tarea."]
-    assert re.findall(r'name="accion" value="(\w+)"', taken.content.decode()) == [
-        "unassign",
-        "execute",
-    ]
-
-    done = client.post(f"{task_url(task)}accion/", {"accion": "execute"})
-
-    assert done.status_code == 302
-    # The task page still names the Bandeja's old path, which redirects to the new one.
-    assert done["Location"] == "/mesa/bandeja/"
-    assert client.get(done["Location"])["Location"] == URL
-    assert owner_and_status(task) == (technician.pk, "DONE")
-    assert Task.objects.get(process=task.process, flow_task_type="END").status == "DONE"
-
-
-def test_releasing_a_task_puts_it_back(client, technician, work):
-    task = work["task"]
-    task_action(actor=technician, task=task, action="assign")
-    client.force_login(technician)
-
-    response = client.post(f"{task_url(task)}accion/", {"accion": "unassign"}, follow=True)
-
-    assert owner_and_status(task) == (None, "NEW")
-    assert messages_of(response) == ["Liberó la tarea: vuelve a estar disponible."]
-
-
-def test_a_task_someone_else_took_is_shown_without_actions_and_cannot_be_taken(
-    client, make_user, technician, work
-):
-    task = work["task"]
-    colleague = make_user(role="technician")
-    task_action(actor=colleague, task=task, action="assign")
-    client.force_login(technician)
-
-    html = client.get(task_url(task)).content.decode()
-    assert f"<dd>{colleague.get_full_name()}</dd>" in html
-    assert "No hay acciones disponibles para usted en esta tarea." in html
-
-    response = client.post(f"{task_url(task)}accion/", {"accion": "assign"}, follow=True)
-    assert messages_of(response) == ["La acción «Tomar» no es posible en el estado «Asignada»."]
-    assert owner_and_status(task) == (colleague.pk, "ASSIGNED")
-
-
-def test_the_task_page_is_404_for_staff_who_may_not_take_it(client, supervisor, work):
-    client.force_login(supervisor)
-
-    assert client.get(task_url(work["task"])).status_code == 404
-    assert client.post(f"{task_url(work['task'])}accion/", {"accion": "assign"}).status_code == 404
-    assert owner_and_status(work["task"]) == (None, "NEW")
-
-
-def test_the_task_page_refuses_non_staff_and_asks_anonymous_to_log_in(client, citizen, work):
-    response = client.get(task_url(work["task"]))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
-
-    client.force_login(citizen)
-    assert client.get(task_url(work["task"])).status_code == 403
-
-
-def test_an_action_the_task_page_does_not_offer_is_refused(client, technician, work):
-    task = work["task"]
-    client.force_login(technician)
-
-    response = client.post(f"{task_url(task)}accion/", {"accion": "cancel"}, follow=True)
-
-    assert messages_of(response) == ["Acción no válida."]
-    assert owner_and_status(task) == (None, "NEW")
 
 
 def test_the_old_path_redirects_to_the_bandeja_with_its_filters(tech_client):

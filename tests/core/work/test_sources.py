@@ -152,7 +152,7 @@ def test_each_kind_of_item_carries_what_the_list_shows(technician, mixed):
     assert items["task"].subtitle == "Review"
     assert items["task"].queue_label == "Revisión de prueba"
     assert items["task"].status_label == "Pendiente"
-    assert items["task"].url == f"/mesa/tareas/{task.pk}/"
+    assert items["task"].url == f"/procesos/tareas/{task.pk}/"
     assert items["task"].due_at is None
     assert (items["task"].claimable, items["task"].assignable) == (True, False)
 
