@@ -168,8 +168,14 @@ USE_TZ = True
 
 # --- Static and uploaded files ----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    # Every app's static/ except viewflow's, which SIGES never serves (see core/staticfiles.py).
+    "core.staticfiles.ServedAppDirectoriesFinder",
+]
+SIGES_STATIC_EXCLUDED_APPS = ["viewflow"]
 MEDIA_ROOT = env.path("SIGES_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
