@@ -1,6 +1,10 @@
 """Production: every secret comes from the environment with no default, so a bad deploy fails
 at boot instead of running with a guessable key."""
 
+from django.core.exceptions import ImproperlyConfigured
+
+from core.checks import BOOT_MESSAGES, secret_problems
+
 from .base import *
 
 DEBUG = False
@@ -19,6 +23,16 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="anymail.backends.amazon_ses.EmailB
 # The ESP's own settings come from ANYMAIL_<SETTING> variables (see base.py); the webhook
 # secret is mandatory here: unauthenticated webhooks could forge bounces and replies.
 ANYMAIL = {**ANYMAIL, "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET")}
+
+# Present is not enough: an empty webhook secret turns anymail's authentication off, and a short
+# audit key (or SECRET_KEY reused) makes checkpoints forgeable. `check --deploy` says the same.
+_secret_problems = secret_problems(
+    audit_key=SIGES_AUDIT_SIGNING_KEY,
+    secret_key=SECRET_KEY,
+    webhook_secret=ANYMAIL["WEBHOOK_SECRET"],
+)
+if _secret_problems:
+    raise ImproperlyConfigured(" ".join(BOOT_MESSAGES[code] for code in _secret_problems))
 
 STORAGES = {
     **STORAGES,
