@@ -210,6 +210,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's parsers, with JSON limited in depth (a deeply nested body is a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -303,6 +309,8 @@ NOTIFICATIONS_SITE_URL = env("SIGES_SITE_URL", default="http://127.0.0.1:8000")
 # Domain whose mail the ESP posts to the inbound webhook: signed reply addresses
 # (caso+<token>@domain) and queue addresses (<local part>@domain). Empty: email in is off.
 SIGES_INBOUND_DOMAIN = env("SIGES_INBOUND_DOMAIN", default="")
+# ESPs whose anymail webhooks are served (others answer 404); empty: the ESP of EMAIL_BACKEND.
+NOTIFICATIONS_WEBHOOK_ESPS = env.list("SIGES_EMAIL_WEBHOOK_ESPS", default=[])
 ANYMAIL = {
     "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default=""),
     # The ESP is chosen with EMAIL_BACKEND (e.g. anymail.backends.postmark.EmailBackend); its

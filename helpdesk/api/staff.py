@@ -19,13 +19,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.accounts.models import User
+from core.api import CursorPagination
 from helpdesk import services
 from helpdesk.api.rows import Row, RowRenderer, iso_datetime
 from helpdesk.api.serializers import TicketDetailSerializer, TicketEntrySerializer, TicketSerializer
