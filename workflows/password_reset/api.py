@@ -20,7 +20,7 @@ from workflows.registration.serializers import (
 from workflows.registration.throttling import PASSWORD_RESET, VERIFICATION, LiveScopedRateThrottle
 from workflows.registration.validation import validate_new_password
 
-from .services import password_reset_complete, password_reset_request, reset_link_check
+from .services import password_reset_complete, password_reset_request_accept, reset_link_check
 
 REQUESTED_MESSAGE = _(
     "Si el DUI o el correo corresponde a una cuenta, enviaremos un enlace para cambiar la "
@@ -52,7 +52,7 @@ class PasswordResetRequestApi(APIView):
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         serializer = ResetRequestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        password_reset_request(
+        password_reset_request_accept(
             identifier=serializer.validated_data["identifier"], request=request._request
         )
         return Response({"detail": str(REQUESTED_MESSAGE)}, status=status.HTTP_202_ACCEPTED)
