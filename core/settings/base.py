@@ -273,6 +273,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+SIGES_AUDIT_CHECKPOINT_SECONDS = env.float("SIGES_AUDIT_CHECKPOINT_SECONDS", default=3600.0)
 CELERY_BEAT_SCHEDULE = {
     # Sends the outbox; also kicked after every commit that writes a message, so this is the
     # safety net for a broker that was down or a kick that was lost.
@@ -281,9 +282,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("SIGES_OUTBOX_RELAY_SECONDS", default=30.0),
         "options": {"expires": 25.0},
     },
+    # Signs every chain head: audit_verify and the auditor's page verify against the latest.
     "audit-checkpoint": {
         "task": "core.audit.tasks.audit_checkpoint_write",
-        "schedule": env.float("SIGES_AUDIT_CHECKPOINT_SECONDS", default=3600.0),
+        "schedule": SIGES_AUDIT_CHECKPOINT_SECONDS,
     },
     "registration-expire-stale": {
         "task": "workflows.registration.tasks.expire_stale_registrations",
