@@ -11,9 +11,14 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 SIGES_AUDIT_SIGNING_KEY = env("SIGES_AUDIT_SIGNING_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {
+    "default": {
+        **env.db("DATABASE_URL"),
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": env.int("DJANGO_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
 CACHES = {"default": env.cache("CACHE_URL", default=env("CELERY_BROKER_URL"))}
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")

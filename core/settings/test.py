@@ -3,6 +3,11 @@
 from .base import *
 
 DEBUG = False
+# A fresh connection per request unless DJANGO_CONN_MAX_AGE says otherwise (a worker started by a
+# test sets it); persistent connections are the default everywhere else (base.py).
+DATABASES = {
+    "default": {**DATABASES["default"], "CONN_MAX_AGE": env.int("DJANGO_CONN_MAX_AGE", default=0)}
+}
 # Argon2 stays first in production; tests hash with MD5 only where speed matters, never in prod.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
