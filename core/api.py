@@ -95,7 +95,7 @@ class JSONParser(parsers.JSONParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         parser_context = parser_context or {}
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
-        limit = getattr(settings, "SIGES_API_JSON_MAX_DEPTH", 32)
+        limit = settings.SIGES_API_JSON_MAX_DEPTH
         try:
             decoded_stream = codecs.getreader(encoding)(stream)
             parse_constant = json.strict_constant if self.strict else None

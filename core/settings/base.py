@@ -242,6 +242,8 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Deepest nesting of lists and objects accepted in a JSON body (core.api.JSONParser).
+SIGES_API_JSON_MAX_DEPTH = env.int("SIGES_API_JSON_MAX_DEPTH", default=32)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("SIGES_API_TOKEN_HOURS", default=12)),
     "AUTO_REFRESH": False,
