@@ -60,6 +60,8 @@ deploy-check: install
 	DATABASE_URL=postgres://siges@127.0.0.1:5432/siges \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
 	ANYMAIL_WEBHOOK_SECRET=siges:$$($(PY) -c "import secrets; print(secrets.token_urlsafe(24))") \
+	EMAIL_BACKEND=anymail.backends.postmark.EmailBackend \
+	ANYMAIL_POSTMARK_SERVER_TOKEN=check-deploy-token \
 	DJANGO_STATIC_ROOT=$(DEPLOY_STATIC_ROOT) && \
 	$(PY) manage.py check --deploy --fail-level WARNING && \
 	$(PY) manage.py collectstatic --noinput --verbosity 0 && \

@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
 
         from core.accounts.hooks import person_email_changed
 
+        from . import checks  # noqa: F401 - registers the deployment check
         from .receivers import on_anymail_tracking, on_person_email_changed
 
         tracking.connect(on_anymail_tracking, dispatch_uid="notifications.anymail_tracking")
