@@ -53,6 +53,10 @@ def test_collectstatic_with_production_settings_then_the_pages_answer_200(tmp_pa
     assert "200 /admin/login/" in lines
     assert "200 /api/docs/" in lines
     assert any(line.startswith("200 /static/css/siges.") for line in lines)
+    # And the error pages answer their own status (viewflow's 400 page, which names viewflow's
+    # static files, is replaced by ours)
+    assert "404 /no-existe-esta-pagina/" in lines
+    assert "400 / (Host: host-no-permitido.invalid)" in lines
 
 
 def test_the_page_check_fails_when_the_static_files_were_not_collected(tmp_path):
@@ -68,3 +72,11 @@ def test_the_page_check_fails_when_the_static_files_were_not_collected(tmp_path)
 def test_viewflow_static_files_are_not_served_but_other_apps_are():
     assert finders.find("viewflow/css/viewflow.min.css") is None
     assert str(finders.find("admin/css/base.css")).endswith("admin/css/base.css")
+
+
+def test_a_bad_request_gets_our_spanish_400_page(client):
+    response = client.get("/", HTTP_HOST="host-no-permitido.invalid")
+
+    assert response.status_code == 400
+    assert "Solicitud no válida" in response.text
+    assert "viewflow" not in response.text

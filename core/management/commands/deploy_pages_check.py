@@ -17,13 +17,17 @@ from django.urls import reverse
 
 # The pages a person reaches first: the login, the admin's login and the API documentation.
 PAGES = ("accounts:login", "admin:login", "api-docs")
+# Error pages render templates too (with static files): they must answer their own status, not
+# a 500. A host that is not allowed is a 400; a path that does not exist, a 404.
+ERROR_PAGES = (("/no-existe-esta-pagina/", None, 404), ("/", "host-no-permitido.invalid", 400))
 _ASSET = re.compile(r'<(?:link|script)\b[^>]*?\b(?:href|src)="(?P<url>/[^"?#]+)"', re.IGNORECASE)
 
 
 class Command(BaseCommand):
     help = (
         "Loads the login page, the admin login and /api/docs/ (and the static files they link) "
-        "with the current settings; exits with status 1 on any answer other than 200."
+        "with the current settings, then a 404 and a 400 page; exits with status 1 when a page "
+        "does not answer 200 or an error page does not answer its own status."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,6 +60,17 @@ class Command(BaseCommand):
                 self.stdout.write(f"{asset_response.status_code} {asset}")
                 if asset_response.status_code != 200:
                     failures.append(asset)
+        for url, bad_host, expected in ERROR_PAGES:
+            extra = {"HTTP_HOST": bad_host} if bad_host else {}
+            try:
+                status = client.get(url, secure=True, **extra).status_code
+            except Exception as exc:  # the error page itself failed: report it
+                status = 500
+                self.stdout.write(f"500 {url} ({type(exc).__name__}: {exc})")
+            else:
+                self.stdout.write(f"{status} {url}" + (f" (Host: {bad_host})" if bad_host else ""))
+            if status != expected:
+                failures.append(f"{url} ({status}, expected {expected})")
         if failures:
             raise CommandError(
                 "Not served with these settings: " + ", ".join(failures), returncode=1
