@@ -7,6 +7,10 @@ left out entirely: the manifest storage of production (which must be able to rew
 reference in every stylesheet it collects) then never sees the broken references, and a deploy
 does not copy and compress files nobody requests. Leaving out a whole app keeps the manifest
 storage strict for everything we do serve: a missing file in our own CSS still fails the deploy.
+
+Serving a viewflow viewset (its own Material pages) would need its static files back: remove
+"viewflow" from ``SIGES_STATIC_EXCLUDED_APPS`` and deal with the missing Roboto fonts then
+(`make deploy-check` fails until that is done, which is the point).
 """
 
 from django.apps import apps
