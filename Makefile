@@ -49,7 +49,7 @@ check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 ## Production settings: `check --deploy`, then collectstatic into a scratch directory and load the
-## login page, the admin login and /api/docs/ (and their static files) with DEBUG off.
+## login page, the admin login and /api/docs/ (and their static files), a 404 and a 400, DEBUG off.
 DEPLOY_STATIC_ROOT := var/deploy-check-static
 deploy-check: install
 	rm -rf $(DEPLOY_STATIC_ROOT)
