@@ -28,6 +28,7 @@ memory stays flat however long the trail is.
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -107,10 +108,12 @@ def _local_time(iso: str) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
 
 
-class CheckpointSource(models.TextChoices):
-    NONE = "none", gettext_lazy("ninguno")
-    STORED = "stored", gettext_lazy("el último guardado en la base de datos")
-    FILE = "file", gettext_lazy("un archivo exportado")
+class CheckpointSource(StrEnum):
+    """What the trail was compared with."""
+
+    NONE = "none"
+    STORED = "stored"  # the latest checkpoint kept in the database (the default)
+    FILE = "file"  # an exported checkpoint (``audit_verify --checkpoint FILE``)
 
 
 @dataclass
