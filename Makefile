@@ -49,15 +49,25 @@ format: install
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+## Production settings: `check --deploy`, then collectstatic into a scratch directory and load the
+## login page, the admin login and /api/docs/ (and their static files), a 404 and a 400, DEBUG off.
+DEPLOY_STATIC_ROOT := var/deploy-check-static
 deploy-check: install
-	DJANGO_SETTINGS_MODULE=core.settings.prod \
+	rm -rf $(DEPLOY_STATIC_ROOT)
+	export DJANGO_SETTINGS_MODULE=core.settings.prod \
 	DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
-	SIGES_AUDIT_SIGNING_KEY=check-deploy-signing-key-0123456789abcdef \
+	SIGES_AUDIT_SIGNING_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(40))") \
 	DJANGO_ALLOWED_HOSTS=siges.example.gob.sv \
 	DATABASE_URL=postgres://siges@127.0.0.1:5432/siges \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
-	ANYMAIL_WEBHOOK_SECRET=user:secret \
-	$(PY) manage.py check --deploy --fail-level WARNING
+	ANYMAIL_WEBHOOK_SECRET=siges:$$($(PY) -c "import secrets; print(secrets.token_urlsafe(24))") \
+	EMAIL_BACKEND=anymail.backends.postmark.EmailBackend \
+	ANYMAIL_POSTMARK_SERVER_TOKEN=check-deploy-token \
+	DJANGO_STATIC_ROOT=$(DEPLOY_STATIC_ROOT) && \
+	$(PY) manage.py check --deploy --fail-level WARNING && \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	$(PY) manage.py deploy_pages_check
+	rm -rf $(DEPLOY_STATIC_ROOT)
 
 bench: install
 	$(PY) -m bench

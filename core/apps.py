@@ -11,6 +11,8 @@ class CoreConfig(AppConfig):
         from core.shell import register_nav_entry, register_panel_entry
         from core.work import FlowTaskSource, register_source
 
+        from . import checks  # noqa: F401 - registers the deployment checks
+
         # Every human task of every viewflow flow is work (core/work/flow_tasks.py).
         register_source(FlowTaskSource())
 

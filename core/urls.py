@@ -43,8 +43,9 @@ urlpatterns = [
     # The help desk owns its paths: tramites/… (citizens), mesa/… (staff).
     path("", include("helpdesk.urls")),
     path("admin/", admin.site.urls),
-    # ESP delivery/inbound webhooks (basic-auth secret ANYMAIL_WEBHOOK_SECRET, plus ESP signatures).
-    path("webhooks/anymail/", include("anymail.urls")),
+    # ESP delivery/inbound webhooks (basic-auth secret ANYMAIL_WEBHOOK_SECRET, plus ESP signatures),
+    # for the configured ESPs only (notifications/webhook_urls.py).
+    path("webhooks/anymail/", include("notifications.webhook_urls")),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (CSP: no inline scripts).

@@ -14,6 +14,7 @@ class NotificationsConfig(AppConfig):
         from core.periodic import register_periodic_task
         from core.processes.hooks import task_due_reminder
 
+        from . import checks  # noqa: F401 - registers the deployment check
         from .receivers import on_anymail_tracking, on_person_email_changed, on_task_due_reminder
 
         # Sends the outbox; also kicked after every commit that writes a message, so this is the

@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
+
+from core.api import CursorPagination
 
 from .filters import AuditEventFilter
 from .hashing import HASHED_FIELDS

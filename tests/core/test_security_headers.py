@@ -213,7 +213,17 @@ def test_prod_settings_pass_djangos_deployment_security_checks(load_prod_setting
         name: getattr(prod, name)
         for name in dir(prod)
         if name.startswith(("SECURE_", "SESSION_COOKIE_", "CSRF_COOKIE_"))
-        or name in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "X_FRAME_OPTIONS", "MIDDLEWARE"}
+        or name
+        in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "X_FRAME_OPTIONS",
+            "MIDDLEWARE",
+            # SIGES's own deployment checks (core/checks.py).
+            "SIGES_AUDIT_SIGNING_KEY",
+            "ANYMAIL",
+        }
     }
 
     with override_settings(**security_settings):

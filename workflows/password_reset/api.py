@@ -21,7 +21,7 @@ from core.links_api import (
 from core.throttling import LiveScopedRateThrottle
 
 from .conf import PASSWORD_RESET
-from .services import password_reset_complete, password_reset_request, reset_link_check
+from .services import password_reset_complete, password_reset_request_accept, reset_link_check
 
 REQUESTED_MESSAGE = _(
     "Si el DUI o el correo corresponde a una cuenta, enviaremos un enlace para cambiar la "
@@ -53,7 +53,7 @@ class PasswordResetRequestApi(APIView):
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         serializer = ResetRequestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        password_reset_request(
+        password_reset_request_accept(
             identifier=serializer.validated_data["identifier"], request=request._request
         )
         return Response({"detail": str(REQUESTED_MESSAGE)}, status=status.HTTP_202_ACCEPTED)

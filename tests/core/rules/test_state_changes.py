@@ -24,8 +24,9 @@ TRANSITION_CALLS_ALLOWED = {
     Path("notifications/services.py"): "the outbox relay and delivery webhooks (no actor)",
 }
 # Receivers whose methods share a transition's name but are not records: the Bandeja's
-# work-item sources (``source.claim``, core/work/bulk.py).
-NOT_RECORDS = {"source"}
+# work-item sources (``source.claim``, core/work/bulk.py) and database connections
+# (``connection.close()``, core/gunicorn_conf.py).
+NOT_RECORDS = {"connection", "source"}
 
 
 def state_field_names() -> set[str]:
