@@ -1,8 +1,8 @@
-"""Pages of the web shell that belong to no app: the per-role home and the health check."""
+"""Pages of the web shell that belong to no app: the home page (public for anonymous visitors,
+per role once signed in) and the health check."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -138,8 +138,10 @@ def role_panels(request: HttpRequest, roles: set[str]) -> list[dict]:
     ]
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # What SIGES is and what anyone can do without an account; touches no table.
+        return render(request, "public_home.html")
     # active_grants loads each grant's scope target with it: no query per grant below.
     grants = active_grants(request.user)
     panels = role_panels(request, {grant.role for grant in grants})

@@ -320,7 +320,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "permission_denied_without_traceback": {
+            "()": "core.log_filters.PermissionDeniedWithoutTraceback"
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 403 is one warning line (path and status), not a traceback: core/log_filters.py.
+        "django.request": {"filters": ["permission_denied_without_traceback"]},
+    },
 }

@@ -34,13 +34,14 @@ def panel_roles(html: str) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_home_redirects_anonymous_visitors_to_login(client):
+def test_home_shows_anonymous_visitors_the_public_page(client):
     # When an anonymous visitor opens the home page
     response = client.get(HOME)
 
-    # Then they are sent to the login page, coming back here afterwards
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next=/"
+    # Then they get the public page (tests/core/test_public_home.py), not the login wall
+    assert response.status_code == 200
+    assert response.templates[0].name == "public_home.html"
+    assert f'href="{reverse("accounts:login")}"' in response.content.decode()
 
 
 # --- Home: one panel per role ---------------------------------------------------------------
