@@ -6,3 +6,8 @@ class SchoolsConfig(AppConfig):
     name = "modules.schools"
     label = "schools"
     verbose_name = _("Centros educativos y geografía")
+
+    def ready(self) -> None:
+        from .audit_labels import register
+
+        register()

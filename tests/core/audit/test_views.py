@@ -265,4 +265,6 @@ def test_filter_form_keeps_iso_dates_for_the_date_picker(auditor_client):
     response = auditor_client.get(LIST, {"desde": "2026-02-02", "actor": "7"})
 
     assert 'type="date" name="desde" value="2026-02-02"' in response.text
-    assert 'type="number" name="actor" value="7" min="1"' in response.text
+    # The account id only comes from links ("ver sus eventos"); people type a name or a DUI.
+    assert 'type="hidden" name="actor" value="7"' in response.text
+    assert 'name="persona"' in response.text
