@@ -162,6 +162,8 @@ LANGUAGE_CODE = "es"
 _LANGUAGE_NAMES = {"es": _("Español"), "en": _("English")}
 LANGUAGES = [(code, _LANGUAGE_NAMES[code]) for code in env.list("SIGES_LANGUAGES", default=["es"])]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates shown and typed the Salvadoran way (dd/mm/aaaa): core/formats/es/formats.py.
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = "America/El_Salvador"
 USE_I18N = True
 USE_TZ = True

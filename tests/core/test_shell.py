@@ -161,7 +161,7 @@ def test_home_lists_role_grants_with_their_scope_target(client, make_user):
         '        <span class="muted">· Centro educativo: 10101 Centro Escolar Las Flores'
     ) in html
     assert html.count("Vigente hasta el") == 1
-    assert "Vigente hasta el 31 de diciembre de 2099" in html
+    assert "Vigente hasta el 31/12/2099" in html  # dd/mm/aaaa: core/formats/es/formats.py
 
 
 @pytest.mark.django_db

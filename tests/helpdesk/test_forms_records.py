@@ -1,0 +1,110 @@
+"""Trámite forms check answers against records that exist: a school code must be a school in
+the registry, a DUI must pass its check digit, dates are typed and shown as dd/mm/aaaa."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from helpdesk.choices import FieldType
+from helpdesk.display import form_answers
+from helpdesk.forms import build_service_form, clean_service_data
+from helpdesk.models import ServiceField
+from tests.factories import SchoolFactory
+
+from .conftest import make_service
+
+
+@pytest.fixture
+def school_service(queue, sla_policy):
+    service = make_service(queue, sla_policy, code="matricula-prueba")
+    service.fields.all().delete()
+    for order, (key, kind) in enumerate(
+        [("centro", FieldType.SCHOOL), ("nacimiento", FieldType.DATE), ("dui", FieldType.DUI)]
+    ):
+        ServiceField.objects.create(
+            service=service, key=key, label=key.capitalize(), field_type=kind, order=order
+        )
+    return service
+
+
+def test_a_school_in_the_registry_is_accepted_as_registered(school_service):
+    school = SchoolFactory(code="DEMO-042")
+
+    cleaned = clean_service_data(
+        service=school_service,
+        data={"centro": " demo-042 ", "nacimiento": "25/10/2016", "dui": "123456784"},
+    )
+
+    assert cleaned.values == {
+        "centro": school.code,
+        "nacimiento": "2016-10-25",
+        "dui": "12345678-4",
+    }
+
+
+def test_a_closed_school_is_still_accepted(school_service):
+    # Titles and certificates are asked for long after a school closed
+    SchoolFactory(code="CERRADO-1", is_active=False)
+
+    cleaned = clean_service_data(
+        service=school_service,
+        data={"centro": "CERRADO-1", "nacimiento": "2016-10-25", "dui": "12345678-4"},
+    )
+
+    assert cleaned.values["centro"] == "CERRADO-1"
+
+
+@pytest.mark.parametrize(
+    ("answers", "errors"),
+    [
+        (
+            {"centro": "NO-EXISTE", "nacimiento": "25/10/2016", "dui": "12345678-4"},
+            {
+                "centro": [
+                    "No hay ningún centro educativo con el código «NO-EXISTE» en el registro. "
+                    "Búsquelo en el directorio de centros educativos."
+                ]
+            },
+        ),
+        (
+            {"centro": "DEMO-042", "nacimiento": "25/10/2016", "dui": "12345678-5"},
+            {"dui": ["El DUI no es válido: el dígito verificador no corresponde."]},
+        ),
+        (
+            {"centro": "DEMO-042", "nacimiento": "10/25/2016", "dui": "12345678-4"},
+            {"nacimiento": ["Ingrese una fecha válida como dd/mm/aaaa."]},
+        ),
+    ],
+    ids=["unknown-school", "dui-check-digit", "month-first-date"],
+)
+def test_answers_that_match_no_record_are_refused_in_spanish(school_service, answers, errors):
+    SchoolFactory(code="DEMO-042")
+
+    with pytest.raises(ValidationError) as excinfo:
+        clean_service_data(service=school_service, data=answers)
+
+    assert excinfo.value.message_dict == errors
+
+
+def test_the_date_picker_keeps_an_iso_value_when_the_form_is_shown_again(school_service):
+    # A bound form re-rendered after an error elsewhere must not lose the date: browsers' date
+    # inputs only take ISO values.
+    form = build_service_form(school_service)(
+        data={"centro": "", "nacimiento": "25/10/2016", "dui": ""}
+    )
+    assert not form.is_valid()
+
+    html = str(form["nacimiento"])
+
+    assert 'type="date"' in html
+    assert 'value="2016-10-25"' in html
+
+
+def test_stored_dates_are_shown_as_dd_mm_aaaa(school_service):
+    fields = list(school_service.fields.all())
+
+    answers = form_answers(fields, {"centro": "DEMO-042", "nacimiento": "2016-10-25"})
+
+    assert [(a.label, a.value) for a in answers] == [
+        ("Centro", "DEMO-042"),
+        ("Nacimiento", "25/10/2016"),
+    ]
