@@ -125,4 +125,13 @@ def register() -> None:
             "channel": FieldLabel(_("Canal"), choices=dict(Channel.choices)),
         }
     )
+    priorities = dict(Priority.choices)
+    register_field_labels(
+        {
+            "from": FieldLabel(_("Prioridad anterior"), choices=priorities),
+            "to": FieldLabel(_("Prioridad nueva"), choices=priorities),
+        },
+        action="ticket.priority_changed",
+    )
+    register_field_labels({"from": _("Caso duplicado")}, action="ticket.merge_received")
     register_case_finder(find_ticket)

@@ -69,7 +69,7 @@ def _user_ids(events: Iterable[AuditEvent]) -> set[int]:
     ids: set[int] = set()
     for event in events:
         for key, value in (event.payload or {}).items():
-            spec = field_label(key)
+            spec = field_label(key, event.action)
             if spec is None or spec.kind != "user":
                 continue
             for item in value if isinstance(value, list) else [value]:
@@ -128,11 +128,13 @@ def _key_label(key: str) -> str:
     return str(spec.label) if spec is not None else key
 
 
-def payload_fields(payload: dict[str, Any] | None, names: dict[int, str]) -> list[EventField]:
+def payload_fields(
+    payload: dict[str, Any] | None, names: dict[int, str], action: str = ""
+) -> list[EventField]:
     """The payload as labelled, readable fields, registered keys first, in a stable order."""
     rows = []
     for key, value in (payload or {}).items():
-        spec = field_label(key)
+        spec = field_label(key, action)
         if isinstance(value, list):
             texts = [_item_text(item, spec, names) for item in value]
             if spec is not None and spec.pair and len(texts) == 2:
@@ -141,7 +143,8 @@ def payload_fields(payload: dict[str, Any] | None, names: dict[int, str]) -> lis
                 text = ", ".join(texts) or EMPTY
         else:
             text = _item_text(value, spec, names)
-        rows.append((spec is None, key, EventField(key, _key_label(key), text)))
+        label = str(spec.label) if spec is not None else key
+        rows.append((spec is None, key, EventField(key, label, text)))
     return [row for _unknown, _key, row in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
@@ -165,7 +168,7 @@ def _describe(event: AuditEvent, names: dict[int, str]) -> EventView:
         to_state=state_label(kind, event.to_state) if event.to_state else "",
         actor=event.actor_label or (_("Anónimo o sistema") if event.actor_id is None else EMPTY),
         role=role_label(event.role),
-        fields=payload_fields(event.payload, names),
+        fields=payload_fields(event.payload, names, event.action),
     )
 
 

@@ -53,7 +53,8 @@ class _Registry:
     object_types: dict[str, Promise | str] = field(default_factory=dict)
     # object type → state code → label; the "" object type applies to every type.
     states: dict[str, dict[str, Promise | str]] = field(default_factory=dict)
-    fields: dict[str, FieldLabel] = field(default_factory=dict)
+    # (action, key) → label; the "" action applies to every action.
+    fields: dict[tuple[str, str], FieldLabel] = field(default_factory=dict)
     finders: list[CaseFinder] = field(default_factory=list)
 
 
@@ -75,10 +76,14 @@ def register_state_labels(object_type: str, labels: Mapping[str, Promise | str])
     _registry.states.setdefault(object_type, {}).update(labels)
 
 
-def register_field_labels(labels: Mapping[str, Promise | str | FieldLabel]) -> None:
-    """Payload key → label (and optionally how its value reads, see ``FieldKind``)."""
+def register_field_labels(
+    labels: Mapping[str, Promise | str | FieldLabel], *, action: str = ""
+) -> None:
+    """Payload key → label (and optionally how its value reads, see ``FieldKind``); with
+    ``action``, only for that action's events (a generic key such as ``from``)."""
     for key, label in labels.items():
-        _registry.fields[key] = label if isinstance(label, FieldLabel) else FieldLabel(label)
+        spec = label if isinstance(label, FieldLabel) else FieldLabel(label)
+        _registry.fields[(action, key)] = spec
 
 
 def register_case_finder(finder: CaseFinder) -> None:
@@ -116,8 +121,9 @@ def state_label(object_type: str, state: str) -> str:
     return state
 
 
-def field_label(key: str) -> FieldLabel | None:
-    return _registry.fields.get(key)
+def field_label(key: str, action: str = "") -> FieldLabel | None:
+    found = _registry.fields.get((action, key)) if action else None
+    return found or _registry.fields.get(("", key))
 
 
 def find_cases(text: str) -> list[CaseMatch]:
