@@ -4,7 +4,7 @@
 a dict) whose ``clean`` validates each answer server-side with Spanish messages: DUI with its
 check digit (``core.accounts.dui``), NIE, school codes against the registry
 (``modules.schools``), phone numbers (``phonenumbers``, region SV), emails, dates (dd/mm/aaaa
-typed, ISO from date pickers and the API), numbers and allowed files (``uploads.py``).
+typed, ISO from the API), numbers and allowed files (``uploads.py``).
 ``clean_service_data`` runs it and returns JSON-safe values plus the uploaded files, which the
 ticket service stores as attachments.
 """
@@ -107,16 +107,23 @@ SCHOOL_HELP = _("El código como aparece en el directorio de centros educativos.
 DATE_HELP = _("Día/mes/año, por ejemplo 25/10/2026.")
 
 
-class DatePickerInput(forms.DateInput):
-    """The browser's date picker: it shows the date the user's way (dd/mm/aaaa for es-SV) but
-    only takes ISO values, so a date typed as dd/mm/aaaa is handed back to it as ISO."""
+class SalvadoranDateInput(forms.DateInput):
+    """A date typed as dd/mm/aaaa, whatever the browser's language (a native date picker would
+    show mm/dd/yyyy in an English browser). Shown back the same way after an error."""
 
-    input_type = "date"
+    input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+        defaults = {
+            "placeholder": _("dd/mm/aaaa"),
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "10",
+        }
+        super().__init__({**defaults, **(attrs or {})}, format="%d/%m/%Y")
 
     def format_value(self, value: Any) -> str | None:
+        # A bound form shows what was typed; an ISO date (from the API) reads as dd/mm/aaaa.
         if isinstance(value, str) and value:
             try:
                 value = forms.DateField().to_python(value)
@@ -143,7 +150,7 @@ def _form_field(spec: ServiceField) -> forms.Field:
     if kind == FieldType.DATE:
         # Typed dd/mm/aaaa is accepted as well as ISO (core/formats/es/formats.py).
         return forms.DateField(
-            widget=DatePickerInput(),
+            widget=SalvadoranDateInput(),
             error_messages={"invalid": _("Ingrese una fecha válida como dd/mm/aaaa.")},
             **{**common, "help_text": common["help_text"] or DATE_HELP},
         )

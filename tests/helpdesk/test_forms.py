@@ -133,7 +133,8 @@ def test_file_answers_are_checked_by_content(full_service):
 def test_generated_form_renders_labels_and_widgets(full_service):
     form = build_service_form(full_service)()
     html = form.as_div()
-    assert 'type="date"' in html
+    assert 'type="text" name="fecha"' in html
+    assert 'placeholder="dd/mm/aaaa"' in html
     assert "<textarea" in html
     assert 'type="file"' in html
     assert list(form.fields) == [f.key for f in full_service.fields.all()]

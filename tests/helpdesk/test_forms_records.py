@@ -85,18 +85,19 @@ def test_answers_that_match_no_record_are_refused_in_spanish(school_service, ans
     assert excinfo.value.message_dict == errors
 
 
-def test_the_date_picker_keeps_an_iso_value_when_the_form_is_shown_again(school_service):
-    # A bound form re-rendered after an error elsewhere must not lose the date: browsers' date
-    # inputs only take ISO values.
-    form = build_service_form(school_service)(
-        data={"centro": "", "nacimiento": "25/10/2016", "dui": ""}
-    )
+@pytest.mark.parametrize("typed", ["25/10/2016", "2016-10-25"])
+def test_dates_are_asked_and_shown_back_as_dd_mm_aaaa(school_service, typed):
+    # Whatever the browser's language, the field asks for dd/mm/aaaa, and a form shown again
+    # after an error elsewhere keeps the date in that form.
+    form = build_service_form(school_service)(data={"centro": "", "nacimiento": typed, "dui": ""})
     assert not form.is_valid()
 
     html = str(form["nacimiento"])
 
-    assert 'type="date"' in html
-    assert 'value="2016-10-25"' in html
+    assert 'type="text"' in html
+    assert 'placeholder="dd/mm/aaaa"' in html
+    assert 'inputmode="numeric"' in html
+    assert 'value="25/10/2016"' in html
 
 
 def test_stored_dates_are_shown_as_dd_mm_aaaa(school_service):
