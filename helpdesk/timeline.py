@@ -44,7 +44,12 @@ def ticket_timeline(*, ticket: Ticket, before: int | None = None) -> TicketTimel
     page = page[:TIMELINE_PAGE_SIZE]
     rows = describe_events(page)
     for row in rows:
-        row.fields = [item for item in row.fields if item.key not in _HIDDEN_FIELDS]
+        row.fields = [
+            item
+            for item in row.fields
+            if item.key not in _HIDDEN_FIELDS
+            and not (item.key == "attachments" and item.value == "0")
+        ]
     return TicketTimeline(
         rows=rows,
         older=page[-1].seq if has_more else None,

@@ -66,6 +66,9 @@ class AuditEventFilter(django_filters.FilterSet):
     )
     persona = ActorFilter(
         label=_("Actor (nombre o DUI)"),
+        # The filter reads the DUI or the stored name itself; the field name only tells the
+        # API schema that the parameter is text.
+        field_name="actor_label",
         max_length=120,
         help_text=_("El nombre, o parte de él, o el DUI con o sin guion."),
     )
