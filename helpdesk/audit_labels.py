@@ -3,7 +3,6 @@
 Registered from ``HelpdeskConfig.ready()`` into ``core.audit.registry``.
 """
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.audit.registry import (
@@ -76,7 +75,6 @@ def find_ticket(text: str) -> list[CaseMatch]:
         CaseMatch(
             title=f"{ticket.number} · {ticket.subject}",
             chain_keys=tuple(keys),
-            url=reverse("helpdesk:staff_ticket", kwargs={"number": ticket.number}),
         )
     ]
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from core.accounts.dui import normalize_dui
+from core.widgets import SalvadoranDateInput
 from modules.schools.models import School
 
 from .choices import FieldType
@@ -105,31 +106,6 @@ class SchoolCodeField(forms.CharField):
 
 SCHOOL_HELP = _("El código como aparece en el directorio de centros educativos.")
 DATE_HELP = _("Día/mes/año, por ejemplo 25/10/2026.")
-
-
-class SalvadoranDateInput(forms.DateInput):
-    """A date typed as dd/mm/aaaa, whatever the browser's language (a native date picker would
-    show mm/dd/yyyy in an English browser). Shown back the same way after an error."""
-
-    input_type = "text"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        defaults = {
-            "placeholder": _("dd/mm/aaaa"),
-            "inputmode": "numeric",
-            "autocomplete": "off",
-            "maxlength": "10",
-        }
-        super().__init__({**defaults, **(attrs or {})}, format="%d/%m/%Y")
-
-    def format_value(self, value: Any) -> str | None:
-        # A bound form shows what was typed; an ISO date (from the API) reads as dd/mm/aaaa.
-        if isinstance(value, str) and value:
-            try:
-                value = forms.DateField().to_python(value)
-            except ValidationError:
-                return value
-        return super().format_value(value)
 
 
 def _form_field(spec: ServiceField) -> forms.Field:

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts.dui import normalize_dui
+from core.widgets import SalvadoranDateInput
 
 from .models import AuditEvent
 from .registry import find_cases
@@ -53,8 +54,8 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 def _date_input() -> forms.DateInput:
-    # Browsers' date pickers send and expect ISO dates, whatever the page's language.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    # Typed dd/mm/aaaa whatever the browser's language; ISO still works in links and the API.
+    return SalvadoranDateInput()
 
 
 class AuditEventFilter(django_filters.FilterSet):

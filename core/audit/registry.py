@@ -41,7 +41,6 @@ class CaseMatch:
 
     title: str
     chain_keys: tuple[str, ...]
-    url: str = ""
 
 
 CaseFinder = Callable[[str], Iterable[CaseMatch]]
