@@ -7,13 +7,14 @@ Costs: one query for a page of events, one for the names of the people they ment
 one for the resolution scan: the same for any length of history.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.audit.display import EventView, describe_events
 from core.audit.models import AuditEvent
 from core.audit.services import chain_key_for
 
-from .models import Ticket
+from .models import Ticket, TicketEntry
 
 TIMELINE_PAGE_SIZE = 15
 
@@ -76,3 +77,12 @@ def resolution_entry_ids(*, ticket: Ticket) -> set[int]:
                 found.add(entry_id)
             reply = None
     return found
+
+
+def mark_resolutions(*, ticket: Ticket, entries: Iterable[TicketEntry]) -> list[TicketEntry]:
+    """The entries as a list, each with ``is_resolution`` set (one query)."""
+    resolutions = resolution_entry_ids(ticket=ticket)
+    marked = list(entries)
+    for entry in marked:
+        entry.is_resolution = entry.pk in resolutions
+    return marked

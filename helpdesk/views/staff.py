@@ -47,7 +47,7 @@ from helpdesk.staff_selectors import (
     ticket_get_for_staff,
     ticket_sla_clocks,
 )
-from helpdesk.timeline import resolution_entry_ids, ticket_timeline
+from helpdesk.timeline import mark_resolutions, ticket_timeline
 
 # --- The actions ---------------------------------------------------------------------------------
 
@@ -220,10 +220,9 @@ def _render_page(
         if "reply" in actions
         else []
     )
-    entries = list(ticket_entries_for(actor=request.user, ticket=ticket))
-    resolutions = resolution_entry_ids(ticket=ticket)
-    for entry in entries:
-        entry.is_resolution = entry.pk in resolutions
+    entries = mark_resolutions(
+        ticket=ticket, entries=ticket_entries_for(actor=request.user, ticket=ticket)
+    )
     # The latest resolution message, linked from the summary.
     resolution_entry_id = max((e.pk for e in entries if e.is_resolution), default=None)
     context = {

@@ -4,6 +4,7 @@ conversation, newest first and in pages, and the resolution message shown as the
 import re
 
 import pytest
+from django.urls import reverse
 
 from core.audit.models import AuditEvent
 from core.audit.registry import action_label
@@ -148,3 +149,23 @@ def test_a_long_history_is_paged(clock, client, world, extra):
     assert _history(second)[-1] == "Caso creado"
     assert "Eventos anteriores" not in second
     assert 'href="?#historial">Eventos más recientes</a>' in second
+
+
+def test_the_requester_also_reads_the_resolution_as_a_resolution(clock, client, world):
+    ticket = world.open()
+    ticket_claim(actor=world.supervisor, ticket=ticket)
+    ticket_reply(actor=world.supervisor, ticket=ticket, body="Estamos revisando.")
+    ticket_resolve(actor=world.supervisor, ticket=ticket, message="Listo: cuenta desbloqueada.")
+    logged_in(client, world.requester)
+
+    html = client.get(
+        reverse("helpdesk:ticket_detail", kwargs={"number": ticket.number})
+    ).content.decode()
+
+    resolution = ticket.entries.get(body="Listo: cuenta desbloqueada.")
+    entries = re.findall(r'<article class="([^"]+)" id="mensaje-(\d+)"', html)
+    marked = [pk for classes, pk in entries if "conversation__entry--resolution" in classes]
+    assert marked == [str(resolution.pk)]
+    assert html.count('<span class="badge badge-success">Resolución</span>') == 1
+    # the requester's page never shows the staff history
+    assert 'id="historial"' not in html
