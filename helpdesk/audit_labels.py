@@ -60,23 +60,19 @@ def find_ticket(text: str) -> list[CaseMatch]:
 
     from .models import Ticket
 
-    ticket = (
+    # A row, not a model instance: the lifecycle mixin would read the deferred status.
+    row = (
         Ticket.objects.filter(number=text.strip().upper())
-        .only("pk", "number", "subject", "process_id")
+        .values_list("pk", "number", "subject", "process_id", named=True)
         .first()
     )
-    if ticket is None:
+    if row is None:
         return []
-    keys = [f"{TICKET}:{ticket.pk}"]
-    if ticket.process_id is not None:
-        task_ids = Task.objects.filter(process_id=ticket.process_id).order_by("pk")
+    keys = [f"{TICKET}:{row.pk}"]
+    if row.process_id is not None:
+        task_ids = Task.objects.filter(process_id=row.process_id).order_by("pk")
         keys += [f"viewflow.task:{pk}" for pk in task_ids.values_list("pk", flat=True)]
-    return [
-        CaseMatch(
-            title=f"{ticket.number} · {ticket.subject}",
-            chain_keys=tuple(keys),
-        )
-    ]
+    return [CaseMatch(title=f"{row.number} · {row.subject}", chain_keys=tuple(keys))]
 
 
 def register() -> None:
