@@ -1,6 +1,8 @@
 """Trámite forms check answers against records that exist: a school code must be a school in
 the registry, a DUI must pass its check digit, dates are typed and shown as dd/mm/aaaa."""
 
+import importlib
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -109,3 +111,35 @@ def test_stored_dates_are_shown_as_dd_mm_aaaa(school_service):
         ("Centro", "DEMO-042"),
         ("Nacimiento", "25/10/2016"),
     ]
+
+
+def test_the_migration_switches_the_shipped_school_code_fields(queue, sla_policy):
+    # Given a database where the shipped catalogue's school codes were still plain text (as
+    # before this migration), and an administrator's own service with a similar key
+    from django.apps import apps
+
+    migration = importlib.import_module("helpdesk.migrations.0006_servicefield_school_type")
+    shipped = ServiceField.objects.filter(field_type=FieldType.SCHOOL)
+    shipped_ids = set(shipped.values_list("pk", flat=True))
+    shipped.update(field_type=FieldType.TEXT)
+    own = make_service(queue, sla_policy, code="servicio-propio")
+    own.fields.all().delete()
+    mine = ServiceField.objects.create(
+        service=own, key="codigo_centro", label="Código", field_type=FieldType.TEXT, order=0
+    )
+
+    # When the data step runs
+    migration.school_fields_forward(apps, None)
+
+    # Then exactly the shipped school-code fields are checked against the registry again
+    assert len(shipped_ids) == 6
+    assert (
+        set(ServiceField.objects.filter(field_type=FieldType.SCHOOL).values_list("pk", flat=True))
+        == shipped_ids
+    )
+    mine.refresh_from_db()
+    assert mine.field_type == FieldType.TEXT
+
+    # and it can be undone
+    migration.school_fields_backward(apps, None)
+    assert not ServiceField.objects.filter(field_type=FieldType.SCHOOL).exists()
