@@ -117,7 +117,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events: list[AuditEvent] = []
     next_cursor = None
     cases: list[dict[str, Any]] = []
-    if filterset.is_valid():
+    valid = filterset.is_valid()
+    if valid:
         events, next_cursor = _keyset_page(
             filterset.qs, "pk", descending=True, after=_cursor(request, "antes")
         )
@@ -133,7 +134,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "is_first_page": _cursor(request, "antes") is None,
             "filter_query": _query_without(request, "antes"),
             "query_without_actor": _query_without(request, "antes", "actor"),
-            "case_searched": bool(filterset.is_valid() and filterset.form.cleaned_data["caso"]),
+            "case_searched": bool(valid and filterset.form.cleaned_data["caso"]),
             "cases": cases,
             "known_actions": labelled_actions(),
         },

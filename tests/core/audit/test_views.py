@@ -274,3 +274,9 @@ def test_filter_form_shows_dates_as_dd_mm_aaaa(auditor_client):
     # The account id only comes from links ("ver sus eventos"); people type a name or a DUI.
     assert 'type="hidden" name="actor" value="7"' in response.text
     assert 'name="persona"' in response.text
+
+
+def test_a_date_range_error_is_said_once(auditor_client):
+    response = auditor_client.get(LIST, {"desde": "02/05/2026", "hasta": "01/05/2026"})
+
+    assert response.text.count("La fecha final es anterior a la inicial.") == 1
