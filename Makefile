@@ -27,8 +27,13 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# Links in emails and notifications point at the address the server runs on (a browser cannot
+# open 0.0.0.0, so that one is shown as 127.0.0.1); set SIGES_SITE_URL to override.
+SITE_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+SIGES_SITE_URL ?= http://$(SITE_HOST):$(PORT)
+
 serve: install
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SIGES_SITE_URL=$(SIGES_SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Embedded mode: SQLite file, Celery tasks inline, email to the console.
 run: demo serve

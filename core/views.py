@@ -1,10 +1,8 @@
-"""Pages of the web shell that belong to no app: the per-role home and the health check.
-
-The home page's panels list the entries apps register for each role (``core.shell``)."""
+"""Pages of the web shell that belong to no app: the home page (public for anonymous visitors;
+once signed in, the panels apps register for each role in ``core.shell``) and the health check."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -62,8 +60,10 @@ def role_panels(request: HttpRequest, roles: set[str]) -> list[dict]:
     ]
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # What SIGES is and what anyone can do without an account; touches no table.
+        return render(request, "public_home.html")
     # active_grants loads each grant's scope target with it: no query per grant below.
     grants = active_grants(request.user)
     panels = role_panels(request, {grant.role for grant in grants})

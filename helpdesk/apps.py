@@ -11,6 +11,7 @@ class HelpdeskConfig(AppConfig):
 
         from core.diagrams import register_diagram
 
+        from .audit_labels import register as register_audit_labels
         from .choices import TicketStatus
         from .inbound import on_anymail_inbound
         from .models import Ticket
@@ -60,6 +61,9 @@ class HelpdeskConfig(AppConfig):
         from .selectors import is_ticket_requester_of_process
 
         register_participant_rule(is_ticket_requester_of_process)
+
+        # Spanish names of the help desk's audit codes; case numbers find their history.
+        register_audit_labels()
 
     def _register_shell(self) -> None:
         from core.accounts.choices import Role

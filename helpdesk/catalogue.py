@@ -190,7 +190,7 @@ SERVICES: list[dict[str, Any]] = [
         "fields": [
             _f("nombre_en_titulo", "Nombre completo como aparece en el título", "text"),
             _f("nie", "NIE", "nie", required=False, help_text="Si lo conoce."),
-            _f("codigo_centro", "Código del centro educativo donde se graduó", "text"),
+            _f("codigo_centro", "Código del centro educativo donde se graduó", "school"),
             _f("anio_graduacion", "Año de graduación", "integer"),
             _f("bachillerato", "Bachillerato", "choice", choices=_BACHILLERATO),
             _f("motivo", "Motivo de la reposición", "choice", choices=_MOTIVO_REPOSICION),
@@ -212,7 +212,7 @@ SERVICES: list[dict[str, Any]] = [
         "fields": [
             _f("nie", "NIE del estudiante", "nie"),
             _f("nombre_estudiante", "Nombre completo del estudiante", "text"),
-            _f("codigo_centro", "Código del centro educativo", "text"),
+            _f("codigo_centro", "Código del centro educativo", "school"),
             _f("grados", "Grados a certificar", "text", help_text="Por ejemplo: 7.º a 9.º grado."),
             _f("anio_desde", "Desde el año", "integer"),
             _f("anio_hasta", "Hasta el año", "integer"),
@@ -262,7 +262,7 @@ SERVICES: list[dict[str, Any]] = [
             _f("fecha_nacimiento", "Fecha de nacimiento", "date"),
             _f("nie", "NIE", "nie", required=False, help_text="Si ya estudió en el país."),
             _f("grado", "Grado", "choice", choices=_GRADOS),
-            _f("codigo_centro", "Código del centro educativo solicitado", "text"),
+            _f("codigo_centro", "Código del centro educativo solicitado", "school"),
             _f("anio_lectivo", "Año lectivo", "integer"),
             _f("dui_responsable", "DUI de la persona responsable", "dui"),
             _f("telefono", "Teléfono de contacto", "phone"),
@@ -276,8 +276,8 @@ SERVICES: list[dict[str, Any]] = [
         "sla_policy": "tramite-5-dias",
         "fields": [
             _f("nie", "NIE del estudiante", "nie"),
-            _f("codigo_centro_origen", "Código del centro de origen", "text"),
-            _f("codigo_centro_destino", "Código del centro de destino", "text"),
+            _f("codigo_centro_origen", "Código del centro de origen", "school"),
+            _f("codigo_centro_destino", "Código del centro de destino", "school"),
             _f(
                 "motivo",
                 "Motivo",
@@ -392,7 +392,7 @@ SERVICES: list[dict[str, Any]] = [
         "allowed_roles": ["teacher", "director"],
         "fields": [
             _f("nip", "NIP", "text"),
-            _f("codigo_centro", "Código del centro educativo", "text"),
+            _f("codigo_centro", "Código del centro educativo", "school"),
             _f(
                 "tipo",
                 "Tipo de licencia",

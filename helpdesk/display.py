@@ -7,7 +7,7 @@ Pure functions over loaded rows: no queries of their own beyond what the caller 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.urls import reverse
@@ -125,6 +125,14 @@ class Answer:
     attachment_id: int | None = None
 
 
+def _date_text(value: Any) -> str:
+    """A stored ISO date as dd/mm/aaaa (anything else as it was stored)."""
+    try:
+        return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)
+
+
 def form_answers(fields: list[ServiceField], data: dict[str, Any]) -> list[Answer]:
     """The ticket's stored answers in the order of the service's form, with their labels.
 
@@ -144,6 +152,8 @@ def form_answers(fields: list[ServiceField], data: dict[str, Any]) -> list[Answe
             )
         elif spec.field_type == FieldType.CHOICE:
             answers.append(Answer(spec.label, dict(spec.choice_pairs()).get(str(value), value)))
+        elif spec.field_type == FieldType.DATE:
+            answers.append(Answer(spec.label, _date_text(value)))
         else:
             answers.append(Answer(spec.label, value))
     answers.extend(

@@ -32,3 +32,8 @@ class AuditConfig(AppConfig):
             task="core.audit.tasks.audit_checkpoint_write",
             seconds=getattr(settings, "SIGES_AUDIT_CHECKPOINT_SECONDS", 3600.0),
         )
+
+        from .labels import register
+
+        # The labels of core's own audit codes; higher apps register theirs the same way.
+        register()

@@ -168,6 +168,8 @@ LANGUAGE_CODE = "es"
 _LANGUAGE_NAMES = {"es": _("Español"), "en": _("English")}
 LANGUAGES = [(code, _LANGUAGE_NAMES[code]) for code in env.list("SIGES_LANGUAGES", default=["es"])]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates shown and typed the Salvadoran way (dd/mm/aaaa): core/formats/es/formats.py.
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = "America/El_Salvador"
 USE_I18N = True
 USE_TZ = True
@@ -326,7 +328,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "permission_denied_without_traceback": {
+            "()": "core.log_filters.PermissionDeniedWithoutTraceback"
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 403 is one warning line (path and status), not a traceback: core/log_filters.py.
+        "django.request": {"filters": ["permission_denied_without_traceback"]},
+    },
 }

@@ -51,6 +51,7 @@ from helpdesk.portal_forms import (
 from helpdesk.portal_selectors import catalogue_get, catalogue_groups, catalogue_list
 from helpdesk.selectors import ticket_entries_for, ticket_get_for, ticket_list_for_requester
 from helpdesk.services import ticket_cancel, ticket_create, ticket_rate, ticket_reply
+from helpdesk.timeline import mark_resolutions
 
 MY_TICKETS_PAGE_SIZE = 20
 
@@ -270,7 +271,10 @@ def _detail_context(
         "ticket": ticket,
         "deadline": next_deadline(ticket),
         "answers": form_answers(list(ticket.service.fields.all()), ticket.form_data or {}),
-        "entries": ticket_entries_for(actor=request.user, ticket=ticket),
+        # The staff reply sent with the resolution reads "Resolución" (helpdesk/timeline.py).
+        "entries": mark_resolutions(
+            ticket=ticket, entries=ticket_entries_for(actor=request.user, ticket=ticket)
+        ),
         "rating": rating,
         "process": process,
         "process_status": process_status_label(process.status) if process else "",

@@ -34,3 +34,7 @@ class SchoolsConfig(AppConfig):
         register_demo_step("geography", layer="modules", run=demo.seed_geography)
         register_demo_step("schools", layer="modules", run=demo.seed_schools)
         register_demo_step("accounts", layer="modules", run=demo.seed_accounts)
+
+        from .audit_labels import register
+
+        register()
