@@ -1,9 +1,13 @@
-"""API plumbing shared by every app: the exception handler that maps domain errors."""
+"""API plumbing shared by every app: the exception handler that maps domain errors and gives
+every error answer one body shape (``core.api_schema.ErrorSerializer``, docs/architecture.md):
+``detail`` and ``code``, or for a 400 on submitted data each field's messages by field name."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,9 +20,38 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Conflict):
         return Response({"detail": exc.reason, "code": exc.code}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        if hasattr(exc, "error_dict"):
+            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        body = {"detail": " ".join(exc.messages), "code": getattr(exc, "code", None) or "invalid"}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PermissionDenied | exceptions.PermissionDenied) and context.get("request"):
-        # Denied access is audited (SECURITY.md); 401s for missing credentials are not.
+        # Denied access is audited (docs/security.md); 401s for missing credentials are not.
         audit_denied(context["request"], reason=str(exc))
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = _error_body(response.data)
+    return response
+
+
+def _error_body(data: Any) -> Any:
+    """DRF answers ``{"detail": message}`` (add its code) or, for a validation error raised
+    without field names, a bare list of messages (give it the same ``detail``/``code`` shape)."""
+    if isinstance(data, dict):
+        detail = data.get("detail")
+        if isinstance(detail, str) and "code" not in data:
+            return {**data, "code": getattr(detail, "code", None) or "error"}
+        return data
+    if isinstance(data, list):
+        messages = [str(message) for message in data]
+        code = getattr(data[0], "code", None) if data else None
+        return {"detail": " ".join(messages), "code": code or "invalid"}
+    return data
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: a path under /api/ that matches no route (``/api/v1/notifications/x/read/``
+    where an id is a number) answers the API's JSON error, not the HTML page."""
+    if request.path_info.startswith("/api/"):
+        body = {"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}
+        return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)

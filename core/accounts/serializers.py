@@ -30,11 +30,6 @@ class TokenObtainOutputSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(allow_null=True)
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 class MePersonSerializer(serializers.Serializer):
     full_name = serializers.CharField()
     first_names = serializers.CharField()

@@ -103,7 +103,7 @@ class ServiceOutputSerializer(serializers.ModelSerializer):
             "resolution_business_hours": expected.resolution.total_seconds() / 3600,
         }
 
-    @extend_schema_field(OpenApiTypes.BOOL)
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_can_request(self, obj: Service) -> bool | None:
         user = self.context["request"].user
         if not user.is_authenticated:

@@ -11,10 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.links import LinkError
-from workflows.registration.api import link_error_response
+from workflows.registration.api import LINK_ERROR, link_error_response
 from workflows.registration.serializers import (
     DetailSerializer,
-    LinkErrorSerializer,
     LinkInputSerializer,
 )
 from workflows.registration.throttling import PASSWORD_RESET, VERIFICATION, LiveScopedRateThrottle
@@ -68,7 +67,7 @@ class PasswordResetCompleteApi(APIView):
 
     @extend_schema(
         request=ResetCompleteInputSerializer,
-        responses={200: DetailSerializer, 400: LinkErrorSerializer},
+        responses={200: DetailSerializer, 400: LINK_ERROR},
         operation_id="password_reset_complete",
     )
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:

@@ -3,16 +3,17 @@
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_schema import ErrorSerializer
+
 from .choices import RegistrationStatus
 from .serializers import (
     DetailSerializer,
-    LinkErrorSerializer,
     LinkInputSerializer,
     RegistrationInputSerializer,
     TermsOutputSerializer,
@@ -24,6 +25,15 @@ from .throttling import REGISTRATION, VERIFICATION, LiveScopedRateThrottle
 SUBMITTED_MESSAGE = _(
     "Si los datos son correctos, recibirá un correo con un enlace para confirmar su cuenta. "
     "El enlace vence en una hora."
+)
+
+# The link errors use the shared error body; their codes are these three.
+LINK_ERROR = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "Datos no válidos (mensajes por campo) o un enlace que no sirve: «code» es invalid, "
+        "expired o used."
+    ),
 )
 
 
@@ -63,7 +73,7 @@ class RegistrationVerifyApi(APIView):
 
     @extend_schema(
         request=LinkInputSerializer,
-        responses={200: VerifyOutputSerializer, 400: LinkErrorSerializer},
+        responses={200: VerifyOutputSerializer, 400: LINK_ERROR},
         operation_id="registration_verify",
     )
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:

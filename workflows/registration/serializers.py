@@ -59,11 +59,6 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class LinkErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.ChoiceField(choices=["invalid", "expired", "used"])
-
-
 class VerifyOutputSerializer(serializers.Serializer):
     status = serializers.CharField()
     detail = serializers.CharField()
