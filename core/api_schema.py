@@ -86,11 +86,11 @@ class AutoSchema(openapi.AutoSchema):
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for code, description in self._error_codes().items():
-            documented = responses.get(code)
-            if documented is None:
+            if code not in responses:
                 error = OpenApiResponse(ErrorSerializer, description=str(description))
                 responses[code] = self._get_response_for_code(error, code, direction=direction)
-            elif "content" not in documented:
+        for code, documented in responses.items():
+            if code.startswith("4") and "content" not in documented:
                 # Declared with a description only: the body is the shared error shape.
                 error = OpenApiResponse(ErrorSerializer, description=documented["description"])
                 responses[code] = {
@@ -105,7 +105,8 @@ class AutoSchema(openapi.AutoSchema):
         query = {p["name"] for p in self._get_parameters() if p["in"] == "query"}
         paginator = getattr(view, "pagination_class", None)
         codes: dict[str, Any] = {}
-        if self.method in UNSAFE_METHODS or query:
+        has_body = self.method in UNSAFE_METHODS and self.get_request_serializer() is not None
+        if has_body or query:
             codes["400"] = ERROR_DESCRIPTIONS["400"]
         # SessionTimeoutMiddleware answers 401 on any /api/ path for an expired session.
         codes["401"] = PUBLIC_401 if public else ERROR_DESCRIPTIONS["401"]

@@ -54,7 +54,8 @@ def test_people_without_a_staff_role_are_forbidden(citizen):
 
     assert response.status_code == 403
     assert response.json() == {
-        "detail": "Solo técnicos y supervisores de la mesa de ayuda tienen bandeja."
+        "detail": "Solo técnicos y supervisores de la mesa de ayuda tienen bandeja.",
+        "code": "permission_denied",
     }
 
 
@@ -265,7 +266,8 @@ def test_a_technician_may_not_assign(technician, work):
 
     assert response.status_code == 403
     assert response.json() == {
-        "detail": "Solo los supervisores asignan elementos a otras personas."
+        "detail": "Solo los supervisores asignan elementos a otras personas.",
+        "code": "permission_denied",
     }
     assert assignee_of(work["ticket"]) is None
 
