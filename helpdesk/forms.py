@@ -3,7 +3,7 @@
 ``build_service_form(service)`` returns a Django ``Form`` class (pages render it; the API feeds it
 a dict) whose ``clean`` validates each answer server-side with Spanish messages: DUI with its
 check digit (``core.accounts.dui``), NIE, phone numbers (``phonenumbers``, region SV), emails,
-dates, numbers and allowed files (``uploads.py``). ``clean_service_data`` runs it and returns
+dates, numbers and allowed files (``core/uploads.py``). ``clean_service_data`` runs it and returns
 JSON-safe values plus the uploaded files, which the ticket service stores as attachments.
 """
 
@@ -21,8 +21,8 @@ from phonenumber_field.formfields import PhoneNumberField
 from core.accounts.dui import normalize_dui
 
 from .choices import FieldType
+from .conf import validate_upload
 from .models import Service, ServiceField
-from .uploads import validate_upload
 
 TEXT_MAX = 200
 TEXTAREA_MAX = 5_000

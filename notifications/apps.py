@@ -8,10 +8,21 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from anymail.signals import tracking
+        from django.conf import settings
 
         from core.accounts.hooks import person_email_changed
+        from core.periodic import register_periodic_task
 
         from .receivers import on_anymail_tracking, on_person_email_changed
+
+        # Sends the outbox; also kicked after every commit that writes a message, so this is the
+        # safety net for a broker that was down or a kick that was lost.
+        register_periodic_task(
+            "notifications-outbox-relay",
+            task="notifications.tasks.outbox_relay",
+            seconds=getattr(settings, "SIGES_OUTBOX_RELAY_SECONDS", 30.0),
+            expires=25.0,
+        )
 
         tracking.connect(on_anymail_tracking, dispatch_uid="notifications.anymail_tracking")
         person_email_changed.connect(

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from .hashing import (
     GENESIS_HASH,
+    HASHED_FIELDS,
     checkpoint_message,
     event_hash,
     head_leaf,
@@ -45,24 +46,8 @@ from .selectors import STREAM_CHUNK
 # how far an event's number may have moved and still be recognised.
 WINDOW = 32
 
-_ROW_FIELDS = (
-    "chain_key",
-    "seq",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "role",
-    "scope",
-    "ip_address",
-    "object_type",
-    "object_id",
-    "action",
-    "from_state",
-    "to_state",
-    "payload",
-    "prev_hash",
-    "hash",
-)
+# What the scan reads of each event: the hashed fields (core/audit/hashing.py) and the hash.
+_ROW_FIELDS = (*HASHED_FIELDS, "hash")
 
 
 class ProblemKind(models.TextChoices):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exports import csv_response
 
 from .filters import AuditEventFilter
+from .hashing import HASHED_FIELDS
 from .models import AuditEvent
 from .selectors import STREAM_CHUNK, audit_chain_events, audit_event_list, can_read_audit
 from .services import audit_export_record
@@ -28,24 +29,29 @@ from .verify import verify
 
 PAGE_SIZE = 50
 
+_COLUMN_LABELS: dict[str, Any] = {
+    "id": _("id"),
+    "chain_key": _("cadena"),
+    "seq": _("secuencia"),
+    "occurred_at": _("fecha y hora (UTC)"),
+    "actor_id": _("id del actor"),
+    "actor_label": _("actor"),
+    "role": _("rol"),
+    "scope": _("ámbito"),
+    "ip_address": _("dirección IP"),
+    "object_type": _("tipo de objeto"),
+    "object_id": _("id del objeto"),
+    "action": _("acción"),
+    "from_state": _("estado anterior"),
+    "to_state": _("estado nuevo"),
+    "payload": _("datos"),
+    "prev_hash": _("hash anterior"),
+    "hash": _("hash"),
+}
+# The export carries what the hash covers (one list: core/audit/hashing.py), so an auditor can
+# recompute every hash from the file; a field added there without a label fails at import.
 EXPORT_COLUMNS: list[tuple[str, Any]] = [
-    ("id", _("id")),
-    ("chain_key", _("cadena")),
-    ("seq", _("secuencia")),
-    ("occurred_at", _("fecha y hora (UTC)")),
-    ("actor_id", _("id del actor")),
-    ("actor_label", _("actor")),
-    ("role", _("rol")),
-    ("scope", _("ámbito")),
-    ("ip_address", _("dirección IP")),
-    ("object_type", _("tipo de objeto")),
-    ("object_id", _("id del objeto")),
-    ("action", _("acción")),
-    ("from_state", _("estado anterior")),
-    ("to_state", _("estado nuevo")),
-    ("payload", _("datos")),
-    ("prev_hash", _("hash anterior")),
-    ("hash", _("hash")),
+    (name, _COLUMN_LABELS[name]) for name in ("id", *HASHED_FIELDS, "hash")
 ]
 
 

@@ -261,33 +261,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {
-    # Sends the outbox; also kicked after every commit that writes a message, so this is the
-    # safety net for a broker that was down or a kick that was lost.
-    "notifications-outbox-relay": {
-        "task": "notifications.tasks.outbox_relay",
-        "schedule": env.float("SIGES_OUTBOX_RELAY_SECONDS", default=30.0),
-        "options": {"expires": 25.0},
-    },
-    "audit-checkpoint": {
-        "task": "core.audit.tasks.audit_checkpoint_write",
-        "schedule": env.float("SIGES_AUDIT_CHECKPOINT_SECONDS", default=3600.0),
-    },
-    "registration-expire-stale": {
-        "task": "workflows.registration.tasks.expire_stale_registrations",
-        "schedule": 600.0,
-    },
-    "password-reset-expire-stale": {
-        "task": "workflows.password_reset.tasks.expire_stale_password_resets",
-        "schedule": 600.0,
-    },
-    # SLA warnings, breaches, escalation and auto-close; idempotent, so overlaps are harmless.
-    "helpdesk-sla-sweep": {
-        "task": "helpdesk.tasks.sla_sweep",
-        "schedule": env.float("SIGES_HELPDESK_SLA_SWEEP_SECONDS", default=300.0),
-        "options": {"expires": 240.0},
-    },
-}
+# The beat schedule is assembled from what apps register (core/periodic.py); these are the
+# intervals an operator may tune, in seconds.
+SIGES_OUTBOX_RELAY_SECONDS = env.float("SIGES_OUTBOX_RELAY_SECONDS", default=30.0)
+SIGES_AUDIT_CHECKPOINT_SECONDS = env.float("SIGES_AUDIT_CHECKPOINT_SECONDS", default=3600.0)
+SIGES_HELPDESK_SLA_SWEEP_SECONDS = env.float("SIGES_HELPDESK_SLA_SWEEP_SECONDS", default=300.0)
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -250,7 +250,10 @@ class StaffTicketDetailSerializer(StaffTicketSerializer, TicketDetailSerializer)
 
     @extend_schema_field(TicketRefSerializer(allow_null=True))
     def get_parent(self, obj: Ticket) -> dict[str, Any] | None:
-        return _refs([obj.parent])[0] if obj.parent_id else None
+        # A parent outside the caller's queues is not shown (ticket_get_for_staff scopes it).
+        if not (obj.parent_id and getattr(obj, "parent_in_scope", False)):
+            return None
+        return _refs([obj.parent])[0]
 
     @extend_schema_field(TicketRefSerializer(many=True))
     def get_children(self, obj: Ticket) -> list[dict[str, Any]]:

@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.diagrams import can_view_diagrams, diagram_list
+from core.diagrams import can_view_diagrams, diagram_for_app
 from core.exceptions import Conflict
+from core.throttling import page_throttle_wait, throttled_response
 from helpdesk import attachments
 from helpdesk.choices import ACTIVE_STATUSES, Channel, TicketStatus
-from helpdesk.conf import helpdesk_settings
+from helpdesk.conf import TICKET_CREATE, helpdesk_settings
 from helpdesk.display import (
     ServiceExpectations,
     form_answers,
@@ -48,7 +49,6 @@ from helpdesk.portal_forms import (
 from helpdesk.portal_selectors import catalogue_get, catalogue_groups, catalogue_list
 from helpdesk.selectors import ticket_entries_for, ticket_get_for, ticket_list_for_requester
 from helpdesk.services import ticket_cancel, ticket_create, ticket_rate, ticket_reply
-from helpdesk.throttling import TICKET_CREATE, page_throttle_wait, throttled_response
 
 MY_TICKETS_PAGE_SIZE = 20
 
@@ -102,9 +102,7 @@ def _workflow(service: Service, user: Any) -> dict[str, Any] | None:
     app, whose label is the service's ``workflow_key``) and, for staff, the diagram's URL."""
     if not service.workflow_key:
         return None
-    definition = next(
-        (d for d in diagram_list() if d.model._meta.app_label == service.workflow_key), None
-    )
+    definition = diagram_for_app(service.workflow_key)
     if definition is None:
         return {"title": service.workflow_key, "url": None}
     url = None

@@ -267,7 +267,7 @@ def _after(request: HttpRequest, action: str, ticket: Ticket, data: dict[str, An
     if ticket_find_for_staff(actor=request.user, number=ticket.number) is not None:
         return reverse("helpdesk:staff_ticket", kwargs={"number": ticket.number})
     try:
-        return reverse("helpdesk:workqueue")
+        return reverse("work:bandeja")
     except NoReverseMatch:
         return reverse("home")
 

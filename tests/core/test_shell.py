@@ -62,7 +62,7 @@ def test_technician_home_links_to_the_workqueue(client, make_user):
     assert "Hola, Ana María López" in html
     technician = panel(html, "technician")
     assert '<h2 id="panel-technician">Técnico</h2>' in technician
-    assert f'<a href="{reverse("helpdesk:workqueue")}">Bandeja</a>' in technician
+    assert f'<a href="{reverse("work:bandeja")}">Bandeja</a>' in technician
     assert "próximamente" not in technician
     assert response.context["primary_role"] == "technician"
 

@@ -10,15 +10,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflows.links import LinkError
-from workflows.registration.api import LINK_ERROR, link_error_response
-from workflows.registration.serializers import (
+from core.accounts.passwords import validate_new_password
+from core.links import VERIFICATION, LinkError
+from core.links_api import (
+    LINK_ERROR,
     DetailSerializer,
     LinkInputSerializer,
+    link_error_response,
 )
-from workflows.registration.throttling import PASSWORD_RESET, VERIFICATION, LiveScopedRateThrottle
-from workflows.registration.validation import validate_new_password
+from core.throttling import LiveScopedRateThrottle
 
+from .conf import PASSWORD_RESET
 from .services import password_reset_complete, password_reset_request, reset_link_check
 
 REQUESTED_MESSAGE = _(

@@ -9,9 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from workflows.links import LinkError
-from workflows.registration.throttling import PASSWORD_RESET, VERIFICATION, throttle_page
+from core.links import VERIFICATION, LinkError
+from core.throttling import throttle_page
 
+from .conf import PASSWORD_RESET
 from .forms import NewPasswordForm, ResetRequestForm
 from .services import (
     password_reset_complete,

@@ -3,44 +3,34 @@
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api_schema import ErrorSerializer
-
-from .choices import RegistrationStatus
-from .serializers import (
+from core.links import VERIFICATION
+from core.links_api import (
+    LINK_ERROR,
     DetailSerializer,
     LinkInputSerializer,
+    link_error_response,
+)
+from core.throttling import LiveScopedRateThrottle
+
+from .choices import RegistrationStatus
+from .conf import REGISTRATION
+from .serializers import (
     RegistrationInputSerializer,
     TermsOutputSerializer,
     VerifyOutputSerializer,
 )
 from .services import LinkError, registration_submit, registration_verify, terms_accept
-from .throttling import REGISTRATION, VERIFICATION, LiveScopedRateThrottle
 
 SUBMITTED_MESSAGE = _(
     "Si los datos son correctos, recibirá un correo con un enlace para confirmar su cuenta. "
     "El enlace vence en una hora."
 )
-
-# The link errors use the shared error body; their codes are these three.
-LINK_ERROR = OpenApiResponse(
-    ErrorSerializer,
-    description=(
-        "Datos no válidos (mensajes por campo) o un enlace que no sirve: «code» es invalid, "
-        "expired o used."
-    ),
-)
-
-
-def link_error_response(error: LinkError) -> Response:
-    return Response(
-        {"detail": error.message, "code": error.code}, status=status.HTTP_400_BAD_REQUEST
-    )
 
 
 class RegistrationCreateApi(APIView):

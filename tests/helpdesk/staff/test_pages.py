@@ -336,7 +336,7 @@ def test_routing_away_sends_the_technician_back_to_their_work(clock, client, wor
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("helpdesk:workqueue")
+    assert response["Location"] == reverse("work:bandeja")
     saved = Ticket.objects.get(pk=ticket.pk)
     assert saved.queue_id == world.other_queue.pk
     assert TicketEntry.objects.filter(ticket=ticket, kind="note", body="Otra área").exists()
