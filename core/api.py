@@ -1,18 +1,20 @@
-"""API plumbing shared by every app: the exception handler that maps domain errors, the cursor
-pagination that refuses forged cursors, and the JSON parser with a nesting limit."""
+"""API plumbing shared by every app: the exception handler that maps domain errors and gives
+every error answer one body shape (``core.api_schema.ErrorSerializer``, docs/architecture.md):
+``detail`` and ``code``, or for a 400 on submitted data each field's messages by field name; and the
+cursor pagination that refuses forged cursors. The JSON parser with a nesting limit is in
+``core/parsers.py`` (DRF imports it while loading its views, so it cannot live here)."""
 
-import codecs
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, pagination, parsers, status
+from django.views.defaults import page_not_found
+from rest_framework import exceptions, pagination, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils import json
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.audit.services import audit_denied
@@ -23,12 +25,41 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Conflict):
         return Response({"detail": exc.reason, "code": exc.code}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        if hasattr(exc, "error_dict"):
+            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        body = {"detail": " ".join(exc.messages), "code": getattr(exc, "code", None) or "invalid"}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PermissionDenied | exceptions.PermissionDenied) and context.get("request"):
-        # Denied access is audited (SECURITY.md); 401s for missing credentials are not.
+        # Denied access is audited (docs/security.md); 401s for missing credentials are not.
         audit_denied(context["request"], reason=str(exc))
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = _error_body(response.data)
+    return response
+
+
+def _error_body(data: Any) -> Any:
+    """DRF answers ``{"detail": message}`` (add its code) or, for a validation error raised
+    without field names, a bare list of messages (give it the same ``detail``/``code`` shape)."""
+    if isinstance(data, dict):
+        detail = data.get("detail")
+        if isinstance(detail, str) and "code" not in data:
+            return {**data, "code": getattr(detail, "code", None) or "error"}
+        return data
+    if isinstance(data, list):
+        messages = [str(message) for message in data]
+        code = getattr(data[0], "code", None) if data else None
+        return {"detail": " ".join(messages), "code": code or "invalid"}
+    return data
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: a path under /api/ that matches no route (``/api/v1/notifications/x/read/``
+    where an id is a number) answers the API's JSON error, not the HTML page."""
+    if request.path_info.startswith("/api/"):
+        body = {"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}
+        return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -62,52 +93,3 @@ class CursorPagination(pagination.CursorPagination):
         except DjangoValidationError as exc:
             raise exceptions.NotFound(self.invalid_cursor_message) from exc
         return cursor
-
-
-def json_depth_exceeds(data: Any, limit: int) -> bool:
-    """Whether ``data`` (parsed JSON) nests lists and objects more than ``limit`` levels deep.
-
-    Iterative, so a deep document cannot exhaust the interpreter's stack while being measured."""
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            children = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children)
-    return False
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with a nesting limit (``SIGES_API_JSON_MAX_DEPTH``, default 32).
-
-    No SIGES request body nests more than a few levels. Python's parser gives up around 1,000
-    levels with ``RecursionError`` (not a ``ValueError``, so DRF let it through as a 500), and a
-    document just under that would still exhaust the stack in validation or serialisation. Both
-    are refused as a parse error (400) before any view sees them.
-    """
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        parser_context = parser_context or {}
-        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
-        limit = settings.SIGES_API_JSON_MAX_DEPTH
-        try:
-            decoded_stream = codecs.getreader(encoding)(stream)
-            parse_constant = json.strict_constant if self.strict else None
-            data = json.load(decoded_stream, parse_constant=parse_constant)
-        except RecursionError as exc:
-            raise exceptions.ParseError(_("El JSON está anidado a demasiada profundidad.")) from exc
-        except ValueError as exc:
-            raise exceptions.ParseError(
-                _("El JSON no es válido: %(error)s") % {"error": exc}
-            ) from exc
-        if json_depth_exceeds(data, limit):
-            raise exceptions.ParseError(
-                _("El JSON está anidado a más de %(limit)d niveles.") % {"limit": limit}
-            )
-        return data

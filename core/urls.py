@@ -61,5 +61,8 @@ urlpatterns = [
     ),
 ]
 
+# An unrouted /api/ path answers JSON like the API's own 404s; every other path gets the page.
+handler404 = "core.api.not_found"
+
 admin.site.site_header = "SIGES"
 admin.site.site_title = "SIGES"

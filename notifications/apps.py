@@ -10,6 +10,12 @@ class NotificationsConfig(AppConfig):
         from anymail.signals import tracking
         from django.conf import settings
 
+        from core.audit.registry import register_action_labels
+
+        register_action_labels(
+            {"notification.retry_requested": _("Reenvío de notificación solicitado")}
+        )
+
         from core.accounts.hooks import person_email_changed
         from core.periodic import register_periodic_task
         from core.processes.hooks import task_due_reminder

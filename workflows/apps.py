@@ -7,8 +7,3 @@ class WorkflowsConfig(AppConfig):
 
     name = "workflows"
     verbose_name = _("Trámites")
-
-    def ready(self) -> None:
-        from .audit_labels import register
-
-        register()

@@ -10,10 +10,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.api_schema import ErrorSerializer
+
 from .forms import INVALID_LOGIN_MESSAGE
 from .selectors import role_grant_list_active, user_profile_get
 from .serializers import (
-    ErrorSerializer,
     MeSerializer,
     TokenObtainInputSerializer,
     TokenObtainOutputSerializer,

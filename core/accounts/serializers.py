@@ -30,11 +30,6 @@ class TokenObtainOutputSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(allow_null=True)
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 class MePersonSerializer(serializers.Serializer):
     full_name = serializers.CharField()
     first_names = serializers.CharField()
@@ -42,7 +37,8 @@ class MePersonSerializer(serializers.Serializer):
     dui_masked = serializers.SerializerMethodField(
         help_text=_("Solo los últimos caracteres: el DUI completo no viaja por la API.")
     )
-    email = serializers.EmailField()
+    # Not EmailField: a person may have no address on file, and "" is not an email.
+    email = serializers.CharField(help_text=_("Correo electrónico; vacío si no hay uno."))
     phone = serializers.CharField()
     birth_date = serializers.DateField(allow_null=True)
     sex = serializers.CharField()

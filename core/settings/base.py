@@ -217,10 +217,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",
     # DRF's parsers, with JSON limited in depth (a deeply nested body is a 400, not a 500).
     "DEFAULT_PARSER_CLASSES": [
-        "core.api.JSONParser",
+        "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -246,7 +246,7 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-# Deepest nesting of lists and objects accepted in a JSON body (core.api.JSONParser).
+# Deepest nesting of lists and objects accepted in a JSON body (core.parsers.JSONParser).
 SIGES_API_JSON_MAX_DEPTH = env.int("SIGES_API_JSON_MAX_DEPTH", default=32)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("SIGES_API_TOKEN_HOURS", default=12)),

@@ -21,7 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import CursorPagination, JSONParser
+from core.api import CursorPagination
+from core.parsers import JSONParser
 from core.throttling import LiveScopedRateThrottle
 from helpdesk.choices import Channel, FieldType, TicketStatus
 from helpdesk.conf import TICKET_CREATE
@@ -104,7 +105,7 @@ class ServiceOutputSerializer(serializers.ModelSerializer):
             "resolution_business_hours": expected.resolution.total_seconds() / 3600,
         }
 
-    @extend_schema_field(OpenApiTypes.BOOL)
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_can_request(self, obj: Service) -> bool | None:
         user = self.context["request"].user
         if not user.is_authenticated:

@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -20,6 +19,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api_schema import AutoSchema
 from helpdesk.api.staff import IsHelpdeskStaff, StaffTicketSerializer
 from helpdesk.choices import ACTIVE_STATUSES, TicketStatus
 from helpdesk.models import Ticket

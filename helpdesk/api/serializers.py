@@ -66,7 +66,7 @@ class TicketEntrySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_author_name(self, obj: TicketEntry) -> str | None:
         # ``None``: a message written by the system.
         return obj.author.person.full_name if obj.author_id else None

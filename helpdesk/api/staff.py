@@ -147,7 +147,7 @@ class StaffTicketSerializer(TicketSerializer):
     def get_assignee(self, obj: Ticket) -> dict[str, Any] | None:
         return _person(obj.assignee if obj.assignee_id else None)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_merged_into(self, obj: Ticket) -> str | None:
         return obj.merged_into.number if obj.merged_into_id else None
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.accounts.models import User
-from core.api import json_depth_exceeds
 from core.audit.models import AuditEvent
+from core.parsers import json_depth_exceeds
 from helpdesk.models import Ticket
 from notifications.webhook_urls import _esp_of
 from tests.notifications.conftest import notify_generic
@@ -50,7 +50,7 @@ def test_a_forged_cursor_position_is_a_404(make_user, role, url_name):
 
     # Then it is refused as an invalid cursor, in Spanish
     assert response.status_code == 404
-    assert response.json() == {"detail": "Cursor inválido."}
+    assert response.json() == {"detail": "Cursor inválido.", "code": "not_found"}
 
 
 @pytest.mark.django_db
@@ -88,7 +88,10 @@ def test_json_nested_1000_levels_is_a_400_for_anonymous_endpoints(url_name):
     response = _api().post(reverse(url_name), DEEP_JSON, content_type="application/json")
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "El JSON está anidado a demasiada profundidad."}
+    assert response.json() == {
+        "detail": "El JSON está anidado a demasiada profundidad.",
+        "code": "parse_error",
+    }
     assert (User.objects.count(), AuditEvent.objects.count()) == (users, events)
 
 
@@ -115,7 +118,10 @@ def test_json_deeper_than_the_limit_but_parseable_is_a_400(settings):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "El JSON está anidado a más de 32 niveles."}
+    assert response.json() == {
+        "detail": "El JSON está anidado a más de 32 niveles.",
+        "code": "parse_error",
+    }
 
 
 def test_json_depth_counts_lists_and_objects():

@@ -8,6 +8,9 @@ class AccountsReviewConfig(AppConfig):
     verbose_name = _("Cuentas y accesos")
 
     def ready(self) -> None:
+        from .audit_labels import register_audit_labels
+
+        register_audit_labels()
         from core.diagrams import register_diagram
 
         from .choices import ReviewStatus

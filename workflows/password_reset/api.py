@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 from core.accounts.passwords import validate_new_password
 from core.links import VERIFICATION, LinkError
 from core.links_api import (
+    LINK_ERROR,
     DetailSerializer,
-    LinkErrorSerializer,
     LinkInputSerializer,
     link_error_response,
 )
@@ -69,7 +69,7 @@ class PasswordResetCompleteApi(APIView):
 
     @extend_schema(
         request=ResetCompleteInputSerializer,
-        responses={200: DetailSerializer, 400: LinkErrorSerializer},
+        responses={200: DetailSerializer, 400: LINK_ERROR},
         operation_id="password_reset_complete",
     )
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:

@@ -8,6 +8,9 @@ class PasswordResetConfig(AppConfig):
     verbose_name = _("Recuperación de contraseña")
 
     def ready(self) -> None:
+        from .audit_labels import register_audit_labels
+
+        register_audit_labels()
         from core.diagrams import register_diagram
         from core.periodic import register_periodic_task
         from workflows.accounts_review.choices import ReviewKind

@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 
 from core.links import VERIFICATION
 from core.links_api import (
+    LINK_ERROR,
     DetailSerializer,
-    LinkErrorSerializer,
     LinkInputSerializer,
     link_error_response,
 )
@@ -63,7 +63,7 @@ class RegistrationVerifyApi(APIView):
 
     @extend_schema(
         request=LinkInputSerializer,
-        responses={200: VerifyOutputSerializer, 400: LinkErrorSerializer},
+        responses={200: VerifyOutputSerializer, 400: LINK_ERROR},
         operation_id="registration_verify",
     )
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:

@@ -54,7 +54,10 @@ def test_people_without_a_role_that_can_have_work_are_forbidden(make_user, role)
     response = api(make_user(role=role)).get(URL)
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "Su cuenta no tiene un rol con bandeja de trabajo."}
+    assert response.json() == {
+        "detail": "Su cuenta no tiene un rol con bandeja de trabajo.",
+        "code": "permission_denied",
+    }
 
 
 def test_a_teacher_gets_an_empty_bandeja_without_the_help_desk_kinds(make_user, work):
@@ -275,7 +278,8 @@ def test_a_technician_may_not_assign(technician, work):
 
     assert response.status_code == 403
     assert response.json() == {
-        "detail": "Solo los supervisores asignan elementos a otras personas."
+        "detail": "Solo los supervisores asignan elementos a otras personas.",
+        "code": "permission_denied",
     }
     assert assignee_of(work["ticket"]) is None
 
