@@ -1,7 +1,7 @@
 """Every write of password reset: request a link, use it, expire stale requests, and the staff
 decisions on access-recovery cases (accounts without a usable email).
 
-No-enumeration rule (SECURITY.md 6.3.8): ``password_reset_request`` returns nothing and the
+No enumeration (docs/security.md §1.3, ASVS 6.3.8): ``password_reset_request`` returns nothing; the
 caller answers the same whether the DUI or email matched an account, matched one without a
 usable email (a staff case is opened) or matched nothing (nothing is written, nothing is sent).
 """
