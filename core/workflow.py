@@ -1,4 +1,4 @@
-"""The one way to change the state of anything in SIGES (docs/architecture.md §4).
+"""The one way to change the state of anything in SIGES (docs/architecture.md).
 
 ``transition`` fires a django-fsm-2 transition on a model row; ``task_action`` works a viewflow
 task (assign, unassign, execute…). Both do the same steps in the same order inside one database
@@ -373,7 +373,7 @@ def _lock_process(flow_class: Any, process_pk: int) -> None:
 
     if not isinstance(flow_class.lock_impl, SelectForUpdateLock):
         raise ImproperlyConfigured(
-            f"{flow_class.__name__} needs lock.select_for_update_lock (docs/architecture.md §4)"
+            f"{flow_class.__name__}.lock_impl must be lock.select_for_update_lock (DESIGN.md §2)"
         )
     manager = flow_class.process_class._default_manager
     manager.select_for_update().filter(pk=process_pk).exists()
