@@ -19,6 +19,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PermissionDenied | exceptions.PermissionDenied) and context.get("request"):
-        # Denied access is audited (docs/security.md §3.6, ASVS 16.3.2); 401s are not.
+        # Denied access is audited (docs/security.md); 401s for missing credentials are not.
         audit_denied(context["request"], reason=str(exc))
     return drf_exception_handler(exc, context)

@@ -2,7 +2,7 @@
 and the same drawing with the path one record took, read from its audit chain (an instance).
 
 Apps register their drawable lifecycles in ``AppConfig.ready()`` with ``register_diagram`` (core
-never imports the workflows: docs/architecture.md §3). Drawing needs Graphviz's ``dot`` program
+never imports the workflows: DESIGN.md §3, layers). Drawing needs Graphviz's ``dot`` program
 (Debian package ``graphviz``); without it the pages say so in Spanish instead of failing.
 
 Pages (``/diagramas/…``) and API (``/api/v1/diagrams/…``) are for staff who audit or work
