@@ -1,4 +1,4 @@
-"""Checking uploaded files by their content (docs/security.md §6.2, ASVS 5.2.2).
+"""Checking uploaded files by their content (SECURITY.md, uploads).
 
 A file is accepted when it is not empty, not larger than ``HELPDESK_MAX_UPLOAD_BYTES``, and its
 bytes are one of the allowed types: PDF, PNG, JPEG, plain UTF-8 text, or an Office Open XML
