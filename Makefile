@@ -27,8 +27,13 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# Links in emails and notifications point at the address the server runs on (a browser cannot
+# open 0.0.0.0, so that one is shown as 127.0.0.1); set SIGES_SITE_URL to override.
+SITE_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+SIGES_SITE_URL ?= http://$(SITE_HOST):$(PORT)
+
 serve: install
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SIGES_SITE_URL=$(SIGES_SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Embedded mode: SQLite file, Celery tasks inline, email to the console.
 run: demo serve
@@ -40,6 +45,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -48,15 +54,25 @@ format: install
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+## Production settings: `check --deploy`, then collectstatic into a scratch directory and load the
+## login page, the admin login and /api/docs/ (and their static files), a 404 and a 400, DEBUG off.
+DEPLOY_STATIC_ROOT := var/deploy-check-static
 deploy-check: install
-	DJANGO_SETTINGS_MODULE=core.settings.prod \
+	rm -rf $(DEPLOY_STATIC_ROOT)
+	export DJANGO_SETTINGS_MODULE=core.settings.prod \
 	DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
-	SIGES_AUDIT_SIGNING_KEY=check-deploy-signing-key-0123456789abcdef \
+	SIGES_AUDIT_SIGNING_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(40))") \
 	DJANGO_ALLOWED_HOSTS=siges.example.gob.sv \
 	DATABASE_URL=postgres://siges@127.0.0.1:5432/siges \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
-	ANYMAIL_WEBHOOK_SECRET=user:secret \
-	$(PY) manage.py check --deploy --fail-level WARNING
+	ANYMAIL_WEBHOOK_SECRET=siges:$$($(PY) -c "import secrets; print(secrets.token_urlsafe(24))") \
+	EMAIL_BACKEND=anymail.backends.postmark.EmailBackend \
+	ANYMAIL_POSTMARK_SERVER_TOKEN=check-deploy-token \
+	DJANGO_STATIC_ROOT=$(DEPLOY_STATIC_ROOT) && \
+	$(PY) manage.py check --deploy --fail-level WARNING && \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	$(PY) manage.py deploy_pages_check
+	rm -rf $(DEPLOY_STATIC_ROOT)
 
 bench: install
 	$(PY) -m bench

@@ -221,7 +221,7 @@ def build_operations(actors: Actors, options: RunOptions, out: IO[str]) -> list[
     def get(client: Client, url: str) -> Callable[[int], Any]:
         return lambda _i: client.get(url)
 
-    workqueue = _url("helpdesk:workqueue")
+    workqueue = _url("work:bandeja")
     if workqueue:
         operations.append(Operation("workqueue", "Bandeja (page)", get(staff, workqueue)))
         if actors.supervisor is not None:
@@ -232,7 +232,7 @@ def build_operations(actors: Actors, options: RunOptions, out: IO[str]) -> list[
                     get(national, workqueue),
                 )
             )
-    workqueue_api = _url("v1:helpdesk-workqueue")
+    workqueue_api = _url("v1:work-bandeja")
     if workqueue_api:
         operations.append(Operation("workqueue_api", "Bandeja API", get(staff, workqueue_api)))
     staff_list = _url("v1:helpdesk-staff-ticket-list")

@@ -1,6 +1,104 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
+
+# Admin section names of third-party apps that ship no Spanish name of their own.
+THIRD_PARTY_SECTION_NAMES = {
+    "axes": _("Intentos de ingreso"),
+    "knox": _("Tokens de la API"),
+    "viewflow": _("Procesos y tareas"),
+}
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "SIGES"
+
+    def ready(self) -> None:
+        from core.accounts.choices import WORK_ROLES, Role
+        from core.shell import register_nav_entry, register_panel_entry
+        from core.work import FlowTaskSource, register_source
+
+        from . import checks  # noqa: F401 - registers the deployment checks
+
+        # Every human task of every viewflow flow is work (core/work/flow_tasks.py).
+        register_source(FlowTaskSource())
+
+        bandeja = _("Bandeja")
+        register_nav_entry(
+            key="bandeja", label=bandeja, url_name="work:bandeja", position=40, roles=WORK_ROLES
+        )
+        register_panel_entry(
+            roles=WORK_ROLES,
+            key="bandeja",
+            label=bandeja,
+            url_name="work:bandeja",
+            description=_("Lo que tiene asignado y lo que puede tomar, de todas sus funciones."),
+            position=5,
+        )
+        administration = _("Administración")
+        register_nav_entry(
+            key="admin",
+            label=administration,
+            url_name="admin:index",
+            position=90,
+            roles=[Role.ADMINISTRATOR],
+            requires_staff=True,
+        )
+        register_panel_entry(
+            roles=[Role.ADMINISTRATOR],
+            key="admin",
+            label=administration,
+            url_name="admin:index",
+            description=_("Catálogo de servicios, colas, equipos, políticas de atención y roles."),
+            position=10,
+        )
+        # Pages of modules still to come: shown as "próximamente" until a module registers them.
+        for role, key, label, description in (
+            (
+                Role.MINISTRY_OFFICER,
+                "presupuestos",
+                _("Presupuestos"),
+                _("Revisión y asignación de presupuestos escolares."),
+            ),
+            (
+                Role.DEPARTMENTAL_OFFICER,
+                "titulos",
+                _("Títulos"),
+                _("Confirmación de solicitudes de títulos."),
+            ),
+            (
+                Role.DIRECTOR,
+                "mi-centro",
+                _("Mi centro educativo"),
+                _("Datos del centro, personal y presupuesto."),
+            ),
+            (
+                Role.SUPERVISOR,
+                "colas-y-equipos",
+                _("Colas y equipos"),
+                _("Reasignación y seguimiento de tiempos."),
+            ),
+            (
+                Role.TEACHER,
+                "mis-secciones",
+                _("Mis secciones"),
+                _("Asistencia y calificaciones de sus secciones."),
+            ),
+            (
+                Role.GUARDIAN,
+                "mis-hijos",
+                _("Mis hijos"),
+                _("Matrícula, asistencia y calificaciones."),
+            ),
+        ):
+            register_panel_entry(
+                roles=[role], key=key, label=label, description=description, position=15
+            )
+
+        # Every app config exists by the time any ready() runs; renaming here keeps
+        # INSTALLED_APPS listing the apps by their plain names.
+        for label, verbose_name in THIRD_PARTY_SECTION_NAMES.items():
+            try:
+                apps.get_app_config(label).verbose_name = verbose_name
+            except LookupError:
+                continue

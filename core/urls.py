@@ -9,7 +9,9 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from core import diagrams, views
+from core import views
+from core.diagrams.api import api_urlpatterns as diagram_api_urlpatterns
+from core.work import api as work_api
 
 api_v1 = [
     path("", include("core.accounts.api_urls")),
@@ -18,7 +20,8 @@ api_v1 = [
     path("", include("workflows.registration.api_urls")),
     path("", include("workflows.password_reset.api_urls")),
     path("", include("workflows.accounts_review.api_urls")),
-    path("", include(diagrams.api_urlpatterns)),
+    path("", include(diagram_api_urlpatterns)),
+    path("", include(work_api.urlpatterns)),
     path("", include("helpdesk.api.urls")),
 ]
 
@@ -33,12 +36,16 @@ urlpatterns = [
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),
-    path("diagramas/", include("core.diagrams")),
+    path("correcciones/", include("workflows.data_correction.urls")),
+    path("diagramas/", include("core.diagrams.urls")),
+    path("bandeja/", include("core.work.urls")),
+    path("procesos/", include("core.processes.urls")),
     # The help desk owns its paths: tramites/… (citizens), mesa/… (staff).
     path("", include("helpdesk.urls")),
     path("admin/", admin.site.urls),
-    # ESP delivery/inbound webhooks (basic-auth secret ANYMAIL_WEBHOOK_SECRET, plus ESP signatures).
-    path("webhooks/anymail/", include("anymail.urls")),
+    # ESP delivery/inbound webhooks (basic-auth secret ANYMAIL_WEBHOOK_SECRET, plus ESP signatures),
+    # for the configured ESPs only (notifications/webhook_urls.py).
+    path("webhooks/anymail/", include("notifications.webhook_urls")),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (CSP: no inline scripts).

@@ -1,10 +1,14 @@
 """The one way to change the state of anything in SIGES (docs/architecture.md).
 
-``transition`` fires a django-fsm-2 transition on a model row; ``task_action`` works a viewflow
-task (assign, unassign, execute…). Both do the same steps in the same order inside one database
-transaction: lock the row, check the actor's permission (403), check the step is possible now
-(409 with a Spanish reason), do it, save, append the audit event, run the in-transaction hooks
-(outbox rows) and queue the after-commit hooks. Any exception rolls every one of them back.
+``transition`` fires a django-fsm-2 transition on a model row; ``process_start`` starts a
+viewflow process; ``task_action`` works one of its tasks (assign, unassign, execute…). All do
+the same steps in the same order inside one database transaction: lock the row, check the
+actor's permission (403), check the step is possible now (409 with a Spanish reason), do it,
+save, append the audit event, run the in-transaction hooks (outbox rows) and queue the
+after-commit hooks. Any exception rolls every one of them back.
+
+A process has one history: its start and every event of its tasks are chained on the process
+(``process_chain_key``), with the task and node in the payload.
 
 Callers are services; views, serializers, admin actions and tasks call services.
 """
@@ -353,12 +357,25 @@ def _checked_task_step(activation: Any, method: str, actor: Any, action: str) ->
     if not bound.can_proceed(check_conditions=False):
         raise _not_in_state(label, _task_state_label(activation.status))
     if not bound.has_perm(actor):
-        raise PermissionDenied
+        # A refusal the person can act on (separation of duties) says why.
+        refusal = getattr(activation.flow_task, "refusal_reason", None)
+        reason = refusal(actor, activation.task) if refusal is not None else ""
+        raise PermissionDenied(reason) if reason else PermissionDenied
     # The public API says only whether conditions pass; the descriptor says which one failed.
     unmet = bound._descriptor.get_transition(activation.status).get_unmet_condition(activation)
     if unmet is not None:
         raise _conditions_unmet(label, unmet[0])
     return bound
+
+
+def _check_lock_impl(flow_class: Any) -> None:
+    from viewflow.workflow.lock import SelectForUpdateLock
+
+    if not isinstance(flow_class.lock_impl, SelectForUpdateLock):
+        raise ImproperlyConfigured(
+            f"{flow_class.__name__}.lock_impl must be lock.select_for_update_lock "
+            "(docs/architecture.md)"
+        )
 
 
 def _lock_process(flow_class: Any, process_pk: int) -> None:
@@ -369,14 +386,123 @@ def _lock_process(flow_class: Any, process_pk: int) -> None:
     transaction ("current transaction is aborted"; found by the concurrent-claims test).
     viewflow code that locks the process again later in this transaction re-enters our lock.
     """
-    from viewflow.workflow.lock import SelectForUpdateLock
-
-    if not isinstance(flow_class.lock_impl, SelectForUpdateLock):
-        raise ImproperlyConfigured(
-            f"{flow_class.__name__}.lock_impl must be lock.select_for_update_lock (DESIGN.md §2)"
-        )
+    _check_lock_impl(flow_class)
     manager = flow_class.process_class._default_manager
     manager.select_for_update().filter(pk=process_pk).exists()
+
+
+# Every event of a process and its tasks is chained here (viewflow's base Process row).
+PROCESS_OBJECT_TYPE = "viewflow.process"
+
+
+def process_chain_key(process_pk: int) -> str:
+    """The audit chain of one process: its start and every event of its tasks."""
+    return f"{PROCESS_OBJECT_TYPE}:{process_pk}"
+
+
+def _start_node(flow_class: Any, name: str) -> Any:
+    from viewflow.workflow.nodes import StartHandle
+
+    if name:
+        node = getattr(flow_class.instance, name, None)
+        if not isinstance(node, StartHandle):
+            raise ImproperlyConfigured(f"{flow_class.__name__}.{name} is not a StartHandle")
+        return node
+    starts = [node for node in flow_class.instance.nodes() if isinstance(node, StartHandle)]
+    if len(starts) != 1:
+        raise ImproperlyConfigured(
+            f"{flow_class.__name__} has {len(starts)} start handles: name one with start="
+        )
+    return starts[0]
+
+
+def process_start(
+    *,
+    actor: Any,
+    flow_class: Any,
+    request: HttpRequest | None = None,
+    role: str = "",
+    scope: str = "",
+    payload: dict[str, Any] | None = None,
+    in_transaction: Iterable[Hook] = (),
+    on_commit: Iterable[Hook] = (),
+    start: str = "",
+    seed: models.Model | None = None,
+    **data: Any,
+) -> Any:
+    """Start a process of the viewflow ``flow_class`` for ``actor``, all or nothing.
+
+    The one way to start a process: flows are started from code (a ``flow.StartHandle`` or
+    ``core.processes.nodes.RoleStart``), never by a viewflow view. ::
+
+        process = process_start(
+            actor=ticket.requester,
+            flow_class=CorrectionFlow,
+            seed=ticket,  # locked, and linked as the process's seed
+            person=person,
+            changes={"first_name": "Ana"},
+        )
+
+    - ``data`` go to the start node's function (``def start_process(self, activation,
+      **data)``), which fills the process and returns ``activation.process``.
+    - A ``RoleStart`` node says who may start (roles, and a scope computed from ``data``);
+      anyone else gets ``PermissionDenied`` (403) and nothing is written. A plain
+      ``StartHandle`` leaves the decision to the calling service.
+    - ``seed``: the object the process is about (a ticket…): its row is locked for the
+      transaction, so the same object cannot start two processes at once by accident, and it
+      becomes the process's ``seed``.
+    - ``start``: the name of the start node when the flow has more than one.
+    - ``role`` (default: the role the ``RoleStart`` accepted), ``scope``, ``request`` and
+      ``payload`` go to the ``process.start`` audit event, which opens the process's chain
+      (``process_chain_key``).
+    - ``in_transaction`` / ``on_commit`` hooks receive the process, as in ``transition``.
+
+    The flow's ``lock_impl`` must be ``lock.select_for_update_lock``. Returns the process (an
+    instance of the flow's ``process_class``), with its first tasks created.
+    """
+    from viewflow.workflow.fields import get_flow_ref
+
+    from core.processes.nodes import RoleStart
+
+    node = _start_node(flow_class, start)
+    _check_lock_impl(flow_class)
+    can_start = getattr(node, "can_start", None)
+    with transaction.atomic():
+        if can_start is not None and not can_start(actor, data):
+            raise PermissionDenied
+        if seed is not None:
+            seed = _lock(seed)
+            data["_process_seed"] = seed
+        process = node.run(**data)
+        if not isinstance(process, flow_class.process_class):
+            raise ImproperlyConfigured(
+                f"{flow_class.__name__}.{node.name}: the start function must return "
+                "activation.process"
+            )
+        if not role and isinstance(node, RoleStart):
+            role = node.start_role(actor)
+        audit_record(
+            action="process.start",
+            chain_key=process_chain_key(process.pk),
+            object_type=PROCESS_OBJECT_TYPE,
+            object_id=process.pk,
+            actor=actor,
+            role=role,
+            scope=scope,
+            request=request,
+            from_state="",
+            to_state=str(process.status),
+            payload={
+                "flow": get_flow_ref(flow_class),
+                "node": node.name,
+                "seed": (
+                    {"type": seed._meta.label_lower, "id": seed.pk} if seed is not None else None
+                ),
+                **(payload or {}),
+            },
+        )
+        _run_hooks(process, in_transaction, on_commit)
+    return process
 
 
 def task_action(
@@ -404,8 +530,9 @@ def task_action(
     - ``in_transaction`` / ``on_commit`` hooks receive the task, as in ``transition``.
 
     Locks the process row (what the flow's ``select_for_update_lock`` locks) and then the task
-    row, in viewflow's order. The audit event is chained on the task, because viewflow keeps no
-    history of assignment; ``Task.assigned`` is kept up to date here for the same reason.
+    row, in viewflow's order. The audit event is chained on the PROCESS (one history per
+    process; the task and node are in the payload), because viewflow keeps no history of
+    assignment; ``Task.assigned`` is kept up to date here for the same reason.
     """
     # viewflow is imported here, not at the top: models modules import this one (``condition``)
     # while the app registry is still loading.
@@ -447,7 +574,9 @@ def task_action(
 
             audit_record(
                 action=f"task.{action}",
-                obj=locked,
+                chain_key=process_chain_key(locked.process_id),
+                object_type=PROCESS_OBJECT_TYPE,
+                object_id=locked.process_id,
                 actor=actor,
                 role=role,
                 scope=scope,
@@ -457,7 +586,7 @@ def task_action(
                 payload={
                     "flow": get_flow_ref(flow_class),
                     "node": locked.flow_task.name,
-                    "process_id": locked.process_id,
+                    "task_id": locked.pk,
                     "owner_before": owner_before,
                     "owner_after": locked.owner_id,
                     **(payload or {}),
@@ -487,11 +616,14 @@ def available_task_actions(*, actor: Any, task: Any) -> list[AvailableAction]:
 
 
 __all__ = [
+    "PROCESS_OBJECT_TYPE",
     "TASK_ACTION_LABELS",
     "AvailableAction",
     "available_task_actions",
     "available_transitions",
     "condition",
+    "process_chain_key",
+    "process_start",
     "task_action",
     "transition",
 ]

@@ -1,11 +1,21 @@
 """Administration of the catalogue, queues, teams and SLA policies.
 
 Tickets are read-only here: their status, assignment and conversation change only through the
-services (and so through the audit chain). Catalogue and configuration rows are plain data.
+services (and so through the audit chain). Configuration (queues, teams and their membership,
+SLA policies and targets, services and their fields, technician availability) is saved through
+the audited services of ``helpdesk.services.config``: every edit here writes an audit event with
+the values before and after.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import BaseFormSet, ModelForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from core.admin import ReadOnlyAdmin
 
 from .models import (
     Attachment,
@@ -21,6 +31,47 @@ from .models import (
     Ticket,
     TicketEntry,
 )
+from .services.config import config_delete, config_save, config_set_related
+
+
+class AuditedConfigAdmin(admin.ModelAdmin):
+    """Saves, deletes, inlines and many-to-many sets go through ``helpdesk.services.config``."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        config_save(actor=request.user, instance=obj, request=request)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        config_delete(actor=request.user, instance=obj, request=request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            config_delete(actor=request.user, instance=obj, request=request)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseFormSet, change: bool
+    ) -> None:
+        changed = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            config_delete(actor=request.user, instance=obj, request=request)
+        for obj in changed:
+            config_save(actor=request.user, instance=obj, request=request)
+        formset.save_m2m()
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
+    ) -> None:
+        # Instead of form.save_m2m(): each many-to-many field through the audited service.
+        for field in form.instance._meta.many_to_many:
+            if field.name in form.cleaned_data:
+                config_set_related(
+                    actor=request.user,
+                    instance=form.instance,
+                    field=field.name,
+                    values=form.cleaned_data[field.name],
+                    request=request,
+                )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class SlaPriorityTargetInline(admin.TabularInline):
@@ -29,7 +80,7 @@ class SlaPriorityTargetInline(admin.TabularInline):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedConfigAdmin):
     list_display = ["name", "code", "first_response_target", "resolution_target", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
@@ -37,7 +88,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Queue)
-class QueueAdmin(admin.ModelAdmin):
+class QueueAdmin(AuditedConfigAdmin):
     list_display = [
         "name",
         "code",
@@ -54,7 +105,7 @@ class QueueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedConfigAdmin):
     list_display = ["name", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]
@@ -62,7 +113,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(TechnicianStatus)
-class TechnicianStatusAdmin(admin.ModelAdmin):
+class TechnicianStatusAdmin(AuditedConfigAdmin):
     list_display = ["user", "available", "updated_at"]
     list_filter = ["available"]
     list_select_related = ["user__person"]
@@ -76,7 +127,7 @@ class ServiceFieldInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(AuditedConfigAdmin):
     list_display = [
         "name",
         "code",
@@ -102,17 +153,6 @@ class CannedResponseAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TicketEntryInline(admin.TabularInline):

@@ -14,8 +14,9 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from core.uploads import TEXT
+
 from .portal_selectors import attachment_get_for
-from .uploads import TEXT
 
 
 def content_disposition(name: str) -> str:

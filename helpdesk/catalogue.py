@@ -190,7 +190,7 @@ SERVICES: list[dict[str, Any]] = [
         "fields": [
             _f("nombre_en_titulo", "Nombre completo como aparece en el título", "text"),
             _f("nie", "NIE", "nie", required=False, help_text="Si lo conoce."),
-            _f("codigo_centro", "Código del centro educativo donde se graduó", "text"),
+            _f("codigo_centro", "Código del centro educativo donde se graduó", "school"),
             _f("anio_graduacion", "Año de graduación", "integer"),
             _f("bachillerato", "Bachillerato", "choice", choices=_BACHILLERATO),
             _f("motivo", "Motivo de la reposición", "choice", choices=_MOTIVO_REPOSICION),
@@ -212,7 +212,7 @@ SERVICES: list[dict[str, Any]] = [
         "fields": [
             _f("nie", "NIE del estudiante", "nie"),
             _f("nombre_estudiante", "Nombre completo del estudiante", "text"),
-            _f("codigo_centro", "Código del centro educativo", "text"),
+            _f("codigo_centro", "Código del centro educativo", "school"),
             _f("grados", "Grados a certificar", "text", help_text="Por ejemplo: 7.º a 9.º grado."),
             _f("anio_desde", "Desde el año", "integer"),
             _f("anio_hasta", "Hasta el año", "integer"),
@@ -262,7 +262,7 @@ SERVICES: list[dict[str, Any]] = [
             _f("fecha_nacimiento", "Fecha de nacimiento", "date"),
             _f("nie", "NIE", "nie", required=False, help_text="Si ya estudió en el país."),
             _f("grado", "Grado", "choice", choices=_GRADOS),
-            _f("codigo_centro", "Código del centro educativo solicitado", "text"),
+            _f("codigo_centro", "Código del centro educativo solicitado", "school"),
             _f("anio_lectivo", "Año lectivo", "integer"),
             _f("dui_responsable", "DUI de la persona responsable", "dui"),
             _f("telefono", "Teléfono de contacto", "phone"),
@@ -276,8 +276,8 @@ SERVICES: list[dict[str, Any]] = [
         "sla_policy": "tramite-5-dias",
         "fields": [
             _f("nie", "NIE del estudiante", "nie"),
-            _f("codigo_centro_origen", "Código del centro de origen", "text"),
-            _f("codigo_centro_destino", "Código del centro de destino", "text"),
+            _f("codigo_centro_origen", "Código del centro de origen", "school"),
+            _f("codigo_centro_destino", "Código del centro de destino", "school"),
             _f(
                 "motivo",
                 "Motivo",
@@ -301,37 +301,56 @@ SERVICES: list[dict[str, Any]] = [
     {
         "code": "correccion-de-datos-personales",
         "name": "Corrección de datos personales",
-        "description": "Corrección de nombre, fecha de nacimiento u otros datos en los "
-        "registros de estudiantes, docentes o responsables.",
+        "description": "Corrección de nombres, apellidos, fecha de nacimiento o sexo en su "
+        "propio registro o en el de un estudiante a su cargo.",
         "queue": "registro-academico",
         "sla_policy": "tramite-5-dias",
+        # The app that runs the process (workflows/data_correction).
+        "workflow_key": "data_correction",
         "fields": [
             _f(
                 "registro",
                 "Registro a corregir",
                 "choice",
                 choices=[
-                    ["estudiante", "Estudiante"],
-                    ["docente", "Docente"],
-                    ["responsable", "Madre, padre o responsable"],
+                    ["propio", "Mis propios datos"],
+                    ["docente", "Mis datos como docente"],
+                    ["responsable", "Mis datos como madre, padre o responsable"],
+                    ["estudiante", "Un estudiante a mi cargo"],
                 ],
+            ),
+            _f(
+                "nombre_estudiante",
+                "Nombre completo del estudiante (si es un estudiante)",
+                "text",
+                required=False,
             ),
             _f("nie", "NIE (si es un estudiante)", "nie", required=False),
             _f("dui", "DUI (si es una persona adulta)", "dui", required=False),
+            _f(
+                "codigo_centro",
+                "Código del centro educativo (del estudiante o del docente)",
+                "text",
+                required=False,
+            ),
             _f(
                 "dato",
                 "Dato a corregir",
                 "choice",
                 choices=[
-                    ["nombre", "Nombre o apellidos"],
+                    ["nombres", "Nombres"],
+                    ["apellidos", "Apellidos"],
                     ["nacimiento", "Fecha de nacimiento"],
-                    ["dui", "Número de DUI"],
                     ["sexo", "Sexo"],
-                    ["otro", "Otro"],
                 ],
             ),
             _f("valor_actual", "Cómo aparece ahora", "text"),
-            _f("valor_correcto", "Cómo debe aparecer", "text"),
+            _f(
+                "valor_correcto",
+                "Cómo debe aparecer",
+                "text",
+                help_text="Fechas como 14/03/2016; sexo como Femenino o Masculino.",
+            ),
             _f(
                 "respaldo",
                 "Documento de respaldo (partida de nacimiento o DUI)",
@@ -373,7 +392,7 @@ SERVICES: list[dict[str, Any]] = [
         "allowed_roles": ["teacher", "director"],
         "fields": [
             _f("nip", "NIP", "text"),
-            _f("codigo_centro", "Código del centro educativo", "text"),
+            _f("codigo_centro", "Código del centro educativo", "school"),
             _f(
                 "tipo",
                 "Tipo de licencia",

@@ -79,6 +79,7 @@ class FieldType(models.TextChoices):
     EMAIL = "email", _("Correo electrónico")
     PHONE = "phone", _("Teléfono")
     FILE = "file", _("Archivo adjunto")
+    SCHOOL = "school", _("Centro educativo (código del registro)")
 
 
 class LinkKind(models.TextChoices):

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.conf import settings
 
+from core.uploads import UploadLimits, check_upload
+
 DEFAULTS: dict[str, Any] = {
     # Ticket numbers read "<PREFIX>-<year>-<counter>", e.g. MA-2026-000123 (MA: mesa de ayuda).
     "TICKET_PREFIX": "MA",
@@ -23,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "SLA_SWEEP_BATCH": 500,
     # Resolved tickets are closed by the sweep once the reopen window has passed.
     "AUTO_CLOSE_RESOLVED": True,
-    # Uploads: per file and per message limits; types are checked by content (uploads.py).
+    # Uploads: per file and per message limits; types are checked by content (core/uploads.py).
     "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
     "MAX_FILES_PER_ENTRY": 5,
     # Limits on what a requester types.
@@ -44,3 +46,21 @@ class _Settings:
 
 
 helpdesk_settings = _Settings()
+
+
+# The throttle scope of opening tickets, shared by the API and the request page
+# (core/throttling.py; rate SIGES_THROTTLE_TICKET_CREATE).
+TICKET_CREATE = "ticket_create"
+
+
+def upload_limits() -> UploadLimits:
+    """The help desk's attachment limits (``HELPDESK_MAX_UPLOAD_BYTES``, ``…_FILES_PER_ENTRY``)."""
+    return UploadLimits(
+        max_bytes=helpdesk_settings.MAX_UPLOAD_BYTES,
+        max_files=helpdesk_settings.MAX_FILES_PER_ENTRY,
+    )
+
+
+def validate_upload(upload: Any) -> None:
+    """A form-field validator (``forms.FileField(validators=[validate_upload])``)."""
+    check_upload(upload, limits=upload_limits())

@@ -7,16 +7,14 @@ Pure functions over loaded rows: no queries of their own beyond what the caller 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from core.calendar import business_day_length
+from core.durations import business_duration
 
 from .choices import ACTIVE_STATUSES, FieldType, SlaTarget, TicketStatus
 from .conf import helpdesk_settings
@@ -52,37 +50,6 @@ class TicketUrl:
         if _PLAIN_NUMBER.fullmatch(number):
             return f"{self.prefix}{number}{self.suffix}"
         return reverse(self.name, kwargs={"number": number})
-
-
-# --- Business durations -----------------------------------------------------------------------
-
-
-def _hours_text(hours: Decimal) -> str:
-    if hours == hours.to_integral_value():
-        count, text = int(hours), str(int(hours))
-    else:
-        count, text = 2, number_format(hours, decimal_pos=1)
-    return ngettext("%(n)s hora hábil", "%(n)s horas hábiles", count) % {"n": text}
-
-
-def business_duration(delta: timedelta) -> str:
-    """A business-time span in words: "2 horas hábiles", "1 día hábil", "3 días hábiles",
-    "1 día hábil y 4 horas hábiles". One day is the calendar's working day (9 h by default)."""
-    day = business_day_length()
-    if delta <= timedelta(0) or day <= timedelta(0):
-        return _hours_text(Decimal(0))
-    days, rest = divmod(delta, day)
-    minutes = Decimal(int(rest.total_seconds()) // 60)
-    hours = (minutes / Decimal(60)).quantize(Decimal("0.1"))
-    if days == 0:
-        if hours < 1:
-            count = int(minutes)
-            return ngettext("%(n)d minuto hábil", "%(n)d minutos hábiles", count) % {"n": count}
-        return _hours_text(hours)
-    days_text = ngettext("%(n)d día hábil", "%(n)d días hábiles", days) % {"n": days}
-    if minutes == 0:
-        return days_text
-    return _("%(days)s y %(hours)s") % {"days": days_text, "hours": _hours_text(hours)}
 
 
 @dataclass(frozen=True)
@@ -158,6 +125,14 @@ class Answer:
     attachment_id: int | None = None
 
 
+def _date_text(value: Any) -> str:
+    """A stored ISO date as dd/mm/aaaa (anything else as it was stored)."""
+    try:
+        return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)
+
+
 def form_answers(fields: list[ServiceField], data: dict[str, Any]) -> list[Answer]:
     """The ticket's stored answers in the order of the service's form, with their labels.
 
@@ -177,6 +152,8 @@ def form_answers(fields: list[ServiceField], data: dict[str, Any]) -> list[Answe
             )
         elif spec.field_type == FieldType.CHOICE:
             answers.append(Answer(spec.label, dict(spec.choice_pairs()).get(str(value), value)))
+        elif spec.field_type == FieldType.DATE:
+            answers.append(Answer(spec.label, _date_text(value)))
         else:
             answers.append(Answer(spec.label, value))
     answers.extend(
@@ -202,3 +179,14 @@ def process_title(process: Any) -> str:
     """The name of the workflow a ``viewflow.Process`` runs (its flow's ``process_title``)."""
     flow_class = getattr(process, "flow_class", None)
     return str(flow_class.process_title) if flow_class is not None else ""
+
+
+def process_open_steps(process: Any) -> list[str]:
+    """The names of the steps the process waits on now (its open human tasks), for the
+    requester's page: "Revisar el respaldo". One query."""
+    from viewflow.workflow.models import Task
+
+    tasks = Task.objects.filter(
+        process_id=process.pk, flow_task_type="HUMAN", status__in=["NEW", "ASSIGNED", "STARTED"]
+    ).order_by("created", "pk")
+    return [str(task.flow_task.task_title) for task in tasks if task.flow_task is not None]

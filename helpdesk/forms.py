@@ -2,9 +2,11 @@
 
 ``build_service_form(service)`` returns a Django ``Form`` class (pages render it; the API feeds it
 a dict) whose ``clean`` validates each answer server-side with Spanish messages: DUI with its
-check digit (``core.accounts.dui``), NIE, phone numbers (``phonenumbers``, region SV), emails,
-dates, numbers and allowed files (``uploads.py``). ``clean_service_data`` runs it and returns
-JSON-safe values plus the uploaded files, which the ticket service stores as attachments.
+check digit (``core.accounts.dui``), NIE, school codes against the registry
+(``modules.schools``), phone numbers (``phonenumbers``, region SV), emails, dates (dd/mm/aaaa
+typed, ISO from the API), numbers and allowed files (``core/uploads.py``).
+``clean_service_data`` runs it and returns JSON-safe values plus the uploaded files, which the
+ticket service stores as attachments.
 """
 
 from collections.abc import Iterable, Mapping
@@ -19,10 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from core.accounts.dui import normalize_dui
+from core.widgets import SalvadoranDateInput
+from modules.schools.models import School
 
 from .choices import FieldType
+from .conf import validate_upload
 from .models import Service, ServiceField
-from .uploads import validate_upload
 
 TEXT_MAX = 200
 TEXTAREA_MAX = 5_000
@@ -68,6 +72,42 @@ class NieField(forms.CharField):
         return str(number)
 
 
+class SchoolCodeField(forms.CharField):
+    """The code of a school in the registry (any case); cleaned to the code as registered.
+
+    Closed schools are still accepted: a title or a certificate is often asked for years after
+    the school closed.
+    """
+
+    default_error_messages = {
+        "unknown": _(
+            "No hay ningún centro educativo con el código «%(code)s» en el registro. "
+            "Búsquelo en el directorio de centros educativos."
+        ),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", School._meta.get_field("code").max_length)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return value
+        code = (
+            School.objects.filter(code__iexact=value.strip()).values_list("code", flat=True).first()
+        )
+        if code is None:
+            raise ValidationError(
+                self.error_messages["unknown"], code="unknown_school", params={"code": value}
+            )
+        return code
+
+
+SCHOOL_HELP = _("El código como aparece en el directorio de centros educativos.")
+DATE_HELP = _("Día/mes/año, por ejemplo 25/10/2026.")
+
+
 def _form_field(spec: ServiceField) -> forms.Field:
     common: dict[str, Any] = {
         "label": spec.label,
@@ -84,7 +124,15 @@ def _form_field(spec: ServiceField) -> forms.Field:
     if kind == FieldType.DECIMAL:
         return forms.DecimalField(max_digits=14, decimal_places=2, **common)
     if kind == FieldType.DATE:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        # Typed dd/mm/aaaa is accepted as well as ISO (core/formats/es/formats.py).
+        return forms.DateField(
+            widget=SalvadoranDateInput(),
+            error_messages={"invalid": _("Ingrese una fecha válida como dd/mm/aaaa.")},
+            **{**common, "help_text": common["help_text"] or DATE_HELP},
+        )
+    if kind == FieldType.SCHOOL:
+        help_text = common["help_text"] or SCHOOL_HELP
+        return SchoolCodeField(**{**common, "help_text": help_text})
     if kind == FieldType.CHOICE:
         # A blank first option, required or not: a preselected answer would let a citizen send a
         # choice they never made (the required check then asks them to pick one).

@@ -13,8 +13,8 @@ a message into a reply on its ticket or a new ticket in a queue.
   email (``email_is_verified``); anyone else gets one "regístrese" answer a day through the
   outbox, and no ticket.
 - **Both.** Deduplicated by Message-ID (``TicketEntry.message_id`` is unique: a redelivered
-  message lands once); attachments checked by content (``uploads.py``), bad ones dropped and the
-  sender told; quoted history and signatures stripped; automatic messages (out-of-office,
+  message lands once); attachments checked by content (``core/uploads.py``), bad ones dropped
+  and the sender told; quoted history and signatures stripped; automatic messages (out-of-office,
   mailing lists), messages the ESP marks as spam and messages whose SPF/DMARC check failed are
   ignored, so auto-replies cannot loop.
 """
@@ -42,14 +42,15 @@ from core.accounts.models import Person, User
 from core.accounts.services import person_create
 from core.audit.services import audit_record
 from core.exceptions import Conflict
+from core.uploads import check_upload, safe_name
 from notifications.services import notify
 
 from .choices import Channel, TicketStatus
-from .conf import helpdesk_settings
+from .conf import helpdesk_settings, upload_limits
 from .models import Queue, Service, Ticket, TicketEntry
 from .permissions import can_request_service
-from .services import _scope_label, ticket_create, ticket_link_path, ticket_reply
-from .uploads import check_upload, safe_name
+from .services import ticket_create, ticket_link_path, ticket_reply
+from .services.common import _scope_label
 
 logger = logging.getLogger(__name__)
 
@@ -276,7 +277,7 @@ def message_attachments(
             continue
         upload = SimpleUploadedFile(name, content, part.get_content_type())
         try:
-            check_upload(upload)
+            check_upload(upload, limits=upload_limits())
         except ValidationError as exc:
             problems.extend(exc.messages)
             continue

@@ -1,5 +1,5 @@
 """Help-desk data: SLA policies, queues and teams, the service catalogue, tickets and their
-conversation. Writes happen in ``services.py``; the ticket lifecycle lives in ``flows.py``.
+conversation. Writes happen in ``services.py``; the ticket lifecycle lives in ``lifecycles.py``.
 """
 
 import secrets
@@ -26,7 +26,7 @@ from .choices import (
     Priority,
     TicketStatus,
 )
-from .flows import TicketLifecycle
+from .lifecycles import TicketLifecycle
 from .search_documents import ReplyDocument, TicketDocument
 
 _CODE_VALIDATOR = RegexValidator(

@@ -28,6 +28,11 @@ def _active(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def is_helpdesk_staff(user: Any) -> bool:
+    """A technician or supervisor of the help desk (in force today)."""
+    return _active(user) and has_role(user, STAFF_ROLES)
+
+
 def _grant_covers(user: Any, role: str, queue: Queue) -> bool:
     return any(
         covers(grant, department_id=queue.department_id)

@@ -10,8 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .conf import helpdesk_settings
-from .uploads import check_uploads
+from core.uploads import check_uploads
+
+from .conf import helpdesk_settings, upload_limits
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -31,7 +32,7 @@ class MultipleFileField(forms.FileField):
         files = [super(MultipleFileField, self).clean(item, initial) for item in items if item]
         if files:
             try:
-                check_uploads(files)
+                check_uploads(files, limits=upload_limits())
             except ValidationError as exc:
                 raise ValidationError(exc.messages) from exc
         return files

@@ -1,6 +1,7 @@
 """The supervisor report: backlog per queue, tickets created and resolved per day, SLA
 compliance, median first response in business time and satisfaction, for the queues a
-supervisor's or administrator's grants cover; plus the chart geometry the page draws as SVG.
+supervisor's or administrator's grants cover; the team's workload (open cases per technician);
+and the charts of both pages (``core.charts``).
 
 Everything is counted by the database with aggregates, in a fixed number of queries whatever
 the number of tickets (``build_report``: 6, plus the actor's grants once per request). The one
@@ -34,10 +35,14 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core.accounts.choices import Role
+from core.accounts.models import Person, User
 from core.accounts.scopes import scope_q
 from core.calendar import current_calendar
+from core.charts import Chart, Series, bar_chart, line_chart
 
 from .choices import ACTIVE_STATUSES, TicketStatus
 from .conf import helpdesk_settings
@@ -340,106 +345,177 @@ def report_as_dict(report: SupervisorReport) -> dict[str, Any]:
     }
 
 
-# --- Chart geometry (drawn as inline SVG by templates/helpdesk/reports/) ----------------------
+# --- Charts (core.charts: drawn by Chart.js, each with its table) -------------------------------
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: int
-    label_y: int
-    bar_y: int
-    length: float
-    value_x: float
+def backlog_chart(report: SupervisorReport) -> Chart:
+    """Active, unassigned and SLA-breached cases per queue, as bars side by side."""
+    rows = report.backlog
+    return bar_chart(
+        key="pendientes",
+        title=_("Casos pendientes por cola"),
+        category_header=_("Cola"),
+        categories=[row.name for row in rows],
+        series=[
+            Series(_("Pendientes"), [row.active for row in rows]),
+            Series(_("Sin asignar"), [row.unassigned for row in rows]),
+            Series(_("Con SLA vencido"), [row.breached for row in rows], colour="#a31f1f"),
+        ],
+        horizontal=True,
+        description=_("Casos activos (nuevos, abiertos, en proceso, en espera o reabiertos)."),
+    )
 
 
-@dataclass(frozen=True)
-class BarChart:
-    width: int
-    height: int
-    bar_height: int
-    bars: list[Bar]
-
-
-def bar_chart(backlog: list[QueueBacklog], *, width: int = 340) -> BarChart:
-    """Horizontal bars of active tickets per queue, each queue's name above its bar (long names
-    stay readable on a phone)."""
-    label_height, bar_height, gap = 18, 16, 14
-    row = label_height + bar_height + gap
-    plot = width - 50  # room for the value after the longest bar
-    most = max((queue.active for queue in backlog), default=0) or 1
-    bars = []
-    for index, queue in enumerate(backlog):
-        top = index * row + gap
-        length = round(plot * queue.active / most, 1)
-        bars.append(
-            Bar(
-                label=queue.name,
-                value=queue.active,
-                label_y=top + label_height - 5,
-                bar_y=top + label_height,
-                length=length,
-                value_x=length + 6,
-            )
+def daily_chart(report: SupervisorReport) -> Chart:
+    """Cases created and resolved per day: two lines, the second dashed."""
+    return line_chart(
+        key="diario",
+        title=_("Casos creados y resueltos por día"),
+        category_header=_("Día"),
+        categories=[date_format(row.day, "D j/m") for row in report.daily],
+        series=[
+            Series(_("Creados"), [row.created for row in report.daily]),
+            Series(_("Resueltos"), [row.resolved for row in report.daily], dashed=True),
+        ],
+        description=_(
+            "En los últimos %(days)d días se crearon %(created)d casos y se resolvieron "
+            "%(resolved)d."
         )
-    height = max(len(backlog), 1) * row + gap
-    return BarChart(width=width, height=height, bar_height=bar_height, bars=bars)
+        % {
+            "days": report.days,
+            "created": report.created_total,
+            "resolved": report.resolved_total,
+        },
+        fold_table=True,
+    )
+
+
+# --- The team's workload ------------------------------------------------------------------------
+
+# Columns: the active statuses (``ACTIVE_STATUSES``), in the order they are worked.
 
 
 @dataclass(frozen=True)
-class AxisTick:
-    label: str
-    position: float
+class TechnicianLoad:
+    user_id: int
+    name: str
+    by_status: dict[str, int]
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
 
 
-@dataclass(frozen=True)
-class LineChart:
-    width: int
-    height: int
-    left: int
-    top: int
-    bottom: float
-    right: float
-    created_points: str
-    resolved_points: str
-    y_ticks: list[AxisTick]
-    x_ticks: list[AxisTick]
+@dataclass
+class TeamWorkload:
+    technicians: list[TechnicianLoad] = field(default_factory=list)
+    unassigned: int = 0
+    unassigned_overdue: int = 0
+
+    @property
+    def assigned(self) -> int:
+        return sum(load.total for load in self.technicians)
+
+    @property
+    def overdue(self) -> int:
+        return sum(load.overdue for load in self.technicians) + self.unassigned_overdue
 
 
-def line_chart(daily: list[DayCount], *, width: int = 340, height: int = 200) -> LineChart:
-    """Two lines (created, resolved) per day, with a few labelled ticks on each axis."""
-    left, top, right_margin, bottom_margin = 36, 12, 22, 28
-    right = width - right_margin
-    bottom = height - bottom_margin
-    most = max((max(d.created, d.resolved) for d in daily), default=0) or 1
-    step = (right - left) / max(len(daily) - 1, 1)
+def overdue_q(now: datetime) -> Q:
+    """A case past a deadline: flagged by the SLA sweep, or its resolution due time has gone by
+    (the sweep may not have run yet) while its clock runs."""
+    running = (
+        ~Q(status=TicketStatus.WAITING_ON_REQUESTER)
+        if (helpdesk_settings.SLA_PAUSE_WHILE_WAITING)
+        else Q()
+    )
+    return (
+        Q(first_response_breached=True)
+        | Q(resolution_breached=True)
+        | (running & Q(resolution_due_at__lt=now))
+    )
 
-    def y_of(value: int) -> float:
-        return round(bottom - (bottom - top) * value / most, 1)
 
-    def points(values: list[int]) -> str:
-        return " ".join(f"{round(left + i * step, 1)},{y_of(v)}" for i, v in enumerate(values))
+def build_workload(*, actor: Any, now: datetime | None = None) -> TeamWorkload:
+    """Open cases per technician and status, and how many are overdue, over the queues ``actor``
+    may report on; every member of a team serving those queues is listed, idle ones too.
 
-    y_ticks = [AxisTick(label=str(v), position=y_of(v)) for v in sorted({0, most // 2, most})]
-    every = max(len(daily) // 5, 1)
-    shown = list(range(0, len(daily), every))
-    if daily and len(daily) - 1 - shown[-1] > every // 2:
-        shown.append(len(daily) - 1)  # the last day, unless it would crowd the previous label
-    x_ticks = [
-        AxisTick(label=daily[i].day.strftime("%d/%m"), position=round(left + i * step, 1))
-        for i in shown
+    Two queries whatever the number of cases and people (plus the actor's grants, once per
+    request): the counts per (assignee, status), then the names of members and assignees.
+    """
+    now = now or timezone.now()
+    workload = TeamWorkload()
+    condition = report_queue_q(actor)
+    if condition is None:
+        return workload
+    queue_ids = Queue.objects.filter(condition).values("pk")
+    counts = (
+        Ticket.objects.filter(queue__in=queue_ids, status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values("assignee_id", "status")
+        .annotate(count=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
+        .values_list("assignee_id", "status", "count", "overdue", named=True)
+    )
+    by_person: dict[int, dict[str, int]] = {}
+    overdue: dict[int, int] = {}
+    for row in counts:
+        if row.assignee_id is None:
+            workload.unassigned += row.count
+            workload.unassigned_overdue += row.overdue
+            continue
+        by_person.setdefault(row.assignee_id, {})[row.status] = row.count
+        overdue[row.assignee_id] = overdue.get(row.assignee_id, 0) + row.overdue
+    members = Q(helpdesk_teams__is_active=True, helpdesk_teams__queues__in=queue_ids) & Q(
+        is_active=True
+    )
+    people = (
+        User.objects.filter(members | Q(pk__in=list(by_person)))
+        .distinct()
+        .values_list("pk", "person__first_names", "person__last_names")
+    )
+    workload.technicians = sorted(
+        (
+            TechnicianLoad(
+                user_id=pk,
+                name=Person.compose_full_name(first, last),
+                by_status=by_person.get(pk, {}),
+                overdue=overdue.get(pk, 0),
+            )
+            for pk, first, last in people
+        ),
+        key=lambda load: (-load.total, load.name.casefold(), load.user_id),
+    )
+    return workload
+
+
+def workload_chart(workload: TeamWorkload) -> Chart:
+    """Each technician's open cases piled up by status, and beside them the overdue ones."""
+    loads = workload.technicians
+    labels = dict(TicketStatus.choices)
+    series = [
+        Series(
+            str(labels[status]), [load.by_status.get(status, 0) for load in loads], stack="estado"
+        )
+        for status in ACTIVE_STATUSES
     ]
-    return LineChart(
-        width=width,
-        height=height,
-        left=left,
-        top=top,
-        bottom=bottom,
-        right=right,
-        created_points=points([d.created for d in daily]),
-        resolved_points=points([d.resolved for d in daily]),
-        y_ticks=y_ticks,
-        x_ticks=x_ticks,
+    series.append(
+        Series(
+            _("Con plazo vencido"),
+            [load.overdue for load in loads],
+            colour="#a31f1f",
+            stack="vencidos",
+        )
+    )
+    return bar_chart(
+        key="carga",
+        title=_("Casos abiertos por técnico"),
+        category_header=_("Técnico"),
+        categories=[load.name for load in loads],
+        series=series,
+        horizontal=True,
+        stacked=True,
+        description=_("Cada barra suma los casos asignados por estado; la roja, los vencidos."),
     )
 
 
@@ -448,11 +524,14 @@ __all__ = [
     "CSV_HEADER",
     "DEFAULT_DAYS",
     "SupervisorReport",
-    "bar_chart",
+    "TeamWorkload",
+    "backlog_chart",
     "build_report",
+    "build_workload",
     "can_view_reports",
-    "line_chart",
+    "daily_chart",
     "report_as_dict",
     "report_queue_q",
     "report_rows",
+    "workload_chart",
 ]

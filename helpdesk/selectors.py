@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.accounts.choices import Role, ScopeKind
 from core.accounts.models import Person, RoleGrant, User
-from core.accounts.scopes import scope_q
+from core.accounts.scopes import has_role, scope_q
 
 from .choices import ACTIVE_STATUSES, EntryKind
 from .models import (
@@ -316,3 +316,19 @@ def canned_response_list_for(*, actor: Any, queue: Queue) -> QuerySet[CannedResp
     if served is None or not Queue.objects.filter(served, pk=queue.pk).exists():
         return CannedResponse.objects.none()
     return CannedResponse.objects.filter(Q(queue=queue) | Q(queue__isnull=True), is_active=True)
+
+
+def ticket_list_for_diagram(actor: Any) -> QuerySet[Ticket]:
+    """The cases whose drawn path (``/diagramas/casos-de-la-mesa-de-ayuda/<pk>/``) ``actor`` may
+    open: auditors and administrators every case, like the audit log; staff the queues they
+    serve."""
+    if has_role(actor, (Role.AUDITOR, Role.ADMINISTRATOR)):
+        return Ticket.objects.all()
+    return Ticket.objects.filter(queue_id__in=served_queue_ids(actor))
+
+
+def is_ticket_requester_of_process(process: Any, user: Any) -> bool:
+    """Whether ``user`` requested a ticket that follows ``process`` (they may open its page)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Ticket.objects.filter(process_id=process.pk, requester_id=user.pk).exists()

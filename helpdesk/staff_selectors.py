@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from core.accounts.models import User
 from core.calendar import business_time_between
+from core.durations import CLOCK, business_duration
 from core.workflow import AvailableAction, available_transitions
 
 from .choices import ACTIVE_STATUSES, FINAL_STATUSES, TicketStatus
@@ -45,19 +45,30 @@ def ticket_get_for_staff(*, actor: Any, number: str, detail: bool = False) -> Ti
     """Ticket ``number`` if ``actor`` works its queue (technician or supervisor); 404 otherwise.
 
     ``detail=True`` also loads what the ticket page shows: the service's form fields, the
-    parent, the merge target, the workflow instance, children, related and merged tickets.
+    parent, the merge target, the workflow instance, children, related and merged tickets. The
+    linked tickets come through the same scope: children, related and merged tickets outside
+    the actor's queues are left out, and ``parent_in_scope`` / ``merged_into_in_scope`` say
+    whether the parent and the merge target may be shown (a ticket routed away keeps its
+    subject to the queues that have it), at no extra query.
     """
     if not getattr(actor, "is_authenticated", False):
         raise Http404
-    tickets = _staff_rows(actor).select_related(
-        "service", "queue", "assignee__person", "requester__person"
-    )
+    rows = _staff_rows(actor)
+    tickets = rows.select_related("service", "queue", "assignee__person", "requester__person")
     if detail:
-        tickets = tickets.select_related("parent", "merged_into", "process").prefetch_related(
-            Prefetch("service__fields", queryset=ServiceField.objects.order_by("order", "id")),
-            Prefetch("children", queryset=Ticket.objects.order_by("number")),
-            Prefetch("related", queryset=Ticket.objects.order_by("number")),
-            Prefetch("merged_tickets", queryset=Ticket.objects.order_by("number")),
+        linked = rows.order_by("number")
+        tickets = (
+            tickets.select_related("parent", "merged_into", "process")
+            .annotate(
+                parent_in_scope=Exists(rows.filter(pk=OuterRef("parent_id"))),
+                merged_into_in_scope=Exists(rows.filter(pk=OuterRef("merged_into_id"))),
+            )
+            .prefetch_related(
+                Prefetch("service__fields", queryset=ServiceField.objects.order_by("order", "id")),
+                Prefetch("children", queryset=linked),
+                Prefetch("related", queryset=linked),
+                Prefetch("merged_tickets", queryset=linked),
+            )
         )
     # ``get`` (through the shortcut), not ``first()``: a unique number needs no ORDER BY, and
     # ordering a query with this many joins doubles PostgreSQL's planning time.
@@ -228,17 +239,6 @@ def canned_response_get_for(*, actor: Any, ticket: Ticket, pk: Any) -> CannedRes
 # --- SLA clocks ----------------------------------------------------------------------------------
 
 
-def format_business_duration(delta: timedelta) -> str:
-    """``2 h 15 min`` of business time (absolute value; the caller says before or after)."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    if hours:
-        return ngettext("%(hours)d hora", "%(hours)d horas", hours) % {"hours": hours}
-    return ngettext("%(minutes)d minuto", "%(minutes)d minutos", minutes) % {"minutes": minutes}
-
-
 @dataclass(frozen=True)
 class SlaClock:
     """One SLA target of a ticket as the page shows it.
@@ -261,7 +261,7 @@ class SlaClock:
     def remaining_text(self) -> str:
         if self.remaining is None:
             return ""
-        amount = format_business_duration(self.remaining)
+        amount = business_duration(self.remaining, style=CLOCK)
         if self.remaining < timedelta(0):
             return _("vencido hace %(amount)s hábiles") % {"amount": amount}
         return _("quedan %(amount)s hábiles") % {"amount": amount}
@@ -334,7 +334,6 @@ __all__ = [
     "StaffActions",
     "assignable_technicians",
     "canned_response_get_for",
-    "format_business_duration",
     "route_destinations",
     "staff_ticket_actions",
     "ticket_find_for_staff",

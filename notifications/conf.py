@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "SITE_URL": "",
     "INBOX_PAGE_SIZE": 20,
     "API_PAGE_SIZE": 20,
+    # ESPs (anymail's names: "postmark", "amazon_ses"…) whose webhooks are served; every other
+    # ESP's webhook URL answers 404. Empty: the ESP of EMAIL_BACKEND, if it is an anymail one.
+    "WEBHOOK_ESPS": (),
 }
 
 
@@ -43,6 +46,15 @@ class _Settings:
             return self.MESSAGE_ID_DOMAIN
         address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
         return address.rpartition("@")[2] or "siges.localhost"
+
+    @property
+    def webhook_esps(self) -> frozenset[str]:
+        if self.WEBHOOK_ESPS:
+            return frozenset(self.WEBHOOK_ESPS)
+        module = settings.EMAIL_BACKEND.split(".")
+        if len(module) == 4 and module[:2] == ["anymail", "backends"]:
+            return frozenset({module[2]})
+        return frozenset()
 
     @property
     def site_url(self) -> str:

@@ -17,7 +17,7 @@ from core.accounts.models import Person
 
 from .choices import Channel, OutboxStatus
 from .conf import notifications_settings
-from .flows import OutboxLifecycle
+from .lifecycles import OutboxLifecycle
 
 
 class OutboxMessage(OutboxLifecycle):

@@ -115,6 +115,8 @@ def render_in_app(template: str, context: dict[str, Any], *, tz: zoneinfo.ZoneIn
         )
         if title is None:
             title = _render(f"email/{template}.subject.txt", context, autoescape=False)
+        # The inbox shows short messages: never the email's text with its greeting, link line
+        # and signature. Without an in-app body the title (and the "Abrir" link) stand alone.
         if body is None:
-            body = _render(f"email/{template}.txt", context, autoescape=False)
+            body = ""
     return Rendered(subject=mask_duis(_clean_subject(title)), text=mask_duis(body.strip()), html="")

@@ -262,8 +262,45 @@ def notify(
         queued = queued or row.status == OutboxStatus.PENDING
 
     if queued:
-        transaction.on_commit(kick_relay, robust=True)
+        kick_relay_after_commit()
     return messages
+
+
+def _transaction_start(connection: Any) -> tuple[bool, str | None]:
+    """``(known, savepoint)``: the savepoint that opened the current application transaction
+    (``None`` when it is the real, outermost one), or ``known=False`` if it cannot be told.
+
+    In production that is always the outermost block. A Django test wraps each test in atomic
+    blocks of its own, marked ``_from_testcase`` (Django's ``durable`` check reads the same
+    mark); the application's transaction is then the first block below them.
+    """
+    for index, block in enumerate(connection.atomic_blocks):
+        if not getattr(block, "_from_testcase", False):
+            if index == 0:
+                return True, None
+            savepoint = connection.savepoint_ids[index - 1]
+            return savepoint is not None, savepoint
+    return False, None
+
+
+def kick_relay_after_commit() -> None:
+    """Queue one relay run when the current transaction commits, however many messages it wrote.
+
+    The relay sends every due row, so one run per transaction is enough; a kick per message put
+    a task (and, in a worker, a connection) per notification on the queue. A kick registered
+    earlier in the same transaction runs on the same commit, and anything that rolls it back
+    (Django drops the callbacks of a savepoint that rolls back) rolls this message back too, or
+    only this message, which costs one needless run at most; so it is reused.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        known, start = _transaction_start(connection)
+        if known and any(
+            callback is kick_relay and (start is None or start in savepoints)
+            for savepoints, callback, _robust in connection.run_on_commit
+        ):
+            return
+    transaction.on_commit(kick_relay, robust=True)
 
 
 def kick_relay() -> None:
@@ -565,7 +602,7 @@ def outbox_retry(*, actor: User, messages: Iterable[OutboxMessage]) -> int:
         )
         count += 1
     if count:
-        transaction.on_commit(kick_relay, robust=True)
+        kick_relay_after_commit()
     return count
 
 

@@ -7,3 +7,8 @@ class WorkflowsConfig(AppConfig):
 
     name = "workflows"
     verbose_name = _("Trámites")
+
+    def ready(self) -> None:
+        from .audit_labels import register
+
+        register()

@@ -35,6 +35,19 @@ STAFF_ROLES = frozenset(
 )
 
 
+# Roles whose holders can have work, i.e. a Bandeja (core/work): most senior first, the order in
+# which a person with several is taken to act when a source does not say. Auditors, citizens
+# and guardians have none.
+WORK_ROLES: tuple[str, ...] = (
+    Role.MINISTRY_OFFICER,
+    Role.DEPARTMENTAL_OFFICER,
+    Role.DIRECTOR,
+    Role.SUPERVISOR,
+    Role.TECHNICIAN,
+    Role.TEACHER,
+)
+
+
 class ScopeKind(models.TextChoices):
     NATIONAL = "national", _("Nacional")
     DEPARTMENT = "department", _("Departamento")

@@ -154,6 +154,63 @@ def person_update(*, person: Person, actor: User | None, **changes: Any) -> Pers
     return person
 
 
+# Person fields a correction procedure may change (see ``person_correct``).
+PERSON_CORRECTABLE_FIELDS = ("first_names", "last_names", "birth_date", "sex")
+
+
+def _audit_value(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value or "")
+
+
+@transaction.atomic
+def person_correct(
+    *,
+    actor: User | None,
+    person: Person,
+    field: str,
+    value: Any,
+    reason: str,
+    role: str = "",
+    scope: str = "",
+    request: HttpRequest | None = None,
+    payload: dict[str, Any] | None = None,
+) -> Person:
+    """Apply an approved correction of one identity field to ``person``.
+
+    Unlike ``person_update``, the audit event keeps the value BEFORE and AFTER: a correction of
+    identity data is decided on evidence, and auditors must be able to see exactly what changed
+    and undo it. ``reason`` (the procedure, e.g. the ticket number) and ``payload`` go with it.
+    The row is locked first so two corrections of the same person are applied one after the
+    other, each recording the true before value. Raises ``ValidationError`` for a bad value.
+    """
+    if field not in PERSON_CORRECTABLE_FIELDS:
+        raise ValueError(f"person_correct cannot change {field!r}")
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if isinstance(value, str):
+        value = value.strip()
+    before = getattr(locked, field)
+    setattr(locked, field, value)
+    locked.full_clean()
+    locked.save(update_fields=[field])
+    audit_record(
+        action="person.corrected",
+        obj=locked,
+        actor=actor,
+        role=role,
+        scope=scope,
+        request=request,
+        payload={
+            "field": field,
+            "before": _audit_value(before),
+            "after": _audit_value(getattr(locked, field)),
+            "reason": reason,
+            **(payload or {}),
+        },
+    )
+    setattr(person, field, getattr(locked, field))
+    return person
+
+
 @transaction.atomic
 def person_email_mark_verified(*, person: Person, actor: User | None = None) -> Person:
     """Record that the person proved their current email is theirs (an emailed link was used)."""

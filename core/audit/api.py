@@ -5,11 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
+from core.api import CursorPagination
+
 from .filters import AuditEventFilter
+from .hashing import HASHED_FIELDS
 from .models import AuditEvent
 from .selectors import audit_event_list, can_read_audit
 
@@ -24,25 +26,8 @@ class IsAuditReader(BasePermission):
 class AuditEventOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = [
-            "id",
-            "chain_key",
-            "seq",
-            "occurred_at",
-            "actor_id",
-            "actor_label",
-            "role",
-            "scope",
-            "ip_address",
-            "object_type",
-            "object_id",
-            "action",
-            "from_state",
-            "to_state",
-            "payload",
-            "prev_hash",
-            "hash",
-        ]
+        # Everything the hash covers (one list: core/audit/hashing.py), with the id and hash.
+        fields = ["id", *HASHED_FIELDS, "hash"]
         read_only_fields = fields
 
 

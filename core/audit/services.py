@@ -59,10 +59,28 @@ def _normalise_ip(value: str | None) -> str | None:
     return str(address)
 
 
+class DetachedRequest(HttpRequest):
+    """Stands in for a web request in the background task it started: it carries only the
+    client address, already resolved, so the task's audit events keep the requester's IP.
+
+    Pass ``DetachedRequest.client_ip_of(request)`` (a string, JSON-safe) to the task, and
+    ``DetachedRequest(ip)`` wherever the task's services take ``request``."""
+
+    def __init__(self, client_ip: str | None) -> None:
+        super().__init__()
+        self.client_ip = client_ip
+
+    @staticmethod
+    def client_ip_of(request: HttpRequest | None) -> str | None:
+        return client_ip(request)
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
     """The client address as axes resolves it (honours the configured proxy count)."""
     if request is None:
         return None
+    if isinstance(request, DetachedRequest):
+        return _normalise_ip(request.client_ip)
     from axes.helpers import get_client_ip_address
 
     return _normalise_ip(get_client_ip_address(request))

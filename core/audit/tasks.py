@@ -1,4 +1,4 @@
-"""Periodic audit tasks (scheduled in ``CELERY_BEAT_SCHEDULE``)."""
+"""Periodic audit tasks (registered in the beat schedule by ``core/audit/apps.py``)."""
 
 from celery import shared_task
 from django.db import OperationalError

@@ -13,6 +13,13 @@ commits to its original number and predecessor, so a moved event can be recognis
 * ``tail_missing``: compared with a checkpoint, a chain ends before the head it had then (or is
   gone); a head that is present but different is reported as ``edited``.
 
+Hashes alone cannot catch someone with write access to the database who edits an event and
+recomputes every hash after it, or who deletes a chain's last events: the chain is still
+consistent. A signed checkpoint can (its HMAC needs ``SIGES_AUDIT_SIGNING_KEY``, which the
+database does not hold). So by default the trail is compared with the latest checkpoint stored in
+the database (written on a schedule by beat), and the result says which events no signature
+covers yet: those appended since, or all of them when there is no checkpoint.
+
 Rows are streamed in (chain_key, seq) order with a server-side cursor; besides the current
 chain's last few events (a window of ``WINDOW`` rows ahead and behind) nothing is kept, so
 memory stays flat however long the trail is.
@@ -21,48 +28,40 @@ memory stays flat however long the trail is.
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .checkpoints import checkpoint_document
 from .hashing import (
     GENESIS_HASH,
+    HASHED_FIELDS,
     checkpoint_message,
     event_hash,
     head_leaf,
     merkle_root,
     signature_valid,
 )
-from .models import AuditEvent
+from .models import AuditCheckpoint, AuditEvent
 from .selectors import STREAM_CHUNK
+
+# ``verify(checkpoint=LATEST_STORED)`` (the default): compare with the newest stored checkpoint.
+LATEST_STORED = "latest-stored"
 
 # How far ahead and behind the scan looks when an event does not link to its predecessor, and
 # how far an event's number may have moved and still be recognised.
 WINDOW = 32
 
-_ROW_FIELDS = (
-    "chain_key",
-    "seq",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "role",
-    "scope",
-    "ip_address",
-    "object_type",
-    "object_id",
-    "action",
-    "from_state",
-    "to_state",
-    "payload",
-    "prev_hash",
-    "hash",
-)
+# What the scan reads of each event: the hashed fields (core/audit/hashing.py) and the hash.
+_ROW_FIELDS = (*HASHED_FIELDS, "hash")
 
 
 class ProblemKind(models.TextChoices):
@@ -86,15 +85,76 @@ class Problem:
         return f"[{self.kind}] {where}: {self.detail}" if where else f"[{self.kind}] {self.detail}"
 
 
+def _local_time(iso: str) -> str:
+    """``2026-05-04T15:00:00.000000Z`` as the Salvadoran reading of it (``04/05/2026 09:00``)."""
+    moment = parse_datetime(iso) if iso else None
+    if moment is None:
+        return iso
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
+
+class CheckpointSource(StrEnum):
+    """What the trail was compared with."""
+
+    NONE = "none"
+    STORED = "stored"  # the latest checkpoint kept in the database (the default)
+    FILE = "file"  # an exported checkpoint (``audit_verify --checkpoint FILE``)
+
+
 @dataclass
 class VerificationResult:
     chains: int = 0
     events: int = 0
     problems: list[Problem] = field(default_factory=list)
+    checkpoint_source: str = CheckpointSource.NONE
+    # When the checkpoint compared with was written (ISO 8601, UTC), and how many events (in how
+    # many chains) it does not cover: appended since, or in chains it does not know.
+    checkpoint_created_at: str = ""
+    # False when the checkpoint itself failed its checks (signature, root, format).
+    checkpoint_valid: bool = True
+    unsigned_events: int = 0
+    unsigned_chains: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def fully_signed(self) -> bool:
+        return (
+            self.checkpoint_source != CheckpointSource.NONE
+            and self.checkpoint_valid
+            and not self.unsigned_events
+        )
+
+    @property
+    def coverage(self) -> str:
+        """One plain sentence on what a signature vouches for (shown by the page and command)."""
+        if not self.events:
+            return ""
+        if self.checkpoint_source == CheckpointSource.NONE:
+            return _(
+                "Ningún punto de control firmado cubre estos eventos: solo se comprobó que sus "
+                "hashes encadenan. Quien pueda escribir en la base de datos podría modificar un "
+                "evento y recalcular los hashes siguientes, o borrar el final de una cadena, sin "
+                "que esta verificación lo detecte."
+            )
+        if not self.checkpoint_valid:
+            return _(
+                "El punto de control no es válido (vea los problemas): ninguna firma cubre "
+                "estos eventos."
+            )
+        when = {"date": _local_time(self.checkpoint_created_at)}
+        if not self.unsigned_events:
+            return (
+                _("Todos los eventos están cubiertos por el punto de control firmado del %(date)s.")
+                % when
+            )
+        return _(
+            "%(events)d eventos (en %(chains)d cadenas) son posteriores al punto de control "
+            "firmado del %(date)s y todavía no están cubiertos por su firma: se comprobó su "
+            "encadenamiento, no su firma."
+        ) % {**when, "events": self.unsigned_events, "chains": self.unsigned_chains}
 
     @property
     def summary(self) -> str:
@@ -332,17 +392,33 @@ def checkpoint_problems(document: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def latest_checkpoint_document() -> dict[str, Any] | None:
+    """The newest checkpoint stored in the database, as an exported document (or ``None``)."""
+    latest = AuditCheckpoint.objects.order_by("-created_at", "-pk").first()
+    return checkpoint_document(latest) if latest is not None else None
+
+
 def verify(
     *,
     chain_key: str | None = None,
-    checkpoint: dict[str, Any] | None = None,
+    checkpoint: dict[str, Any] | str | None = LATEST_STORED,
     on_problem: Callable[[Problem], None] | None = None,
 ) -> VerificationResult:
-    """Verify every chain (or only ``chain_key``), optionally against an exported checkpoint.
+    """Verify every chain (or only ``chain_key``) against a signed checkpoint: by default the
+    latest one stored in the database; pass an exported document to compare with it instead,
+    or ``None`` to check the hashes only.
 
     ``on_problem`` is called as each problem is found (the command prints them as it goes).
     """
     result = VerificationResult()
+    if checkpoint == LATEST_STORED:
+        checkpoint = latest_checkpoint_document()
+        source = CheckpointSource.STORED
+    else:
+        source = CheckpointSource.FILE
+    if checkpoint is not None:
+        result.checkpoint_source = source
+        result.checkpoint_created_at = str(checkpoint.get("created_at", ""))
 
     def report(found: Problem) -> None:
         result.problems.append(found)
@@ -352,6 +428,7 @@ def verify(
     heads: dict[str, tuple[int, str]] = {}
     if checkpoint is not None:
         for found in checkpoint_problems(checkpoint):
+            result.checkpoint_valid = False
             report(found)
         # Heads are compared even when the signature fails (a wrong key is still worth the
         # comparison), but not when the document is unreadable.
@@ -366,8 +443,14 @@ def verify(
         events.order_by("chain_key", "seq").values(*_ROW_FIELDS).iterator(chunk_size=STREAM_CHUNK)
     )
     for key, chain_rows in groupby(rows, key=itemgetter("chain_key")):
+        head = heads.pop(key, None)
+        count = _verify_chain(key, chain_rows, report, head)
         result.chains += 1
-        result.events += _verify_chain(key, chain_rows, report, heads.pop(key, None))
+        result.events += count
+        unsigned = count - head[0] if head is not None else count
+        if checkpoint is not None and unsigned > 0:
+            result.unsigned_events += unsigned
+            result.unsigned_chains += 1
     for key, (seq, _digest) in sorted(heads.items()):
         report(
             Problem(

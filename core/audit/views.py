@@ -20,32 +20,40 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exports import csv_response
 
+from .display import describe_events, trail_summary
 from .filters import AuditEventFilter
+from .hashing import HASHED_FIELDS
 from .models import AuditEvent
+from .registry import labelled_actions
 from .selectors import STREAM_CHUNK, audit_chain_events, audit_event_list, can_read_audit
 from .services import audit_export_record
 from .verify import verify
 
 PAGE_SIZE = 50
 
+_COLUMN_LABELS: dict[str, Any] = {
+    "id": _("id"),
+    "chain_key": _("cadena"),
+    "seq": _("secuencia"),
+    "occurred_at": _("fecha y hora (UTC)"),
+    "actor_id": _("id del actor"),
+    "actor_label": _("actor"),
+    "role": _("rol"),
+    "scope": _("ámbito"),
+    "ip_address": _("dirección IP"),
+    "object_type": _("tipo de objeto"),
+    "object_id": _("id del objeto"),
+    "action": _("acción"),
+    "from_state": _("estado anterior"),
+    "to_state": _("estado nuevo"),
+    "payload": _("datos"),
+    "prev_hash": _("hash anterior"),
+    "hash": _("hash"),
+}
+# The export carries what the hash covers (one list: core/audit/hashing.py), so an auditor can
+# recompute every hash from the file; a field added there without a label fails at import.
 EXPORT_COLUMNS: list[tuple[str, Any]] = [
-    ("id", _("id")),
-    ("chain_key", _("cadena")),
-    ("seq", _("secuencia")),
-    ("occurred_at", _("fecha y hora (UTC)")),
-    ("actor_id", _("id del actor")),
-    ("actor_label", _("actor")),
-    ("role", _("rol")),
-    ("scope", _("ámbito")),
-    ("ip_address", _("dirección IP")),
-    ("object_type", _("tipo de objeto")),
-    ("object_id", _("id del objeto")),
-    ("action", _("acción")),
-    ("from_state", _("estado anterior")),
-    ("to_state", _("estado nuevo")),
-    ("payload", _("datos")),
-    ("prev_hash", _("hash anterior")),
-    ("hash", _("hash")),
+    (name, _COLUMN_LABELS[name]) for name in ("id", *HASHED_FIELDS, "hash")
 ]
 
 
@@ -87,24 +95,54 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
+def _case_summaries(filterset: AuditEventFilter) -> list[dict[str, Any]]:
+    """For a search by case number: each case found, its chains and whether they are intact."""
+    cases = []
+    for match in filterset.case_matches:
+        results = {key: verify(chain_key=key) for key in match.chain_keys}
+        found = {key: result for key, result in results.items() if result.events}
+        problems = sum(len(result.problems) for result in found.values())
+        cases.append(
+            {
+                "match": match,
+                "chains": list(found),
+                "summary": trail_summary(
+                    chains=len(found),
+                    events=sum(result.events for result in found.values()),
+                    problems=problems,
+                ),
+                "ok": problems == 0,
+            }
+        )
+    return cases
+
+
 @auditor_required
 def event_list(request: HttpRequest) -> HttpResponse:
     filterset = AuditEventFilter(request.GET, queryset=audit_event_list(actor=request.user))
     events: list[AuditEvent] = []
     next_cursor = None
-    if filterset.is_valid():
+    cases: list[dict[str, Any]] = []
+    valid = filterset.is_valid()
+    if valid:
         events, next_cursor = _keyset_page(
             filterset.qs, "pk", descending=True, after=_cursor(request, "antes")
         )
+        cases = _case_summaries(filterset)
     return render(
         request,
         "audit/event_list.html",
         {
             "filter": filterset,
             "events": events,
+            "rows": describe_events(events),
             "next_cursor": next_cursor,
             "is_first_page": _cursor(request, "antes") is None,
             "filter_query": _query_without(request, "antes"),
+            "query_without_actor": _query_without(request, "antes", "actor"),
+            "case_searched": bool(valid and filterset.form.cleaned_data["caso"]),
+            "cases": cases,
+            "known_actions": labelled_actions(),
         },
     )
 
@@ -152,6 +190,7 @@ def chain(request: HttpRequest, chain_key: str) -> HttpResponse:
         {
             "chain_key": chain_key,
             "events": events,
+            "rows": describe_events(events),
             "next_cursor": next_cursor,
             "is_first_page": _cursor(request, "desde") is None,
         },

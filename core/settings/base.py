@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "core",
     "core.accounts",
     "core.audit",
+    "core.processes",
     "notifications",
     "modules.schools",
     "helpdesk",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "workflows.accounts_review",
     "workflows.registration",
     "workflows.password_reset",
+    "workflows.data_correction",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +99,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# Persistent connections (seconds), in web processes and Celery workers alike (core/celery.py):
+# opening a PostgreSQL connection per request or per task halved throughput under load. The
+# health check replaces a connection the server dropped before it is used. Tests use 0.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Identity --------------------------------------------------------------------------------
@@ -162,14 +168,22 @@ LANGUAGE_CODE = "es"
 _LANGUAGE_NAMES = {"es": _("Español"), "en": _("English")}
 LANGUAGES = [(code, _LANGUAGE_NAMES[code]) for code in env.list("SIGES_LANGUAGES", default=["es"])]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates shown and typed the Salvadoran way (dd/mm/aaaa): core/formats/es/formats.py.
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = "America/El_Salvador"
 USE_I18N = True
 USE_TZ = True
 
 # --- Static and uploaded files ----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    # Every app's static/ except viewflow's, which SIGES never serves (see core/staticfiles.py).
+    "core.staticfiles.ServedAppDirectoriesFinder",
+]
+SIGES_STATIC_EXCLUDED_APPS = ["viewflow"]
 MEDIA_ROOT = env.path("SIGES_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -204,6 +218,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's parsers, with JSON limited in depth (a deeply nested body is a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -226,6 +246,8 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Deepest nesting of lists and objects accepted in a JSON body (core.api.JSONParser).
+SIGES_API_JSON_MAX_DEPTH = env.int("SIGES_API_JSON_MAX_DEPTH", default=32)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("SIGES_API_TOKEN_HOURS", default=12)),
     "AUTO_REFRESH": False,
@@ -261,33 +283,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {
-    # Sends the outbox; also kicked after every commit that writes a message, so this is the
-    # safety net for a broker that was down or a kick that was lost.
-    "notifications-outbox-relay": {
-        "task": "notifications.tasks.outbox_relay",
-        "schedule": env.float("SIGES_OUTBOX_RELAY_SECONDS", default=30.0),
-        "options": {"expires": 25.0},
-    },
-    "audit-checkpoint": {
-        "task": "core.audit.tasks.audit_checkpoint_write",
-        "schedule": env.float("SIGES_AUDIT_CHECKPOINT_SECONDS", default=3600.0),
-    },
-    "registration-expire-stale": {
-        "task": "workflows.registration.tasks.expire_stale_registrations",
-        "schedule": 600.0,
-    },
-    "password-reset-expire-stale": {
-        "task": "workflows.password_reset.tasks.expire_stale_password_resets",
-        "schedule": 600.0,
-    },
-    # SLA warnings, breaches, escalation and auto-close; idempotent, so overlaps are harmless.
-    "helpdesk-sla-sweep": {
-        "task": "helpdesk.tasks.sla_sweep",
-        "schedule": env.float("SIGES_HELPDESK_SLA_SWEEP_SECONDS", default=300.0),
-        "options": {"expires": 240.0},
-    },
-}
+# The beat schedule is assembled from what apps register (core/periodic.py); these are the
+# intervals an operator may tune, in seconds.
+SIGES_OUTBOX_RELAY_SECONDS = env.float("SIGES_OUTBOX_RELAY_SECONDS", default=30.0)
+SIGES_AUDIT_CHECKPOINT_SECONDS = env.float("SIGES_AUDIT_CHECKPOINT_SECONDS", default=3600.0)
+SIGES_HELPDESK_SLA_SWEEP_SECONDS = env.float("SIGES_HELPDESK_SLA_SWEEP_SECONDS", default=300.0)
+SIGES_PROCESS_DUE_SWEEP_SECONDS = env.float("SIGES_PROCESS_DUE_SWEEP_SECONDS", default=300.0)
+# Celery's Django fixup closes every database connection before and after each task unless this
+# is set; it then closes them only every N tasks. SIGES sets it out of reach and closes
+# connections the way Django does after a request instead (CONN_MAX_AGE, unusable connections;
+# core/celery.py), so a worker keeps one connection across tasks.
+CELERY_DB_REUSE_MAX = 1_000_000_000
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -297,6 +303,8 @@ NOTIFICATIONS_SITE_URL = env("SIGES_SITE_URL", default="http://127.0.0.1:8000")
 # Domain whose mail the ESP posts to the inbound webhook: signed reply addresses
 # (caso+<token>@domain) and queue addresses (<local part>@domain). Empty: email in is off.
 SIGES_INBOUND_DOMAIN = env("SIGES_INBOUND_DOMAIN", default="")
+# ESPs whose anymail webhooks are served (others answer 404); empty: the ESP of EMAIL_BACKEND.
+NOTIFICATIONS_WEBHOOK_ESPS = env.list("SIGES_EMAIL_WEBHOOK_ESPS", default=[])
 ANYMAIL = {
     "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default=""),
     # The ESP is chosen with EMAIL_BACKEND (e.g. anymail.backends.postmark.EmailBackend); its
@@ -320,7 +328,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "permission_denied_without_traceback": {
+            "()": "core.log_filters.PermissionDeniedWithoutTraceback"
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A 403 is one warning line (path and status), not a traceback: core/log_filters.py.
+        "django.request": {"filters": ["permission_denied_without_traceback"]},
+    },
 }

@@ -3,6 +3,11 @@
 from .base import *
 
 DEBUG = False
+# A fresh connection per request unless DJANGO_CONN_MAX_AGE says otherwise (a worker started by a
+# test sets it); persistent connections are the default everywhere else (base.py).
+DATABASES = {
+    "default": {**DATABASES["default"], "CONN_MAX_AGE": env.int("DJANGO_CONN_MAX_AGE", default=0)}
+}
 # Argon2 stays first in production; tests hash with MD5 only where speed matters, never in prod.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
@@ -11,6 +16,8 @@ PASSWORD_HASHERS = [
 # A real worker started by a test (tests/notifications/test_worker.py) writes to files instead.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)
+# The webhook tests post to Postmark's tracking and Mailgun's inbound views.
+NOTIFICATIONS_WEBHOOK_ESPS = ["postmark", "mailgun"]
 # The suite runs tasks inline even when CELERY_BROKER_URL is set: that variable only enables the
 # tests marked ``celery_worker``, which start a real worker and switch eager mode off themselves.
 CELERY_TASK_ALWAYS_EAGER = True

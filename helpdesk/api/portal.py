@@ -15,21 +15,22 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import CursorPagination, JSONParser
+from core.throttling import LiveScopedRateThrottle
 from helpdesk.choices import Channel, FieldType, TicketStatus
+from helpdesk.conf import TICKET_CREATE
 from helpdesk.display import service_expectations
 from helpdesk.models import Service, ServiceField, Ticket
 from helpdesk.permissions import can_request_service, is_requester
 from helpdesk.portal_selectors import catalogue_get, catalogue_list
 from helpdesk.selectors import ticket_entries_for, ticket_get_for, ticket_list_for_requester
 from helpdesk.services import ticket_cancel, ticket_create, ticket_rate, ticket_reply
-from helpdesk.throttling import TICKET_CREATE, LiveScopedRateThrottle
 
 from .serializers import (
     RatingSerializer,

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.exports import csv_response
+from core.throttling import LiveScopedRateThrottle
 from helpdesk.reports import (
     ALLOWED_DAYS,
     CSV_HEADER,
@@ -31,7 +32,6 @@ from helpdesk.reports import (
     report_as_dict,
     report_rows,
 )
-from helpdesk.throttling import LiveScopedRateThrottle
 
 TAGS = ["mesa de ayuda: reportes"]
 EXPORT_SCOPE = "export"

@@ -20,7 +20,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api.staff import StaffTicketSerializer
+from helpdesk.api.staff import IsHelpdeskStaff, StaffTicketSerializer
 from helpdesk.choices import ACTIVE_STATUSES, TicketStatus
 from helpdesk.models import Ticket
 from helpdesk.search import (
@@ -88,7 +88,7 @@ class _TicketSearchSchema(AutoSchema):
 
 
 class TicketSearchApi(GenericAPIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, IsHelpdeskStaff]
     schema = _TicketSearchSchema()
     pagination_class = TicketSearchPagination
     serializer_class = StaffTicketSerializer
@@ -118,7 +118,7 @@ class TicketSearchApi(GenericAPIView):
             "Los casos de las colas que la persona atiende cuyo número, asunto, respuestas del "
             "formulario o conversación pública coinciden con «q», del más al menos pertinente. "
             "Un número de caso exacto devuelve solo ese caso; las notas internas nunca se "
-            "buscan. Un ciudadano recibe una lista vacía."
+            "buscan. Quien no es técnico ni supervisor recibe 403."
         ),
         parameters=[TicketSearchInputSerializer],
         responses={
@@ -127,6 +127,7 @@ class TicketSearchApi(GenericAPIView):
                 description="Falta «q», un parámetro no es válido, o la búsqueda es demasiado "
                 "amplia y no terminó a tiempo (acótela)."
             ),
+            403: OpenApiResponse(description="No es técnico ni supervisor de la mesa de ayuda."),
         },
     )
     def get(self, request: Request) -> Response:

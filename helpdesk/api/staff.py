@@ -15,23 +15,25 @@ from django.db.models import QuerySet
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.accounts.models import User
+from core.api import CursorPagination
 from helpdesk import services
 from helpdesk.api.rows import Row, RowRenderer, iso_datetime
 from helpdesk.api.serializers import TicketDetailSerializer, TicketEntrySerializer, TicketSerializer
 from helpdesk.choices import Channel, LinkKind, Priority, TicketStatus
 from helpdesk.display import TicketUrl
 from helpdesk.models import Queue, Ticket
+from helpdesk.permissions import is_helpdesk_staff
 from helpdesk.selectors import TicketListNames, ticket_entries_for, ticket_list_names
 from helpdesk.staff_selectors import (
     ACTION_NAMES,
@@ -250,7 +252,10 @@ class StaffTicketDetailSerializer(StaffTicketSerializer, TicketDetailSerializer)
 
     @extend_schema_field(TicketRefSerializer(allow_null=True))
     def get_parent(self, obj: Ticket) -> dict[str, Any] | None:
-        return _refs([obj.parent])[0] if obj.parent_id else None
+        # A parent outside the caller's queues is not shown (ticket_get_for_staff scopes it).
+        if not (obj.parent_id and getattr(obj, "parent_in_scope", False)):
+            return None
+        return _refs([obj.parent])[0]
 
     @extend_schema_field(TicketRefSerializer(many=True))
     def get_children(self, obj: Ticket) -> list[dict[str, Any]]:
@@ -346,8 +351,20 @@ class StaffTicketPagination(CursorPagination):
         return getattr(view, "cursor_ordering", self.ordering)
 
 
+class IsHelpdeskStaff(BasePermission):
+    """Lists of staff cases: 403 for anyone but technicians and supervisors, as the staff pages
+    answer."""
+
+    message = gettext_lazy(
+        "Solo técnicos y supervisores de la mesa de ayuda consultan estos casos."
+    )
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return is_helpdesk_staff(request.user)
+
+
 class StaffTicketListApi(ListAPIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, IsHelpdeskStaff]
     serializer_class = StaffTicketSerializer
     pagination_class = StaffTicketPagination
     filter_backends: list = []
@@ -381,10 +398,14 @@ class StaffTicketListApi(ListAPIView):
         description=(
             "Los casos de las colas que la persona atiende (técnico de un equipo de la cola con "
             "un rol que la cubre, o supervisor con ámbito sobre ella), ordenados por vencimiento "
-            "de la resolución y paginados por cursor. Un ciudadano recibe una lista vacía."
+            "de la resolución y paginados por cursor. Quien no es técnico ni supervisor "
+            "recibe 403."
         ),
         parameters=[StaffTicketFilterSerializer],
-        responses={200: StaffTicketSerializer(many=True)},
+        responses={
+            200: StaffTicketSerializer(many=True),
+            403: OpenApiResponse(description="No es técnico ni supervisor de la mesa de ayuda."),
+        },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

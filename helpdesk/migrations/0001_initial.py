@@ -5,7 +5,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import helpdesk.flows
+import helpdesk.lifecycles
 import helpdesk.models
 from django.conf import settings
 from django.db import migrations, models
@@ -216,7 +216,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'casos',
                 'ordering': ['-created_at', '-id'],
             },
-            bases=(helpdesk.flows.TicketLifecycle, django_fsm.FSMModelMixin, models.Model),
+            bases=(helpdesk.lifecycles.TicketLifecycle, django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
             name='SatisfactionRating',

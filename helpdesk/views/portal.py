@@ -10,6 +10,7 @@ an action the ticket's state does not allow).
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,15 +23,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.diagrams import can_view_diagrams, diagram_list
+from core.diagrams import can_view_diagrams, diagram_for_app
 from core.exceptions import Conflict
+from core.throttling import page_throttle_wait, throttled_response
 from helpdesk import attachments
 from helpdesk.choices import ACTIVE_STATUSES, Channel, TicketStatus
-from helpdesk.conf import helpdesk_settings
+from helpdesk.conf import TICKET_CREATE, helpdesk_settings
 from helpdesk.display import (
     ServiceExpectations,
     form_answers,
     next_deadline,
+    process_open_steps,
     process_status_label,
     process_title,
     service_expectations,
@@ -48,7 +51,7 @@ from helpdesk.portal_forms import (
 from helpdesk.portal_selectors import catalogue_get, catalogue_groups, catalogue_list
 from helpdesk.selectors import ticket_entries_for, ticket_get_for, ticket_list_for_requester
 from helpdesk.services import ticket_cancel, ticket_create, ticket_rate, ticket_reply
-from helpdesk.throttling import TICKET_CREATE, page_throttle_wait, throttled_response
+from helpdesk.timeline import mark_resolutions
 
 MY_TICKETS_PAGE_SIZE = 20
 
@@ -102,11 +105,14 @@ def _workflow(service: Service, user: Any) -> dict[str, Any] | None:
     app, whose label is the service's ``workflow_key``) and, for staff, the diagram's URL."""
     if not service.workflow_key:
         return None
-    definition = next(
-        (d for d in diagram_list() if d.model._meta.app_label == service.workflow_key), None
-    )
+    definition = diagram_for_app(service.workflow_key)
     if definition is None:
-        return {"title": service.workflow_key, "url": None}
+        # A viewflow process (drawn on its process pages) is named by its app.
+        config = next(
+            (c for c in django_apps.get_app_configs() if c.label == service.workflow_key), None
+        )
+        title = config.verbose_name if config is not None else service.workflow_key
+        return {"title": title, "url": None}
     url = None
     if can_view_diagrams(user):
         try:
@@ -265,11 +271,15 @@ def _detail_context(
         "ticket": ticket,
         "deadline": next_deadline(ticket),
         "answers": form_answers(list(ticket.service.fields.all()), ticket.form_data or {}),
-        "entries": ticket_entries_for(actor=request.user, ticket=ticket),
+        # The staff reply sent with the resolution reads "Resolución" (helpdesk/timeline.py).
+        "entries": mark_resolutions(
+            ticket=ticket, entries=ticket_entries_for(actor=request.user, ticket=ticket)
+        ),
         "rating": rating,
         "process": process,
         "process_status": process_status_label(process.status) if process else "",
         "process_title": process_title(process) if process else "",
+        "process_steps": process_open_steps(process) if process else [],
         "can_reply": can_reply,
         "can_cancel": ticket.status in ACTIVE_STATUSES,
         "can_rate": can_rate,

@@ -1,4 +1,5 @@
-"""The supervisor report page (``mesa/reportes/``) and its CSV download.
+"""The supervisor report page (``mesa/reportes/``), its CSV download, and the team's workload
+(``mesa/reportes/carga-del-equipo/``).
 
 Open to users with a supervisor or administrator grant, over the queues their grants cover;
 everyone else gets 403 (audited by ``DeniedAccessMiddleware``). The download counts against the
@@ -20,17 +21,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from core.exports import csv_response
+from core.throttling import page_throttle_wait, throttled_response
 from helpdesk.reports import (
     ALLOWED_DAYS,
     CSV_HEADER,
     DEFAULT_DAYS,
-    bar_chart,
+    backlog_chart,
     build_report,
+    build_workload,
     can_view_reports,
-    line_chart,
+    daily_chart,
     report_rows,
+    workload_chart,
 )
-from helpdesk.throttling import page_throttle_wait, throttled_response
 
 EXPORT_SCOPE = "export"
 
@@ -74,9 +77,21 @@ def report_page(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "report": report,
-            "bars": bar_chart(report.backlog),
-            "lines": line_chart(report.daily),
+            "backlog_chart": backlog_chart(report),
+            "daily_chart": daily_chart(report),
         },
+    )
+
+
+@require_GET
+@report_viewer_required
+def workload_page(request: HttpRequest) -> HttpResponse:
+    """The team's workload: open cases per technician, by status, and the overdue ones."""
+    workload = build_workload(actor=request.user)
+    return render(
+        request,
+        "helpdesk/reports/workload.html",
+        {"workload": workload, "chart": workload_chart(workload)},
     )
 
 
@@ -95,4 +110,5 @@ def report_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 urlpatterns = [
     path("mesa/reportes/", report_page, name="reports"),
     path("mesa/reportes/exportar/", report_export, name="reports_export"),
+    path("mesa/reportes/carga-del-equipo/", workload_page, name="workload"),
 ]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from helpdesk.choices import ACTIVE_STATUSES, TicketStatus
 from helpdesk.conf import helpdesk_settings
 from helpdesk.models import Queue
+from helpdesk.permissions import is_helpdesk_staff
 from helpdesk.search import (
     MAX_QUERY_CHARS,
     SearchTooBroadError,
@@ -30,7 +31,6 @@ from helpdesk.search import (
     ticket_search,
 )
 from helpdesk.selectors import queue_list_for_staff
-from helpdesk.workqueue import can_use_workqueue
 
 PAGE_SIZE = 25
 PAGE_PARAM = "page"
@@ -39,8 +39,8 @@ STATUS_ACTIVE = "activos"
 
 
 def _require_staff(request: HttpRequest) -> None:
-    # The people with a Bandeja are the ones the search serves (technicians, supervisors).
-    if not can_use_workqueue(request.user):
+    # The search serves the help desk's staff (technicians, supervisors).
+    if not is_helpdesk_staff(request.user):
         raise PermissionDenied
 
 

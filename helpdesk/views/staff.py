@@ -47,6 +47,7 @@ from helpdesk.staff_selectors import (
     ticket_get_for_staff,
     ticket_sla_clocks,
 )
+from helpdesk.timeline import mark_resolutions, ticket_timeline
 
 # --- The actions ---------------------------------------------------------------------------------
 
@@ -188,6 +189,12 @@ def _canned_body(request: HttpRequest, ticket: Ticket) -> str:
         return ""
 
 
+def _history_cursor(request: HttpRequest) -> int | None:
+    """``?historial=<seq>``: the timeline page of events older than that one."""
+    value = request.GET.get("historial", "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 def _render_page(
     request: HttpRequest,
     ticket: Ticket,
@@ -213,6 +220,11 @@ def _render_page(
         if "reply" in actions
         else []
     )
+    entries = mark_resolutions(
+        ticket=ticket, entries=ticket_entries_for(actor=request.user, ticket=ticket)
+    )
+    # The latest resolution message, linked from the summary.
+    resolution_entry_id = max((e.pk for e in entries if e.is_resolution), default=None)
     context = {
         "ticket": ticket,
         "actions": actions,
@@ -220,7 +232,9 @@ def _render_page(
         "failed_action": failed_action,
         "clocks": ticket_sla_clocks(ticket),
         "answers": form_answers(list(ticket.service.fields.all()), ticket.form_data or {}),
-        "entries": ticket_entries_for(actor=request.user, ticket=ticket),
+        "entries": entries,
+        "resolution_entry_id": resolution_entry_id,
+        "timeline": ticket_timeline(ticket=ticket, before=_history_cursor(request)),
         "canned_responses": canned,
         "process_status": process_status_label(ticket.process.status) if ticket.process else "",
     }
@@ -267,7 +281,7 @@ def _after(request: HttpRequest, action: str, ticket: Ticket, data: dict[str, An
     if ticket_find_for_staff(actor=request.user, number=ticket.number) is not None:
         return reverse("helpdesk:staff_ticket", kwargs={"number": ticket.number})
     try:
-        return reverse("helpdesk:workqueue")
+        return reverse("work:bandeja")
     except NoReverseMatch:
         return reverse("home")
 

@@ -171,7 +171,7 @@ def test_citizen_requests_technician_works_email_reply_lands_and_citizen_rates(
 
     # --- The technician claims it from the Bandeja and replies --------------------------------
     staff_page = new_page(browser, csp_errors)
-    log_in(staff_page, base, technician, "/mesa/bandeja/")
+    log_in(staff_page, base, technician, "/bandeja/")
     fits_the_phone(staff_page)
     row = staff_page.locator("tr", has_text=ticket.number)
     row.get_by_role("checkbox").check()

@@ -51,11 +51,14 @@ def test_technician_logs_in_with_dui_digits_sees_their_panel_and_logs_out(live_s
     expect(menu).to_have_attribute("aria-expanded", "true")
     page.get_by_role("button", name="Cerrar sesión").click()
 
-    # Then they are back at the login page, and the home page sends them there again
+    # Then they are back at the login page, and the home page is the public one again
     expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/cuentas/ingresar/"))
     expect(page.get_by_role("status")).to_contain_text("Cerró su sesión")
     page.goto(f"{live_server.url}/")
-    expect(page).to_have_url(f"{live_server.url}/cuentas/ingresar/?next=/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "SIGES: sus trámites de educación, en línea"
+    )
+    expect(page.locator('section[data-role="technician"]')).to_have_count(0)
     assert violations == []
 
 

@@ -68,7 +68,9 @@ def test_anonymous_pages_carry_the_csp_too(client):
 
 # --- The markup obeys the CSP ------------------------------------------------------------------
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.I)
+# A JSON data block (``json_script``: chart and diagram data) is never executed, so the CSP
+# lets it be; any other <script> without a src is inline code.
+INLINE_SCRIPT = re.compile(r'<script(?![^>]*\ssrc=)(?![^>]*\stype="application/json")[^>]*>', re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I)
 STYLE_ELEMENT = re.compile(r"<style[\s>]", re.I)
 EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
@@ -92,10 +94,13 @@ def test_csp_checker_catches_what_it_should():
         '<button onclick="x()">x</button>',
         '<script src="https://cdn.example.com/x.js"></script>',
         '<link rel="stylesheet" href="//fonts.example.com/x.css">',
+        '<script type="text/javascript">alert(1)</script>',
+        '<script type="module">alert(1)</script>',
     ]:
         with pytest.raises(AssertionError):
             assert_csp_clean(bad)
     assert_csp_clean('<script src="/static/js/siges.js" defer></script>')
+    assert_csp_clean('<script id="grafico-datos" type="application/json">{"a": 1}</script>')
 
 
 @pytest.mark.django_db
@@ -115,6 +120,21 @@ def test_error_page_markup_has_no_inline_scripts_or_styles(client, rf):
 
     assert_csp_clean(client.get("/no-existe/").content.decode())
     assert_csp_clean(server_error(rf.get("/")).content.decode())
+
+
+@pytest.mark.django_db
+def test_diagram_pages_add_webassembly_and_nothing_else(client, make_user):
+    client.force_login(make_user(role="auditor"))
+
+    drawing = client.get(reverse("diagrams:detail", args=["registro-de-cuentas"]))
+    listing = client.get(reverse("diagrams:index"))
+
+    # Graphviz runs in the browser as WebAssembly: 'wasm-unsafe-eval' compiles it; it does not
+    # allow JavaScript eval ('unsafe-eval') nor inline code ('unsafe-inline').
+    assert csp_directives(drawing)["script-src"] == ["'self'", "'wasm-unsafe-eval'"]
+    assert "'unsafe-eval'" not in drawing["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in drawing["Content-Security-Policy"]
+    assert csp_directives(listing)["script-src"] == ["'self'"]
 
 
 # --- Production settings -----------------------------------------------------------------------
@@ -193,7 +213,17 @@ def test_prod_settings_pass_djangos_deployment_security_checks(load_prod_setting
         name: getattr(prod, name)
         for name in dir(prod)
         if name.startswith(("SECURE_", "SESSION_COOKIE_", "CSRF_COOKIE_"))
-        or name in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "X_FRAME_OPTIONS", "MIDDLEWARE"}
+        or name
+        in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "X_FRAME_OPTIONS",
+            "MIDDLEWARE",
+            # SIGES's own deployment checks (core/checks.py).
+            "SIGES_AUDIT_SIGNING_KEY",
+            "ANYMAIL",
+        }
     }
 
     with override_settings(**security_settings):

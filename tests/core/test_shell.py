@@ -34,13 +34,14 @@ def panel_roles(html: str) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_home_redirects_anonymous_visitors_to_login(client):
+def test_home_shows_anonymous_visitors_the_public_page(client):
     # When an anonymous visitor opens the home page
     response = client.get(HOME)
 
-    # Then they are sent to the login page, coming back here afterwards
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next=/"
+    # Then they get the public page (tests/core/test_public_home.py), not the login wall
+    assert response.status_code == 200
+    assert response.templates[0].name == "public_home.html"
+    assert f'href="{reverse("accounts:login")}"' in response.content.decode()
 
 
 # --- Home: one panel per role ---------------------------------------------------------------
@@ -62,7 +63,7 @@ def test_technician_home_links_to_the_workqueue(client, make_user):
     assert "Hola, Ana María López" in html
     technician = panel(html, "technician")
     assert '<h2 id="panel-technician">Técnico</h2>' in technician
-    assert f'<a href="{reverse("helpdesk:workqueue")}">Bandeja</a>' in technician
+    assert f'<a href="{reverse("work:bandeja")}">Bandeja</a>' in technician
     assert "próximamente" not in technician
     assert response.context["primary_role"] == "technician"
 
@@ -160,7 +161,7 @@ def test_home_lists_role_grants_with_their_scope_target(client, make_user):
         '        <span class="muted">· Centro educativo: 10101 Centro Escolar Las Flores'
     ) in html
     assert html.count("Vigente hasta el") == 1
-    assert "Vigente hasta el 31 de diciembre de 2099" in html
+    assert "Vigente hasta el 31/12/2099" in html  # dd/mm/aaaa: core/formats/es/formats.py
 
 
 @pytest.mark.django_db

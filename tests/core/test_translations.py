@@ -348,7 +348,7 @@ def test_api_validation_error_is_english_with_accept_language_en(client, english
 
 def test_code_outside_a_request_translates_under_translation_override(rf):
     # Emails and tasks render outside LocaleMiddleware: they translate under an active language
-    from helpdesk.display import business_duration
+    from core.durations import business_duration
 
     with translation.override("en"):
         heading = render_to_string("404.html", {}, request=rf.get("/"))

@@ -98,7 +98,8 @@ def test_keys_outside_the_form_are_never_stored(full_service):
             "internacional con su prefijo (+…).",
         ),
         ("correo", "ana@", "Introduzca una dirección de correo electrónico válida."),
-        ("fecha", "2026-02-30", "Introduzca una fecha válida."),
+        ("fecha", "2026-02-30", "Ingrese una fecha válida como dd/mm/aaaa."),
+        ("fecha", "30/02/2026", "Ingrese una fecha válida como dd/mm/aaaa."),
         ("anio", "dos mil", "Introduzca un número entero."),
         ("motivo", "otro", "Escoja una opción válida. otro no es una de las opciones disponibles."),
         ("monto", "1.234", "Asegúrese de que no haya más de 2 dígitos decimales."),
@@ -132,7 +133,8 @@ def test_file_answers_are_checked_by_content(full_service):
 def test_generated_form_renders_labels_and_widgets(full_service):
     form = build_service_form(full_service)()
     html = form.as_div()
-    assert 'type="date"' in html
+    assert 'type="text" name="fecha"' in html
+    assert 'placeholder="dd/mm/aaaa"' in html
     assert "<textarea" in html
     assert 'type="file"' in html
     assert list(form.fields) == [f.key for f in full_service.fields.all()]

@@ -3,14 +3,16 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import ReviewCase
+from .permissions import can_review_accounts
 from .selectors import review_case_get, review_case_list
 from .services import review_case_approve, review_case_reject
 
@@ -54,10 +56,19 @@ class RejectInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class IsAccountReviewer(BasePermission):
+    """The case list answers 403 to people who review no accounts, as the page does."""
+
+    message = _("Solo quien revisa cuentas puede consultar estos casos.")
+
+    def has_permission(self, request: Any, view: object) -> bool:
+        return can_review_accounts(request.user)
+
+
 class ReviewCaseListApi(ListAPIView):
     """Open cases the caller may work (technicians and supervisors, by scope)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, IsAccountReviewer]
     serializer_class = ReviewCaseOutputSerializer
 
     def get_queryset(self) -> Any:

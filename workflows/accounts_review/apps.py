@@ -21,10 +21,11 @@ class AccountsReviewConfig(AppConfig):
             initial=ReviewStatus.OPEN,
         )
 
-        # The help desk's work queue lists open cases next to tickets (in this queue's chip).
-        from helpdesk.workqueue import ModelWorkItemSource, register_source
+        # The Bandeja lists open cases next to tickets (in this queue's chip).
+        from core.work import ModelWorkItemSource, register_source
 
         from .choices import QUEUE_CODE
+        from .permissions import REVIEWER_ROLES
         from .selectors import review_case_list
 
         register_source(
@@ -37,5 +38,6 @@ class AccountsReviewConfig(AppConfig):
                 due_field="due_at",
                 search_fields=("subject_name",),
                 claim_message=_("Los casos de cuentas y accesos se deciden desde su página."),
+                roles=REVIEWER_ROLES,
             )
         )

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from workflows.registration.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import PasswordResetRequest
 

@@ -10,17 +10,18 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflows.links import LinkError
-from workflows.registration.api import link_error_response
-from workflows.registration.serializers import (
+from core.accounts.passwords import validate_new_password
+from core.links import VERIFICATION, LinkError
+from core.links_api import (
     DetailSerializer,
     LinkErrorSerializer,
     LinkInputSerializer,
+    link_error_response,
 )
-from workflows.registration.throttling import PASSWORD_RESET, VERIFICATION, LiveScopedRateThrottle
-from workflows.registration.validation import validate_new_password
+from core.throttling import LiveScopedRateThrottle
 
-from .services import password_reset_complete, password_reset_request, reset_link_check
+from .conf import PASSWORD_RESET
+from .services import password_reset_complete, password_reset_request_accept, reset_link_check
 
 REQUESTED_MESSAGE = _(
     "Si el DUI o el correo corresponde a una cuenta, enviaremos un enlace para cambiar la "
@@ -52,7 +53,7 @@ class PasswordResetRequestApi(APIView):
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         serializer = ResetRequestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        password_reset_request(
+        password_reset_request_accept(
             identifier=serializer.validated_data["identifier"], request=request._request
         )
         return Response({"detail": str(REQUESTED_MESSAGE)}, status=status.HTTP_202_ACCEPTED)

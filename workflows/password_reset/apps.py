@@ -9,6 +9,7 @@ class PasswordResetConfig(AppConfig):
 
     def ready(self) -> None:
         from core.diagrams import register_diagram
+        from core.periodic import register_periodic_task
         from workflows.accounts_review.choices import ReviewKind
         from workflows.accounts_review.services import ReviewHandler, register_review_handler
 
@@ -27,4 +28,9 @@ class PasswordResetConfig(AppConfig):
             field="status",
             title=_("Recuperación de contraseña"),
             initial=ResetStatus.REQUESTED,
+        )
+        register_periodic_task(
+            "password-reset-expire-stale",
+            task="workflows.password_reset.tasks.expire_stale_password_resets",
+            seconds=600.0,
         )

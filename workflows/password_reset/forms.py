@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts.models import User
-from workflows.registration.validation import validate_new_password
+from core.accounts.passwords import validate_new_password
 
 
 class ResetRequestForm(forms.Form):

@@ -12,8 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core.links import OneTimeLinkModel
 from workflows.accounts_review.permissions import can_review_accounts
-from workflows.links import OneTimeLinkModel
 
 from .choices import PENDING_STATES, ResetStatus
 

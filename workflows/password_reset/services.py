@@ -6,6 +6,7 @@ caller answers the same whether the DUI or email matched an account, matched one
 usable email (a staff case is opened) or matched nothing (nothing is written, nothing is sent).
 """
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -16,23 +17,25 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError
 
 from core.accounts.dui import normalize_dui
 from core.accounts.models import User
 from core.accounts.services import person_update, user_password_change
-from core.audit.services import audit_record
+from core.audit.services import DetachedRequest, audit_record
 from core.exceptions import Conflict
+from core.links import LinkError, link_state, link_target, token_new
 from core.workflow import transition
 from notifications.services import notify
 from workflows.accounts_review.choices import ReviewKind
 from workflows.accounts_review.services import review_case_open
-from workflows.links import LinkError, link_state, link_target, token_new
 
 from .choices import PENDING_STATES, ResetStatus
 from .conf import reset_link_ttl
 from .models import PasswordResetRequest
 
 S = ResetStatus
+logger = logging.getLogger(__name__)
 
 
 def reset_path(reset: PasswordResetRequest, raw_token: str) -> str:
@@ -118,6 +121,27 @@ def _request_for(
         in_transaction=[open_case],
     )
     return reset
+
+
+def password_reset_request_accept(*, identifier: str, request: HttpRequest | None = None) -> None:
+    """Accept a reset request from the pages or the API: hand it to the task queue, unread.
+
+    The request does the same work whatever ``identifier`` is (no lookup, no write: one message
+    to the broker), so neither the answer nor its timing says whether an account matched
+    (SECURITY.md 6.3.8); the worker does the lookup and writes the email to the outbox. Nothing
+    is written here, so there is no commit to wait for. In the embedded mode (no broker) the task
+    runs inline; if the broker is unreachable it runs inline too and the failure is logged:
+    a lost reset link is worse than a slower answer while the broker is down.
+    """
+    from .tasks import password_reset_request_task
+
+    args = (identifier, DetachedRequest.client_ip_of(request))
+    try:
+        # The identifier (a DUI or an address) is not shown in task listings or monitoring.
+        password_reset_request_task.apply_async(args=args, argsrepr="('…', '…')")
+    except OperationalError:
+        logger.warning("password reset: broker unreachable, running the request inline")
+        password_reset_request_task.apply(args=args)
 
 
 @transaction.atomic

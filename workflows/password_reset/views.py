@@ -9,13 +9,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from workflows.links import LinkError
-from workflows.registration.throttling import PASSWORD_RESET, VERIFICATION, throttle_page
+from core.links import VERIFICATION, LinkError
+from core.throttling import throttle_page
 
+from .conf import PASSWORD_RESET
 from .forms import NewPasswordForm, ResetRequestForm
 from .services import (
     password_reset_complete,
-    password_reset_request,
+    password_reset_request_accept,
     reset_from_link,
     reset_link_state,
 )
@@ -26,7 +27,7 @@ from .services import (
 def request_view(request: HttpRequest) -> HttpResponse:
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        password_reset_request(identifier=form.cleaned_data["identifier"], request=request)
+        password_reset_request_accept(identifier=form.cleaned_data["identifier"], request=request)
         # The same page whatever the identifier matched (no enumeration).
         return redirect("password_reset:requested")
     status = 400 if request.method == "POST" else 200

@@ -1,20 +1,10 @@
 """Read-only admin views of registration requests: every change goes through the services."""
 
 from django.contrib import admin
-from django.http import HttpRequest
+
+from core.admin import ReadOnlyAdmin
 
 from .models import RegistrationRequest
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(RegistrationRequest)

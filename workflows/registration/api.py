@@ -9,28 +9,28 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .choices import RegistrationStatus
-from .serializers import (
+from core.links import VERIFICATION
+from core.links_api import (
     DetailSerializer,
     LinkErrorSerializer,
     LinkInputSerializer,
+    link_error_response,
+)
+from core.throttling import LiveScopedRateThrottle
+
+from .choices import RegistrationStatus
+from .conf import REGISTRATION
+from .serializers import (
     RegistrationInputSerializer,
     TermsOutputSerializer,
     VerifyOutputSerializer,
 )
 from .services import LinkError, registration_submit, registration_verify, terms_accept
-from .throttling import REGISTRATION, VERIFICATION, LiveScopedRateThrottle
 
 SUBMITTED_MESSAGE = _(
     "Si los datos son correctos, recibirá un correo con un enlace para confirmar su cuenta. "
     "El enlace vence en una hora."
 )
-
-
-def link_error_response(error: LinkError) -> Response:
-    return Response(
-        {"detail": error.message, "code": error.code}, status=status.HTTP_400_BAD_REQUEST
-    )
 
 
 class RegistrationCreateApi(APIView):

@@ -9,6 +9,7 @@ class RegistrationConfig(AppConfig):
 
     def ready(self) -> None:
         from core.diagrams import register_diagram
+        from core.periodic import register_periodic_task
         from workflows.accounts_review.choices import ReviewKind
         from workflows.accounts_review.services import ReviewHandler, register_review_handler
 
@@ -29,4 +30,9 @@ class RegistrationConfig(AppConfig):
             field="status",
             title=_("Registro de cuentas"),
             initial=RegistrationStatus.SUBMITTED,
+        )
+        register_periodic_task(
+            "registration-expire-stale",
+            task="workflows.registration.tasks.expire_stale_registrations",
+            seconds=600.0,
         )

@@ -18,3 +18,7 @@ def terms_notice_required() -> bool:
     Read on every request (not at import) so a test can switch it with ``settings``.
     """
     return getattr(settings, "SIGES_TERMS_NOTICE_REQUIRED", True)
+
+
+# The throttle scope of asking for an account (core/throttling.py).
+REGISTRATION = "registration"

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from core.accounts.passwords import validate_new_password
+
 from .conf import DEFAULT_TIME_ZONE
-from .validation import clean_dui, clean_time_zone, time_zone_names, validate_new_password
+from .validation import clean_dui, clean_time_zone, time_zone_names
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:

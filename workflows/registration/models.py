@@ -15,8 +15,8 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from phonenumber_field.modelfields import PhoneNumberField
 
 from core.accounts.dui import validate_dui
+from core.links import OneTimeLinkModel
 from workflows.accounts_review.permissions import can_review_accounts
-from workflows.links import OneTimeLinkModel
 
 from .choices import PENDING_STATES, RegistrationStatus
 from .conf import DEFAULT_TIME_ZONE

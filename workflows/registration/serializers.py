@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from .validation import clean_dui, clean_time_zone, validate_new_password
+from core.accounts.passwords import validate_new_password
+
+from .validation import clean_dui, clean_time_zone
 
 
 class RegistrationInputSerializer(serializers.Serializer):
@@ -48,20 +50,6 @@ class RegistrationInputSerializer(serializers.Serializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"password": exc.messages}) from exc
         return attrs
-
-
-class LinkInputSerializer(serializers.Serializer):
-    public_id = serializers.UUIDField()
-    token = serializers.CharField(max_length=200, trim_whitespace=False)
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-class LinkErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.ChoiceField(choices=["invalid", "expired", "used"])
 
 
 class VerifyOutputSerializer(serializers.Serializer):

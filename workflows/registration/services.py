@@ -29,11 +29,11 @@ from core.accounts.services import (
 )
 from core.audit.services import audit_record
 from core.exceptions import Conflict
+from core.links import LinkError, link_state, link_target, token_new
 from core.workflow import transition
 from notifications.services import notify
 from workflows.accounts_review.choices import ReviewKind
 from workflows.accounts_review.services import review_case_open
-from workflows.links import LinkError, link_state, link_target, token_new
 
 from .choices import PENDING_STATES, RegistrationStatus
 from .conf import verification_ttl

@@ -13,7 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from core.links import VERIFICATION
+from core.throttling import throttle_page
+
 from .choices import RegistrationStatus
+from .conf import REGISTRATION
 from .forms import ConfirmLinkForm, RegistrationForm, TermsNoticeForm
 from .services import (
     LinkError,
@@ -23,7 +27,6 @@ from .services import (
     registration_verify,
     terms_accept,
 )
-from .throttling import REGISTRATION, VERIFICATION, throttle_page
 
 
 @sensitive_post_parameters("password", "password_confirmation")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from core.audit import tasks
 from core.audit.checkpoints import checkpoint_document
@@ -20,6 +21,20 @@ from core.audit.verify import verify
 from .conftest import CHAIN, build_chain, raw, raw_delete, raw_set_payload
 
 pytestmark = pytest.mark.django_db
+
+
+def checkpoint_when() -> str:
+    """When the latest checkpoint was written, as the coverage line shows it (local time)."""
+    latest = AuditCheckpoint.objects.latest("created_at")
+    return timezone.localtime(latest.created_at).strftime("%d/%m/%Y %H:%M")
+
+
+def all_covered() -> str:
+    """The coverage line for a trail the latest checkpoint covers entirely."""
+    return (
+        "Todos los eventos están cubiertos por el punto de control firmado del "
+        f"{checkpoint_when()}."
+    )
 
 
 def sha(data: bytes) -> bytes:
@@ -136,7 +151,13 @@ def test_appending_after_a_checkpoint_is_fine(tmp_path):
     audit_record(action="thing.more", chain_key=CHAIN, object_type="test.thing")
 
     # Then the trail still verifies against the old checkpoint
-    assert run_verify("--checkpoint", path) == (0, "2 cadenas, 5 eventos, íntegro\n")
+    assert run_verify("--checkpoint", path) == (
+        0,
+        "2 cadenas, 5 eventos, íntegro\n"
+        f"2 eventos (en 2 cadenas) son posteriores al punto de control firmado del "
+        f"{checkpoint_when()} y todavía no están cubiertos por su firma: se comprobó su "
+        "encadenamiento, no su firma.\n",
+    )
 
 
 def test_deleted_last_event_is_caught_by_the_checkpoint(tmp_path):
@@ -154,6 +175,7 @@ def test_deleted_last_event_is_caught_by_the_checkpoint(tmp_path):
         "[tail_missing] test.thing:1 #5: el punto de control registra 5 eventos; "
         "la cadena termina en 4\n"
         "1 cadenas, 4 eventos, 1 problemas\n"
+        f"{all_covered()}\n"
     )
 
 
@@ -171,6 +193,7 @@ def test_deleted_chain_is_caught_by_the_checkpoint(tmp_path):
         "[tail_missing] test.thing:9 #1: la cadena ya no existe; el punto de control registra "
         "1 eventos\n"
         "1 cadenas, 2 eventos, 1 problemas\n"
+        f"{all_covered()}\n"
     )
 
 
@@ -187,6 +210,7 @@ def test_edited_head_is_caught_by_the_checkpoint(tmp_path):
     assert output == (
         "[edited] test.thing:1 #2: el contenido no coincide con su hash\n"
         "1 cadenas, 2 eventos, 1 problemas\n"
+        f"{all_covered()}\n"
     )
 
 
@@ -200,9 +224,10 @@ def test_replaced_head_is_caught_by_the_checkpoint(tmp_path):
         f"UPDATE {AuditEvent._meta.db_table} SET action = %s, hash = %s WHERE id = %s",  # noqa: S608
         ["x.forged", event_hash(forged), events[1].pk],
     )
-    assert verify().ok
+    assert verify(checkpoint=None).ok  # the hashes alone cannot tell
+    assert not verify().ok  # the latest stored checkpoint, used by default, can
 
-    # When verified against the checkpoint
+    # When verified against the exported checkpoint
     code, output = run_verify("--checkpoint", path)
 
     # Then the head no longer matches
@@ -210,6 +235,7 @@ def test_replaced_head_is_caught_by_the_checkpoint(tmp_path):
     assert output == (
         "[edited] test.thing:1 #2: el evento no es el que registró el punto de control\n"
         "1 cadenas, 2 eventos, 1 problemas\n"
+        f"{all_covered()}\n"
     )
 
 
@@ -232,6 +258,8 @@ def test_tampered_checkpoint_signature_is_detected(tmp_path):
     assert output == (
         "[checkpoint] la firma del punto de control no es válida\n"
         "1 cadenas, 2 eventos, 1 problemas\n"
+        "El punto de control no es válido (vea los problemas): ninguna firma cubre estos "
+        "eventos.\n"
     )
 
 

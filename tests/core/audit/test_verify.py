@@ -26,6 +26,12 @@ from .conftest import (
 
 pytestmark = pytest.mark.django_db
 
+NO_CHECKPOINT = (
+    "Ningún punto de control firmado cubre estos eventos: solo se comprobó que sus hashes "
+    "encadenan. Quien pueda escribir en la base de datos podría modificar un evento y recalcular "
+    "los hashes siguientes, o borrar el final de una cadena, sin que esta verificación lo detecte."
+)
+
 
 def run_verify(*args: str) -> tuple[int, str]:
     out = StringIO()
@@ -46,7 +52,7 @@ def test_clean_trail_passes_with_a_summary():
 
     # Then it exits 0 with the Spanish summary
     assert code == 0
-    assert output == "2 cadenas, 8 eventos, íntegro\n"
+    assert output == f"2 cadenas, 8 eventos, íntegro\n{NO_CHECKPOINT}\n"
 
 
 def test_empty_trail_passes():
@@ -188,6 +194,7 @@ def test_command_reports_each_problem_and_exits_non_zero(chain):
     assert output == (
         "[edited] test.thing:1 #1: el contenido no coincide con su hash\n"
         "2 cadenas, 7 eventos, 1 problemas\n"
+        f"{NO_CHECKPOINT}\n"
     )
 
 
@@ -197,12 +204,16 @@ def test_command_can_verify_one_chain(chain):
     raw_delete(chain[1].pk)
 
     # Then only the chain asked for is verified
-    assert run_verify("--chain", "test.thing:2") == (0, "1 cadenas, 2 eventos, íntegro\n")
+    assert run_verify("--chain", "test.thing:2") == (
+        0,
+        f"1 cadenas, 2 eventos, íntegro\n{NO_CHECKPOINT}\n",
+    )
     code, output = run_verify("--chain", CHAIN)
     assert code == 1
     assert (
         output
         == "[deleted] test.thing:1 #2: falta el evento 2\n1 cadenas, 4 eventos, 1 problemas\n"
+        f"{NO_CHECKPOINT}\n"
     )
 
 
@@ -212,8 +223,9 @@ def test_tampering_is_found_among_many_chains_with_one_pass(django_assert_num_qu
         build_chain(f"test.thing:{n:02d}", 3)
     raw_set_payload(AuditEvent.objects.get(chain_key="test.thing:17", seq=2).pk, {})
 
-    # When verified: rows are streamed in one query whatever the number of chains
-    with django_assert_num_queries(1):
+    # When verified: the latest stored checkpoint is read (one query), then rows are streamed in
+    # one query whatever the number of chains
+    with django_assert_num_queries(2):
         result = verify()
 
     # Then the one problem is found

@@ -146,6 +146,7 @@ def test_list_filters(auditor_client, auditor):
     assert listed(objeto="-7") == [("other:7", 1)]
     assert listed(tipo="test.thing", accion="thing.step3") == [(CHAIN, 3)]
     assert listed(desde="2000-01-01", hasta="2000-12-31") == []
+    assert listed(desde="01/01/2000", hasta="31/12/2000") == []
     assert len(listed(desde="2000-01-01")) == AuditEvent.objects.count()
 
 
@@ -261,8 +262,21 @@ def test_export_with_invalid_filters_is_refused(auditor_client):
     assert not AuditEvent.objects.filter(action="audit.exported").exists()
 
 
-def test_filter_form_keeps_iso_dates_for_the_date_picker(auditor_client):
-    response = auditor_client.get(LIST, {"desde": "2026-02-02", "actor": "7"})
+def test_filter_form_shows_dates_as_dd_mm_aaaa(auditor_client):
+    # An ISO date (a link, the API's form) reads back as dd/mm/aaaa; typed ones are kept so
+    response = auditor_client.get(
+        LIST, {"desde": "2026-02-02", "hasta": "05/02/2026", "actor": "7"}
+    )
 
-    assert 'type="date" name="desde" value="2026-02-02"' in response.text
-    assert 'type="number" name="actor" value="7" min="1"' in response.text
+    assert 'type="text" name="desde" value="02/02/2026"' in response.text
+    assert 'type="text" name="hasta" value="05/02/2026"' in response.text
+    assert 'placeholder="dd/mm/aaaa"' in response.text
+    # The account id only comes from links ("ver sus eventos"); people type a name or a DUI.
+    assert 'type="hidden" name="actor" value="7"' in response.text
+    assert 'name="persona"' in response.text
+
+
+def test_a_date_range_error_is_said_once(auditor_client):
+    response = auditor_client.get(LIST, {"desde": "02/05/2026", "hasta": "01/05/2026"})
+
+    assert response.text.count("La fecha final es anterior a la inicial.") == 1

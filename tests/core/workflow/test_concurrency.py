@@ -87,4 +87,4 @@ def test_concurrent_claims_of_one_task_have_one_owner(make_user):
     assert sorted(map(str, outcomes)) == ["ok"] + ["transition_not_allowed"] * 5
     winner = technicians[outcomes.index("ok")]
     assert Task.objects.get(pk=task.pk).owner_id == winner.pk
-    assert AuditEvent.objects.filter(chain_key=f"viewflow.task:{task.pk}").count() == 1
+    assert AuditEvent.objects.filter(chain_key=f"viewflow.process:{task.process_id}").count() == 1

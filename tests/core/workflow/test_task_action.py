@@ -1,4 +1,5 @@
-"""core.workflow.task_action: viewflow tasks worked through the one path, audited on the task."""
+"""core.workflow.task_action: viewflow tasks worked through the one path, audited on the process
+(one history per process: the task and node are in the payload)."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
@@ -19,7 +20,9 @@ def task_row(task: Task) -> dict:
 
 
 def task_events(task: Task) -> list[tuple[str, str, str]]:
-    events = AuditEvent.objects.filter(chain_key=f"viewflow.task:{task.pk}").order_by("seq")
+    events = AuditEvent.objects.filter(
+        chain_key=f"viewflow.process:{task.process_id}", payload__task_id=task.pk
+    ).order_by("seq")
     return list(events.values_list("action", "from_state", "to_state"))
 
 
@@ -39,15 +42,16 @@ def test_assign_by_an_allowed_user_works_and_is_audited(technician, review_task)
     assert row["assigned"] is not None
     assert result is review_task
     assert review_task.owner_id == technician.pk
-    # and the assignment is in the task's audit chain (viewflow keeps no history of it)
+    # and the assignment is in the process's audit chain (viewflow keeps no history of it)
     assert task_events(review_task) == [("task.assign", "NEW", "ASSIGNED")]
-    event = AuditEvent.objects.get(chain_key=f"viewflow.task:{review_task.pk}")
+    event = AuditEvent.objects.get(chain_key=f"viewflow.process:{review_task.process_id}")
+    assert (event.object_type, event.object_id) == ("viewflow.process", str(review_task.process_id))
     assert event.actor_id == technician.pk
     assert event.role == "technician"
     assert event.payload == {
         "flow": "workflowapp/flows.ReviewFlow",
         "node": "review",
-        "process_id": review_task.process_id,
+        "task_id": review_task.pk,
         "owner_before": None,
         "owner_after": technician.pk,
     }

@@ -175,6 +175,6 @@ def test_an_inactive_or_unknown_service_page_answers_404(client, service):
     ],
 )
 def test_business_durations_read_in_working_days(hours, expected):
-    from helpdesk.display import business_duration
+    from core.durations import business_duration
 
     assert business_duration(timedelta(hours=hours)) == expected

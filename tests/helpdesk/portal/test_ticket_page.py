@@ -285,12 +285,13 @@ def test_the_page_runs_a_fixed_number_of_queries(
 
     for n in range(replies):
         ticket_reply(actor=technician, ticket=ticket, body=f"Respuesta {n}", files=[pdf()])
-    # 12 queries whatever the conversation's length: session, user, the user's grants (is
+    # 13 queries whatever the conversation's length: session, user, the user's grants (is
     # this person staff of some queue?), the ticket (service, queue, assignee, requester
     # joined), its rating, the service's fields (answers' labels), the unread inbox count, the
-    # entries (authors joined) and all their attachments (one prefetch), and the session's
-    # activity stamp (savepoint, update, release).
-    with django_assert_num_queries(12):
+    # entries (authors joined) and all their attachments (one prefetch), which reply was the
+    # resolution (one scan of the ticket's audit chain, helpdesk/timeline.py), and the
+    # session's activity stamp (savepoint, update, release).
+    with django_assert_num_queries(13):
         response = requester_client.get(page_url(ticket))
     assert len(response.context["entries"]) == 1 + replies
 

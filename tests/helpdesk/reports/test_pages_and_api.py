@@ -3,6 +3,7 @@ they show, formula-safe CSV, the export throttle, and fixed query counts."""
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from core.audit.models import AuditEvent
 from helpdesk.models import Queue
 from helpdesk.services import ticket_claim, ticket_reply
+from tests.core.test_security_headers import assert_csp_clean
 from tests.helpdesk.conftest import make_queue, make_service, open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +30,13 @@ def _fresh_throttles():
     cache.clear()
     yield
     cache.clear()
+
+
+def chart_data(html: str, data_id: str) -> dict:
+    """The data a page hands to static/js/charts.js for one chart (its json_script block)."""
+    match = re.search(rf'<script id="{data_id}" type="application/json">(.*?)</script>', html)
+    assert match, f"no chart data {data_id}"
+    return json.loads(match.group(1))
 
 
 def _csv_rows(response) -> list[list[str]]:
@@ -85,15 +94,29 @@ def test_the_page_shows_figures_charts_and_data_tables(client, activity, supervi
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('<svg role="img"') == 2
+    # Two charts, each with its data for Chart.js and its table
+    backlog = chart_data(html, "grafico-pendientes-datos")
+    # (every active queue is listed: the seeded ones have no cases)
+    assert backlog["labels"] == [row.name for row in response.context["report"].backlog]
+    at = backlog["labels"].index(queue.name)
+    assert [(d["label"], d["values"][at], sum(d["values"])) for d in backlog["datasets"]] == [
+        ("Pendientes", 2, 2),
+        ("Sin asignar", 1, 1),
+        ("Con SLA vencido", 0, 0),
+    ]
+    assert backlog["horizontal"] is True
+    daily = chart_data(html, "grafico-diario-datos")
+    assert daily["kind"] == "line"
+    assert len(daily["labels"]) == 7
+    assert [sum(d["values"]) for d in daily["datasets"]] == [2, 0]  # created, resolved
+    assert daily["datasets"][1]["dashed"] is True
     assert html.count("<table") == 2
+    assert html.count('data-chart="grafico-') == 2
     assert f'<th scope="row">{queue.name}</th>' in html
     assert "1 de 1 casos evaluados" in html  # first response: the answered ticket, in time
-    assert 'style="' not in html
-    assert "<style" not in html
+    assert_csp_clean(html)
     assert "?dias=7" in html  # the CSV link keeps the period
-    # SVG coordinates are written with a decimal point whatever the language (not "12,5")
-    assert not re.search(r'(width|height|x|y|x1|x2|y1|y2)="[^"]*\d,\d', html)
+    assert f'href="{reverse("helpdesk:workload")}"' in html
 
 
 def test_an_unknown_period_falls_back_to_thirty_days(client, supervisor):

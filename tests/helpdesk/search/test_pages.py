@@ -305,16 +305,24 @@ def test_others_do_not_see_the_search_link(client, make_user, role):
     assert "Buscar casos" not in nav
 
 
-def test_the_bandeja_has_a_search_form_that_goes_to_the_search_page(client, technician):
+def test_the_bandeja_links_its_search_text_to_the_search_page(client, technician):
     client.force_login(technician)
 
-    html = client.get("/mesa/bandeja/").content.decode()
+    html = client.get("/bandeja/", {"q": "contraseña"}).content.decode()
 
-    form = re.search(r'<form[^>]*action="/mesa/buscar/"[^>]*>(.*?)</form>', html, re.S)
-    assert form is not None
-    assert 'method="get"' in form.group(0)
-    assert '<label for="busqueda-casos">Buscar casos</label>' in form.group(1)
-    assert re.search(r'<input type="search" name="q" id="busqueda-casos"', form.group(1))
+    assert re.search(
+        r'<a href="/mesa/buscar/\?q=contrase%C3%B1a">Buscar «contraseña» en todos', html
+    )
+
+
+@pytest.mark.parametrize("role", ["director", "teacher", "ministry_officer"])
+def test_roles_with_a_bandeja_but_no_tickets_cannot_search_tickets(client, make_user, cases, role):
+    client.force_login(make_user(role=role))
+
+    response = client.get(URL, {"q": cases["first"].number})
+
+    assert response.status_code == 403
+    assert cases["first"].number not in response.content.decode()
 
 
 # --- Too broad (PostgreSQL) ----------------------------------------------------------------------

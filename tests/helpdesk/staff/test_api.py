@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.audit.models import AuditEvent
 from helpdesk.choices import TicketStatus
 from helpdesk.models import Ticket, TicketEntry
 from helpdesk.selectors import ticket_entries_for
@@ -70,13 +71,16 @@ def test_the_list_holds_the_tickets_of_served_queues_by_due_time(clock, world, s
     assert world.requester.dui not in response.content.decode()
 
 
-def test_a_requester_gets_an_empty_list(clock, world):
+def test_a_requester_is_refused_like_on_the_pages(clock, world):
     world.open()
+    denials = AuditEvent.objects.filter(action="access.denied").count()
 
     response = api_client(world.requester).get(LIST)
 
-    assert response.status_code == 200
-    assert response.json()["results"] == []
+    assert response.status_code == 403
+    assert "results" not in response.json()
+    # The refusal is audited, as every 403 is.
+    assert AuditEvent.objects.filter(action="access.denied").count() == denials + 1
 
 
 def test_supervisors_see_their_department_queue(clock, world):

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.http import Http404
 
+from core.durations import CLOCK, business_duration
 from helpdesk.services import (
     ticket_cancel,
     ticket_claim,
@@ -14,7 +15,6 @@ from helpdesk.services import (
     ticket_set_waiting,
 )
 from helpdesk.staff_selectors import (
-    format_business_duration,
     staff_ticket_actions,
     ticket_find_for_staff,
     ticket_get_for_staff,
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_business_durations_read_in_spanish(delta, text):
-    assert format_business_duration(delta) == text
+    assert business_duration(delta, style=CLOCK) == text
 
 
 def clocks(ticket):

@@ -12,10 +12,10 @@ from django.db import connection
 from core.accounts.models import User
 from core.audit.models import AuditEvent
 from core.exceptions import Conflict
+from core.links import LinkError
 from tests.factories import PersonFactory, make_dui
 from workflows.accounts_review.models import ReviewCase
 from workflows.accounts_review.services import review_case_approve
-from workflows.links import LinkError
 from workflows.registration.models import RegistrationRequest
 from workflows.registration.services import registration_submit, registration_verify
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from workflows import links as tokens
+from core import links as tokens
 from workflows.registration.models import RegistrationRequest
 from workflows.registration.services import registration_submit
 from workflows.registration.tasks import expire_stale_registrations

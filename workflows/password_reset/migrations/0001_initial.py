@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django_fsm
-import workflows.links
+import core.links
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='PasswordResetRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=workflows.links.link_safe_uuid, editable=False, unique=True)),
+                ('public_id', models.UUIDField(default=core.links.link_safe_uuid, editable=False, unique=True)),
                 ('status', django_fsm.FSMField(choices=[('requested', 'Solicitada'), ('email_sent', 'Enlace enviado'), ('access_review', 'En recuperación de acceso'), ('completed', 'Contraseña cambiada'), ('rejected', 'Rechazada'), ('expired', 'Vencida')], default='requested', max_length=20, protected=True, verbose_name='estado')),
                 ('token_hash', models.CharField(blank=True, max_length=64)),
                 ('token_expires_at', models.DateTimeField(blank=True, null=True)),

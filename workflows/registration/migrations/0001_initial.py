@@ -4,7 +4,7 @@ import core.accounts.dui
 import django.db.models.deletion
 import django_fsm
 import phonenumber_field.modelfields
-import workflows.links
+import core.links
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name='RegistrationRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=workflows.links.link_safe_uuid, editable=False, unique=True)),
+                ('public_id', models.UUIDField(default=core.links.link_safe_uuid, editable=False, unique=True)),
                 ('status', django_fsm.FSMField(choices=[('submitted', 'Enviada'), ('email_sent', 'Correo de verificación enviado'), ('email_verified', 'Correo verificado'), ('identity_review', 'En revisión de identidad'), ('active', 'Cuenta activa'), ('rejected', 'Rechazada'), ('expired', 'Vencida')], default='submitted', max_length=20, protected=True, verbose_name='estado')),
                 ('dui', models.CharField(max_length=10, validators=[core.accounts.dui.validate_dui], verbose_name='DUI')),
                 ('first_names', models.CharField(max_length=100, verbose_name='nombres')),

@@ -1,0 +1,82 @@
+"""Rate limits shared by the API and the HTML pages: one implementation for every app.
+
+A *scope* names a budget; its rate comes from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` and
+is read per request (DRF reads rates once at import), so tests and operators can change it
+without a restart. The API uses ``LiveScopedRateThrottle`` (DRF's ``ScopedRateThrottle``); pages
+use ``throttle_page`` or ``page_throttle_wait`` with the same cache keys (scope + user id, or
+the client address when signed out), so a client has one budget per scope whichever door it
+uses. Throttling limits abuse; it is not the security control.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+
+def _live_rate(scope: str) -> str | None:
+    try:
+        return api_settings.DEFAULT_THROTTLE_RATES[scope]
+    except KeyError as exc:
+        raise ImproperlyConfigured(f"No throttle rate set for scope {scope!r}") from exc
+
+
+class LiveScopedRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle with the rate read per request."""
+
+    def get_rate(self) -> str | None:
+        return _live_rate(self.scope)
+
+
+class _PageThrottle(SimpleRateThrottle):
+    """The HTML twin of ScopedRateThrottle: same cache key format, same identity."""
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        self.rate = _live_rate(scope)
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+
+    def get_rate(self) -> str | None:
+        return _live_rate(self.scope)
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        user = getattr(request, "user", None)
+        ident = user.pk if user is not None and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def page_throttle_wait(request: HttpRequest, scope: str) -> float | None:
+    """Count one request against ``scope``; ``None`` if allowed, else seconds to wait."""
+    throttle = _PageThrottle(scope)
+    if throttle.allow_request(request, None):
+        return None
+    return throttle.wait() or 60.0
+
+
+def throttled_response(request: HttpRequest, wait: float) -> HttpResponse:
+    """The Spanish 429 page, with ``Retry-After``."""
+    response = render(request, "429.html", {"wait_minutes": max(1, round(wait / 60))}, status=429)
+    response["Retry-After"] = str(int(wait) + 1)
+    return response
+
+
+def throttle_page(scope: str, *, methods: tuple[str, ...] = ("POST",)) -> Callable:
+    """View decorator: requests with one of ``methods`` count against ``scope`` (429 beyond)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method in methods:
+                wait = page_throttle_wait(request, scope)
+                if wait is not None:
+                    return throttled_response(request, wait)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
