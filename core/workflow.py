@@ -260,7 +260,7 @@ def transition(
             for f in locked._meta.concrete_fields
             if not f.primary_key and before[f.attname] != after[f.attname]
         ]
-        # update_fields (STYLE.md): the UPDATE carries exactly what the transition changed, the
+        # update_fields (docs/style.md §3): the UPDATE carries exactly what the transition changed,
         # state field, and auto_now stamps (pre_save only touches listed fields). The row lock
         # already rules out lost updates; this keeps the statement and save signals precise.
         auto_now = [f.name for f in locked._meta.concrete_fields if getattr(f, "auto_now", False)]

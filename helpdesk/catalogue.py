@@ -1,5 +1,5 @@
 """The shipped catalogue: SLA policies, one queue per ministry area, and the trámites of
-DOMAIN.md §8 with their forms. Loaded by migration 0002 and by ``manage.py
+docs/domain.md §8 with their forms. Loaded by migration 0002 and by ``manage.py
 helpdesk_load_catalogue``; loading only creates what is missing (matched by code), so edits made
 by administrators are never overwritten.
 

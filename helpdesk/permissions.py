@@ -7,7 +7,7 @@
 - A **supervisor** works and reassigns the tickets of every queue their supervisor grant covers.
 
 Technicians get no rights over module records here or anywhere: they route tickets to the
-owning area (SECURITY.md).
+owning area (docs/security.md §3.5).
 """
 
 from typing import Any

@@ -43,7 +43,7 @@ class Rendered:
 
 
 def mask_duis(text: str) -> str:
-    """Replace every full DUI in ``text`` with its masked form (SECURITY.md: no full DUIs in
+    """Replace every full DUI in ``text`` with its mask (docs/security.md §5.5: no full DUIs in
     emails). Applied to everything rendered, whatever the template or context contains."""
     text = _DUI_HYPHENATED.sub(lambda m: mask_dui(m.group(0)), text)
     return _DUI_PLAIN.sub(

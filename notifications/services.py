@@ -324,8 +324,9 @@ def kick_relay() -> None:
 def person_email_change_notify(
     *, person: Person, old_email: str, changed_at: datetime, change_key: str
 ) -> list[OutboxMessage]:
-    """Tell ``old_email`` that it stopped being ``person``'s address (SECURITY.md 6.3.7): when,
-    the new address masked, and to call the help desk if they did not ask for it. No link.
+    """Tell ``old_email`` that it stopped being ``person``'s address (docs/security.md §1.6,
+    ASVS 6.3.7): when, the new address masked, and to call the help desk if they did not ask for
+    it. No link.
 
     Written even when the old address had bounced: an access-recovery case replaces exactly such
     an address, and that is the change its owner most needs to hear about. ``change_key``

@@ -1,6 +1,6 @@
 """The DUI (Documento Único de Identidad): validation and the canonical form ``NNNNNNNN-D``.
 
-Rule (DOMAIN.md §1): strip the hyphen, left-pad to 9 digits, weigh the 8 body digits by 9..2;
+Rule (docs/domain.md §1): strip the hyphen, left-pad to 9 digits, weigh the 8 body digits by 9..2;
 check = (10 - S mod 10) mod 10. A check digit of 0 must really be 0 (no "anything goes" when S
 is a multiple of 10).
 """
@@ -46,7 +46,7 @@ def normalize_dui(value: str) -> str:
     match = _DUI_INPUT.fullmatch(validate_dui_format(value))
     if match is None:  # pragma: no cover - validate_dui_format already checked the shape
         raise ValidationError(FORMAT_MESSAGE, code="invalid_format")
-    # Documents issued with fewer digits are left-padded with zeros (DOMAIN.md §1).
+    # Documents issued with fewer digits are left-padded with zeros (docs/domain.md §1).
     body, check = match.group(1).zfill(8), int(match.group(2))
     if dui_check_digit(body) != check:
         raise ValidationError(CHECK_MESSAGE, code="invalid_check")

@@ -13,7 +13,7 @@ from .dui import validate_dui_format
 from .models import User
 
 # One answer for an unknown DUI, a DUI with a wrong check digit, a wrong password and an
-# inactive or locked account: the page must not tell which (SECURITY.md, no enumeration).
+# inactive or locked account: the page must not tell which (docs/security.md §1.3, ASVS 6.3.8).
 INVALID_LOGIN_MESSAGE = _("DUI o contraseña incorrectos.")
 PASSWORD_HINT = _(
     "Use al menos 8 caracteres; recomendamos 15 o más. Puede usar espacios y frases completas: "

@@ -1,4 +1,4 @@
-"""Idle and absolute timeouts for web sessions (SECURITY.md, sessions).
+"""Idle and absolute timeouts for web sessions (docs/security.md §2.2, ASVS 7.3.1, 7.3.2).
 
 Two stamps live in the session: when the user logged in and when they were last active. A
 session past either limit is flushed, audited and answered with a redirect to the login page

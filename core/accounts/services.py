@@ -146,7 +146,7 @@ def person_update(*, person: Person, actor: User | None, **changes: Any) -> Pers
         action="person.updated", obj=person, actor=actor, payload={"fields": changed}
     )
     if "email" in changed and old_email and old_email.lower() != person.email:
-        # The old address hears of it (SECURITY.md 6.3.7), through the notifications layer,
+        # The old address hears of it (docs/security.md §1.6, ASVS 6.3.7) through notifications,
         # which this one may not import; it commits or rolls back with the change.
         person_email_changed.send(
             sender=Person, person=person, old_email=old_email, audit_event=event

@@ -1,4 +1,4 @@
-"""Authentication events into the audit chain (SECURITY.md: authentication events are audited).
+"""Authentication events into the audit chain (docs/security.md §5.4, ASVS 16.3.1).
 
 Successful logins, logouts, failed logins and axes lockouts become ``auth.*`` events on the
 user's chain when the DUI belongs to an account, otherwise on the shared ``auth:unknown`` chain.

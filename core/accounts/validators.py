@@ -1,4 +1,4 @@
-"""Password rules beyond Django's own validators (SECURITY.md, "Identity and login")."""
+"""Password rules beyond Django's own validators (docs/security.md §1.2, ASVS 6.2.x)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext

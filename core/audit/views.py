@@ -156,7 +156,7 @@ def _export_rows(queryset: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
 @auditor_required
 def event_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     # Not throttled yet: only auditors reach it and every export is itself audited. A rate
-    # limit belongs here once the project has a shared throttle for exports (SECURITY.md).
+    # limit belongs here once the project has a shared throttle for exports (docs/security.md §6.5).
     filterset = AuditEventFilter(request.GET, queryset=audit_event_list(actor=request.user))
     if not filterset.is_valid():
         return render(

@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "viewflow",
     "viewflow.workflow",
-    # Project apps, lowest layer first (see DESIGN.md §3).
+    # Project apps, lowest layer first (see docs/architecture.md §3).
     "core",
     "core.accounts",
     "core.audit",
@@ -131,7 +131,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions: an idle timeout and an absolute one (SECURITY.md, sessions).
+# Sessions: an idle timeout and an absolute one (docs/security.md §2.2, ASVS 7.3.1, 7.3.2).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_TIMEOUT = env.int("SIGES_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SIGES_SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)

@@ -1,6 +1,6 @@
 """Serializers of the help-desk API, shared by the portal, staff and work-queue endpoints.
 
-Every serializer lists its fields explicitly (no ``__all__``: SECURITY.md, field level). The
+Every serializer lists its fields (no ``__all__``: docs/security.md §3.3, ASVS 8.2.3). The
 output serializers here show what a requester may see; staff endpoints extend them (assignee,
 internal notes…) in their own classes. Input serializers live next to the endpoint that uses
 them unless several endpoints share them.

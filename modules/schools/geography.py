@@ -1,4 +1,4 @@
-"""The shipped geography (DOMAIN.md §2): 14 departments and the 44 municipalities of the 2024
+"""The shipped geography (docs/domain.md §2): 14 departments and the 44 municipalities of the 2024
 reform, read from ``data/geography.json``, plus the district catalogue ``data/districts.csv``.
 
 The loaders take the model classes as arguments so the data migration can pass its historical

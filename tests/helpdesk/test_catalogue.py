@@ -1,4 +1,4 @@
-"""The shipped catalogue (migration 0002): trámites of DOMAIN.md §8 with forms, queues, SLAs."""
+"""The shipped catalogue (migration 0002): docs/domain.md §8 trámites with forms, queues, SLAs."""
 
 from django.apps import apps
 from django.core.management import call_command

@@ -1,5 +1,5 @@
-"""Role by action matrix for ticket services (SECURITY.md: anonymous, wrong role, right role in
-the wrong scope, right role in the right scope). A denial changes nothing."""
+"""Role by action matrix for ticket services (docs/security.md §3.2: anonymous, wrong role, right
+role in the wrong scope, right role in the right scope). A denial changes nothing."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

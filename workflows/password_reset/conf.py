@@ -6,7 +6,7 @@ from django.conf import settings
 
 
 def reset_link_ttl() -> timedelta:
-    """How long a reset link works (SECURITY.md: one hour)."""
+    """How long a reset link works (docs/security.md §1.5: one hour)."""
     return getattr(settings, "SIGES_PASSWORD_RESET_LINK_TTL", timedelta(hours=1))
 
 

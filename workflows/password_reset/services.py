@@ -1,7 +1,7 @@
 """Every write of password reset: request a link, use it, expire stale requests, and the staff
 decisions on access-recovery cases (accounts without a usable email).
 
-No-enumeration rule (SECURITY.md 6.3.8): ``password_reset_request`` returns nothing and the
+No enumeration (docs/security.md §1.3, ASVS 6.3.8): ``password_reset_request`` returns nothing; the
 caller answers the same whether the DUI or email matched an account, matched one without a
 usable email (a staff case is opened) or matched nothing (nothing is written, nothing is sent).
 """
@@ -128,10 +128,10 @@ def password_reset_request_accept(*, identifier: str, request: HttpRequest | Non
 
     The request does the same work whatever ``identifier`` is (no lookup, no write: one message
     to the broker), so neither the answer nor its timing says whether an account matched
-    (SECURITY.md 6.3.8); the worker does the lookup and writes the email to the outbox. Nothing
-    is written here, so there is no commit to wait for. In the embedded mode (no broker) the task
-    runs inline; if the broker is unreachable it runs inline too and the failure is logged:
-    a lost reset link is worse than a slower answer while the broker is down.
+    (docs/security.md §1.3, ASVS 6.3.8); the worker does the lookup and writes the email to the
+    outbox. Nothing is written here, so there is no commit to wait for. In the embedded mode (no
+    broker) the task runs inline; if the broker is unreachable it runs inline too and the failure
+    is logged: a lost reset link is worse than a slower answer while the broker is down.
     """
     from .tasks import password_reset_request_task
 

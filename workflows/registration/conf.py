@@ -8,7 +8,7 @@ DEFAULT_TIME_ZONE = "America/El_Salvador"
 
 
 def verification_ttl() -> timedelta:
-    """How long an email verification link works (SECURITY.md: one hour)."""
+    """How long an email verification link works (docs/security.md §1.5: one hour)."""
     return getattr(settings, "SIGES_REGISTRATION_LINK_TTL", timedelta(hours=1))
 
 

@@ -1,9 +1,9 @@
 """Every write of account registration: submit, verify the email, activate (at once or after an
 identity review), expire, and accepting the first-login notice ("aviso de conformidad").
 
-No-enumeration rule (SECURITY.md 6.3.8): ``registration_submit`` does the same work and gives
-the caller the same nothing whether the DUI is new or already has an account; in the second case
-the account owner, not the applicant, gets an email.
+No enumeration (docs/security.md §1.3, ASVS 6.3.8): ``registration_submit`` does the same work and
+gives the caller the same nothing whether the DUI is new or already has an account; in the
+second case the account owner, not the applicant, gets an email.
 """
 
 from collections.abc import Callable

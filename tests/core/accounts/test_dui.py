@@ -1,4 +1,4 @@
-"""The DUI rule of DOMAIN.md §1: test vectors, accepted spellings, and a property test."""
+"""The DUI rule of docs/domain.md §1: test vectors, accepted spellings, and a property test."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -104,7 +104,7 @@ def test_mask_keeps_only_the_last_four_characters():
 
 
 def _weighted_check(digits: str) -> int:
-    """Independent restatement of DOMAIN.md §1 for the property test."""
+    """Independent restatement of docs/domain.md §1 for the property test."""
     total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
     return (10 - total % 10) % 10
 

@@ -1,4 +1,4 @@
-"""Changing a person's email tells the OLD address (SECURITY.md 6.3.7): when, the new address
+"""An email change tells the OLD address (docs/security.md §1.6, ASVS 6.3.7): when, the new address
 masked, and to call the help desk if they did not ask for it; never a link. Written in the same
 transaction as the change, so a rolled-back change sends nothing."""
 

@@ -1,4 +1,4 @@
-"""Web login by DUI + password, and logout (SECURITY.md "Identity and login", sessions)."""
+"""Web login by DUI + password, and logout (docs/security.md §1.1 and §2)."""
 
 import re
 from unittest import mock

@@ -1,4 +1,4 @@
-"""Password rules (SECURITY.md "Identity and login", ASVS 6.2.x) with the project's validators."""
+"""Password rules (docs/security.md §1.2, ASVS 6.2.x) with the project's validators."""
 
 import importlib
 

@@ -212,7 +212,7 @@ def test_available_task_actions_follow_role_and_ownership(make_user, citizen, re
 
 
 def test_a_flow_without_the_row_lock_is_refused(technician, review_task, monkeypatch):
-    # DESIGN.md §2: every flow locks with select-for-update; the default no_lock lets two win.
+    # docs/architecture.md §4: every flow locks with select-for-update; no_lock lets two win.
     monkeypatch.setattr(ReviewFlow, "lock_impl", lock.no_lock)
 
     with pytest.raises(ImproperlyConfigured):

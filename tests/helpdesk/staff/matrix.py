@@ -1,5 +1,5 @@
-"""The role-by-action matrix of the staff API (SECURITY.md: "keep a role-by-action matrix in the
-repo and generate tests from it"). ``test_matrix.py`` turns every cell into a test.
+"""The role-by-action matrix of the staff API (docs/security.md §3.2, ASVS 8.1.1: the matrix
+lives in the repository and generates the tests). ``test_matrix.py`` turns every cell into a test.
 
 Each row names an action (the last part of ``/api/v1/mesa/tickets/<number>/<action>/``), the
 state the ticket is put in first (through the services), the body to post, and the answer each

@@ -1,4 +1,4 @@
-"""The shipped geography (DOMAIN.md §2) and the shipped district catalogue."""
+"""The shipped geography (docs/domain.md §2) and the shipped district catalogue."""
 
 import csv
 from collections import Counter
@@ -9,7 +9,7 @@ from modules.schools.catalogue import read_district_file
 from modules.schools.geography import DISTRICTS_FILE, geography_upsert, shipped_geography
 from modules.schools.models import Department, Municipality
 
-# Written out from DOMAIN.md §2 (not read from the data file), so a wrong data file fails here.
+# Written out from docs/domain.md §2 (not read from the data file), so a wrong data file fails here.
 EXPECTED_DEPARTMENTS = [
     ("01", "Ahuachapán", ["Norte", "Centro", "Sur"]),
     ("02", "Santa Ana", ["Norte", "Centro", "Este", "Oeste"]),
