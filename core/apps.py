@@ -73,12 +73,6 @@ class CoreConfig(AppConfig):
                 _("Datos del centro, personal y presupuesto."),
             ),
             (
-                Role.SUPERVISOR,
-                "colas-y-equipos",
-                _("Colas y equipos"),
-                _("Reasignación y seguimiento de tiempos."),
-            ),
-            (
                 Role.TEACHER,
                 "mis-secciones",
                 _("Mis secciones"),
