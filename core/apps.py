@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core.accounts.choices import WORK_ROLES, Role
+        from core.diagrams.access import DIAGRAM_ROLES
         from core.shell import register_nav_entry, register_panel_entry
         from core.work import FlowTaskSource, register_source
 
@@ -34,6 +35,15 @@ class CoreConfig(AppConfig):
             url_name="work:bandeja",
             description=_("Lo que tiene asignado y lo que puede tomar, de todas sus funciones."),
             position=5,
+        )
+        # The drawings of every trámite (core/diagrams), for the roles that may open them.
+        register_panel_entry(
+            roles=DIAGRAM_ROLES,
+            key="diagrams",
+            label=_("Diagramas de los trámites"),
+            url_name="diagrams:index",
+            description=_("Los pasos y estados de cada trámite, dibujados."),
+            position=50,
         )
         administration = _("Administración")
         register_nav_entry(

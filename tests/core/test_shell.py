@@ -98,13 +98,14 @@ def test_supervisor_home_offers_every_page_the_navigation_offers(client, make_us
         (reverse("work:bandeja"), "Bandeja"),
         (reverse("helpdesk:search"), "Buscar casos"),
         (reverse("helpdesk:reports"), "Reportes"),
+        (reverse("diagrams:index"), "Diagramas de los trámites"),
     ]
     assert "próximamente" not in supervisor
     assert "Colas y equipos" not in supervisor
 
 
 @pytest.mark.django_db
-def test_technician_home_links_to_the_case_search(client, make_user):
+def test_technician_home_links_to_the_case_search_and_the_diagrams(client, make_user):
     client.force_login(make_user(role="technician"))
 
     html = client.get(HOME).content.decode()
@@ -112,6 +113,7 @@ def test_technician_home_links_to_the_case_search(client, make_user):
     assert panel_links(html, "technician") == [
         (reverse("work:bandeja"), "Bandeja"),
         (reverse("helpdesk:search"), "Buscar casos"),
+        (reverse("diagrams:index"), "Diagramas de los trámites"),
     ]
 
 
@@ -141,6 +143,7 @@ def test_auditor_home_links_to_the_process_pages(client, make_user):
     assert panel_links(html, "auditor") == [
         (reverse("audit:event_list"), "Auditoría"),
         (reverse("process:list"), "Procesos"),
+        (reverse("diagrams:index"), "Diagramas de los trámites"),
     ]
 
 
