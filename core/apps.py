@@ -62,7 +62,8 @@ class CoreConfig(AppConfig):
             description=_("Catálogo de servicios, colas, equipos, políticas de atención y roles."),
             position=10,
         )
-        # Pages of modules still to come: shown as "próximamente" until a module registers them.
+        # Pages of modules still to come: shown as "próximamente" (after what works) until a
+        # module registers them.
         for role, key, label, description in (
             (
                 Role.MINISTRY_OFFICER,
@@ -96,7 +97,7 @@ class CoreConfig(AppConfig):
             ),
         ):
             register_panel_entry(
-                roles=[role], key=key, label=label, description=description, position=15
+                roles=[role], key=key, label=label, description=description, position=95
             )
 
         # Every app config exists by the time any ready() runs; renaming here keeps
