@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core.accounts.choices import WORK_ROLES, Role
+        from core.diagrams.access import DIAGRAM_ROLES
         from core.shell import register_nav_entry, register_panel_entry
         from core.work import FlowTaskSource, register_source
 
@@ -35,6 +36,15 @@ class CoreConfig(AppConfig):
             description=_("Lo que tiene asignado y lo que puede tomar, de todas sus funciones."),
             position=5,
         )
+        # The drawings of every trámite (core/diagrams), for the roles that may open them.
+        register_panel_entry(
+            roles=DIAGRAM_ROLES,
+            key="diagrams",
+            label=_("Diagramas de los trámites"),
+            url_name="diagrams:index",
+            description=_("Los pasos y estados de cada trámite, dibujados."),
+            position=50,
+        )
         administration = _("Administración")
         register_nav_entry(
             key="admin",
@@ -52,7 +62,8 @@ class CoreConfig(AppConfig):
             description=_("Catálogo de servicios, colas, equipos, políticas de atención y roles."),
             position=10,
         )
-        # Pages of modules still to come: shown as "próximamente" until a module registers them.
+        # Pages of modules still to come: shown as "próximamente" (after what works) until a
+        # module registers them.
         for role, key, label, description in (
             (
                 Role.MINISTRY_OFFICER,
@@ -73,12 +84,6 @@ class CoreConfig(AppConfig):
                 _("Datos del centro, personal y presupuesto."),
             ),
             (
-                Role.SUPERVISOR,
-                "colas-y-equipos",
-                _("Colas y equipos"),
-                _("Reasignación y seguimiento de tiempos."),
-            ),
-            (
                 Role.TEACHER,
                 "mis-secciones",
                 _("Mis secciones"),
@@ -92,7 +97,7 @@ class CoreConfig(AppConfig):
             ),
         ):
             register_panel_entry(
-                roles=[role], key=key, label=label, description=description, position=15
+                roles=[role], key=key, label=label, description=description, position=95
             )
 
         # Every app config exists by the time any ready() runs; renaming here keeps

@@ -102,7 +102,7 @@ class HelpdeskConfig(AppConfig):
             roles=[Role.SUPERVISOR, Role.ADMINISTRATOR],
         )
         register_panel_entry(
-            roles=[Role.CITIZEN],
+            roles=requesters,
             key="catalogue",
             label=catalogue,
             url_name="helpdesk:catalogue",
@@ -116,4 +116,20 @@ class HelpdeskConfig(AppConfig):
             url_name="helpdesk:my_tickets",
             description=_("Solicitudes y su seguimiento."),
             position=20,
+        )
+        register_panel_entry(
+            roles=STAFF_ROLES,
+            key="ticket-search",
+            label=_("Buscar casos"),
+            url_name="helpdesk:search",
+            description=_("Por número, asunto o lo que dice la solicitud."),
+            position=30,
+        )
+        register_panel_entry(
+            roles=[Role.SUPERVISOR, Role.ADMINISTRATOR],
+            key="reports",
+            label=_("Reportes"),
+            url_name="helpdesk:reports",
+            description=_("Casos pendientes por cola, plazos cumplidos y carga del equipo."),
+            position=40,
         )

@@ -3,6 +3,8 @@
 Registered from ``HelpdeskConfig.ready()`` into ``core.audit.registry``.
 """
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 
 from core.audit.registry import (
@@ -75,6 +77,23 @@ def find_ticket(text: str) -> list[CaseMatch]:
     return [CaseMatch(title=f"{row.number} · {row.subject}", chain_keys=tuple(keys))]
 
 
+def code_names(kinds: Mapping[str, set[str]]) -> dict[tuple[str, str], str]:
+    """Names of the queues and services an audit page mentions by code, in one query."""
+    from django.db.models import CharField, Value
+
+    from .models import Queue, Service
+
+    tagged = [
+        model.objects.filter(code__in=kinds.get(kind, ()))
+        .order_by()
+        .annotate(kind=Value(kind, output_field=CharField()))
+        .values_list("kind", "code", "name")
+        for kind, model in (("queue", Queue), ("service", Service))
+    ]
+    rows = tagged[0].union(tagged[1], all=True)
+    return {(kind, code): name for kind, code, name in rows}
+
+
 def register() -> None:
     register_object_type_labels(
         {
@@ -89,10 +108,10 @@ def register() -> None:
         {
             "assignee_id": FieldLabel(_("Asignado a"), kind="user"),
             "previous_assignee_id": FieldLabel(_("Asignado antes a"), kind="user"),
-            "service": _("Servicio"),
-            "queue": FieldLabel(_("Cola"), pair=True),
-            "from_queue": _("Cola anterior"),
-            "to_queue": _("Cola nueva"),
+            "service": FieldLabel(_("Servicio"), names=code_names, code_kind="service"),
+            "queue": FieldLabel(_("Cola"), pair=True, names=code_names, code_kind="queue"),
+            "from_queue": FieldLabel(_("Cola anterior"), names=code_names, code_kind="queue"),
+            "to_queue": FieldLabel(_("Cola nueva"), names=code_names, code_kind="queue"),
             "priority": FieldLabel(_("Prioridad"), choices=dict(Priority.choices), pair=True),
             "from": _("Desde"),
             "to": _("Hacia"),

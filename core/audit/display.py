@@ -2,10 +2,11 @@
 labelled fields, people by name, and Spanish summaries ("1 cadena, 14 eventos, íntegra").
 
 Labels come from ``core.audit.registry`` (registered by each app). ``describe_events`` costs at
-most one query for a whole page: the names of the people a payload mentions by id.
+most one query for a whole page for the names of the people a payload mentions by id, and one
+per app whose stored codes it mentions (a queue's code reads as the queue's name).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from core.accounts.choices import Role
 
 from .models import AuditEvent
 from .registry import (
+    CodeNames,
     FieldLabel,
     action_label,
     field_label,
@@ -91,6 +93,28 @@ def user_names(ids: Iterable[int]) -> dict[int, str]:
     return {pk: f"{first or ''} {last or ''}".strip() or EMPTY for pk, first, last in rows}
 
 
+CodeTexts = Mapping[tuple[str, str], str]
+
+
+def _code_names(events: Iterable[AuditEvent]) -> CodeTexts:
+    """The names of the stored codes a page's payloads mention: each resolver called once."""
+    wanted: dict[CodeNames, dict[str, set[str]]] = {}
+    for event in events:
+        for key, value in (event.payload or {}).items():
+            spec = field_label(key, event.action)
+            if spec is None or spec.names is None:
+                continue
+            kinds = wanted.setdefault(spec.names, {})
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and item:
+                    kinds.setdefault(spec.code_kind, set()).add(item)
+    found: dict[tuple[str, str], str] = {}
+    for resolver, kinds in wanted.items():
+        if any(kinds.values()):
+            found.update(resolver(kinds))
+    return found
+
+
 def _datetime_text(value: str) -> str:
     moment = parse_datetime(value) if isinstance(value, str) else None
     if moment is None:
@@ -100,12 +124,19 @@ def _datetime_text(value: str) -> str:
     return date_format(moment, "d/m/Y H:i")
 
 
-def _item_text(item: Any, spec: FieldLabel | None, names: dict[int, str]) -> str:
+def _item_text(
+    item: Any,
+    spec: FieldLabel | None,
+    names: dict[int, str],
+    codes: CodeTexts | None = None,
+) -> str:
     if item is None or item == "":
         return EMPTY
     if isinstance(item, bool):
         return _("sí") if item else _("no")
     if spec is not None:
+        if spec.names is not None and isinstance(item, str):
+            return (codes or {}).get((spec.code_kind, item), item)
         if spec.kind == "user" and isinstance(item, int):
             return names.get(item, _("usuario n.º %(id)s") % {"id": item})
         if spec.kind == "datetime":
@@ -129,20 +160,23 @@ def _key_label(key: str) -> str:
 
 
 def payload_fields(
-    payload: dict[str, Any] | None, names: dict[int, str], action: str = ""
+    payload: dict[str, Any] | None,
+    names: dict[int, str],
+    action: str = "",
+    codes: CodeTexts | None = None,
 ) -> list[EventField]:
     """The payload as labelled, readable fields, registered keys first, in a stable order."""
     rows = []
     for key, value in (payload or {}).items():
         spec = field_label(key, action)
         if isinstance(value, list):
-            texts = [_item_text(item, spec, names) for item in value]
+            texts = [_item_text(item, spec, names, codes) for item in value]
             if spec is not None and spec.pair and len(texts) == 2:
                 text = f"{texts[0]} → {texts[1]}"
             else:
                 text = ", ".join(texts) or EMPTY
         else:
-            text = _item_text(value, spec, names)
+            text = _item_text(value, spec, names, codes)
         label = str(spec.label) if spec is not None else key
         rows.append((spec is None, key, EventField(key, label, text)))
     return [row for _unknown, _key, row in sorted(rows, key=lambda r: (r[0], r[1]))]
@@ -157,7 +191,7 @@ def role_label(code: str) -> str:
     return str(_EXTRA_ROLES.get(code, code))
 
 
-def _describe(event: AuditEvent, names: dict[int, str]) -> EventView:
+def _describe(event: AuditEvent, names: dict[int, str], codes: CodeTexts) -> EventView:
     kind = event.object_type
     return EventView(
         event=event,
@@ -168,13 +202,14 @@ def _describe(event: AuditEvent, names: dict[int, str]) -> EventView:
         to_state=state_label(kind, event.to_state) if event.to_state else "",
         actor=event.actor_label or (_("Anónimo o sistema") if event.actor_id is None else EMPTY),
         role=role_label(event.role),
-        fields=payload_fields(event.payload, names, event.action),
+        fields=payload_fields(event.payload, names, event.action, codes),
     )
 
 
 def describe_events(events: Sequence[AuditEvent]) -> list[EventView]:
     names = user_names(_user_ids(events))
-    return [_describe(event, names) for event in events]
+    codes = _code_names(events)
+    return [_describe(event, names, codes) for event in events]
 
 
 def trail_summary(*, chains: int, events: int, problems: int | None = None) -> str:

@@ -23,8 +23,12 @@ from django.utils.functional import Promise
 # How a payload value is shown: as text, as a person (a user id; names are read in one query
 # per page), as a date and time (an ISO string), or as the labels of other payload keys (a list
 # of changed field names). ``choices`` maps coded values to labels; ``pair`` reads a two-item
-# list as "before → after".
+# list as "before → after". ``names`` reads codes of rows kept in the database (a queue's code):
+# the field's ``code_kind`` ("queue") tags its codes, and the resolver gets every tagged code of a
+# page at once ({"queue": {...}, "service": {...}}) and returns {(kind, code): name} for the rows
+# it finds, so one app answers all its kinds in one query; an unknown code reads as itself.
 FieldKind = Literal["text", "user", "datetime", "keys"]
+CodeNames = Callable[[Mapping[str, set[str]]], Mapping[tuple[str, str], str]]
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,8 @@ class FieldLabel:
     kind: FieldKind = "text"
     choices: Mapping[str, Promise | str] | None = None
     pair: bool = False
+    names: CodeNames | None = None
+    code_kind: str = ""
 
 
 @dataclass(frozen=True)

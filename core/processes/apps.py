@@ -12,7 +12,7 @@ class ProcessesConfig(AppConfig):
         from django.conf import settings
 
         from core.periodic import register_periodic_task
-        from core.shell import register_nav_entry
+        from core.shell import register_nav_entry, register_panel_entry
 
         from .selectors import PROCESS_AUDITOR_ROLES
 
@@ -23,10 +23,19 @@ class ProcessesConfig(AppConfig):
             seconds=getattr(settings, "SIGES_PROCESS_DUE_SWEEP_SECONDS", 300.0),
             expires=240.0,
         )
+        processes = _("Procesos")
         register_nav_entry(
             key="processes",
-            label=_("Procesos"),
+            label=processes,
             url_name="process:list",
             position=70,
             roles=PROCESS_AUDITOR_ROLES,
+        )
+        register_panel_entry(
+            roles=PROCESS_AUDITOR_ROLES,
+            key="processes",
+            label=processes,
+            url_name="process:list",
+            description=_("Cada trámite en curso o terminado, con su diagrama y su recorrido."),
+            position=30,
         )

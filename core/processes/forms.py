@@ -1,8 +1,10 @@
 """Forms that human steps of a process show on the task page (``RoleTask(form_class, ...)``).
 
-A step's form is a plain Django form. Its cleaned data is saved into the task and the process
-by ``RoleTask.save_form`` (or by the form's own ``apply(activation)``), inside
-``core.workflow.task_action``: nothing is saved when the form is invalid.
+A step's form is a plain Django form; its ``submit_label`` (optional) names the button that
+sends it ("Registrar la decisión") instead of the generic "Realizar". Its cleaned data is saved
+into the task and the process by ``RoleTask.save_form`` (or by the form's own
+``apply(activation)``), inside ``core.workflow.task_action``: nothing is saved when the form is
+invalid.
 """
 
 from typing import Any

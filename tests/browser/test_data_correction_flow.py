@@ -152,7 +152,7 @@ def test_citizen_requests_technician_checks_officer_approves_auditor_reviews(
     assert download.value.suggested_filename == "partida.pdf"
     fits(tech_page)
     shoot(tech_page, "2-revision-del-respaldo")
-    tech_page.get_by_role("button", name="Realizar").click()
+    tech_page.get_by_role("button", name="Enviar la revisión").click()
     expect(tech_page).to_have_url(f"{base}/bandeja/")
     expect(tech_page.get_by_text("Tarea realizada.")).to_be_visible()
     assert Person.objects.get(pk=citizen.person_id).first_names == "Carmen Elena"
@@ -173,7 +173,7 @@ def test_citizen_requests_technician_checks_officer_approves_auditor_reviews(
     )
     expect(officer_page.get_by_text("Valor en el registro al solicitar")).to_be_visible()
     shoot(officer_page, "4-aprobacion")
-    officer_page.get_by_role("button", name="Realizar").click()
+    officer_page.get_by_role("button", name="Registrar la decisión").click()
     expect(officer_page.get_by_text("Tarea realizada.")).to_be_visible()
 
     # --- The record changed; the citizen sees the outcome on the ticket and got an email -------

@@ -78,6 +78,77 @@ def test_auditor_home_links_to_the_audit_pages(client, make_user):
     assert f'<a href="{reverse("audit:event_list")}">Auditoría</a>' in panel(html, "auditor")
 
 
+def panel_links(html: str, role: str) -> list[tuple[str, str]]:
+    """(href, text) of every link in one role panel, in order."""
+    return re.findall(r'<a href="([^"]+)">([^<]+)</a>', panel(html, role))
+
+
+@pytest.mark.django_db
+def test_supervisor_home_offers_every_page_the_navigation_offers(client, make_user):
+    # Given a help desk supervisor
+    client.force_login(make_user(role="supervisor"))
+
+    # When they open the home page
+    html = client.get(HOME).content.decode()
+
+    # Then their panel links to the Bandeja, the case search and the reports, and no longer
+    # promises queue follow-up as "coming soon" (the reports and the team load now exist)
+    supervisor = panel(html, "supervisor")
+    assert panel_links(html, "supervisor") == [
+        (reverse("work:bandeja"), "Bandeja"),
+        (reverse("helpdesk:search"), "Buscar casos"),
+        (reverse("helpdesk:reports"), "Reportes"),
+        (reverse("diagrams:index"), "Diagramas de los trámites"),
+    ]
+    assert "próximamente" not in supervisor
+    assert "Colas y equipos" not in supervisor
+
+
+@pytest.mark.django_db
+def test_technician_home_links_to_the_case_search_and_the_diagrams(client, make_user):
+    client.force_login(make_user(role="technician"))
+
+    html = client.get(HOME).content.decode()
+
+    assert panel_links(html, "technician") == [
+        (reverse("work:bandeja"), "Bandeja"),
+        (reverse("helpdesk:search"), "Buscar casos"),
+        (reverse("diagrams:index"), "Diagramas de los trámites"),
+    ]
+
+
+@pytest.mark.django_db
+def test_guardian_home_links_to_the_catalogue_like_a_citizen(client, make_user):
+    # Given a guardian (who requests trámites for their children)
+    client.force_login(make_user(role="guardian"))
+
+    html = client.get(HOME).content.decode()
+
+    # Then their panel starts where a citizen's does: the catalogue, then their requests
+    links = panel_links(html, "guardian")
+    assert links == [
+        (reverse("helpdesk:catalogue"), "Trámites"),
+        (reverse("helpdesk:my_tickets"), "Mis trámites"),
+    ]
+    # The children's page is still to come and says so, after what already works
+    guardian = panel(html, "guardian")
+    assert 'Mis hijos <span class="badge">próximamente</span>' in guardian
+    assert guardian.index("Mis trámites") < guardian.index("Mis hijos")
+
+
+@pytest.mark.django_db
+def test_auditor_home_links_to_the_process_pages(client, make_user):
+    client.force_login(make_user(role="auditor"))
+
+    html = client.get(HOME).content.decode()
+
+    assert panel_links(html, "auditor") == [
+        (reverse("audit:event_list"), "Auditoría"),
+        (reverse("process:list"), "Procesos"),
+        (reverse("diagrams:index"), "Diagramas de los trámites"),
+    ]
+
+
 @pytest.mark.django_db
 def test_staff_administrator_home_links_to_admin_and_audit(client, make_user):
     # Given an administrator with access to Django's admin

@@ -102,11 +102,17 @@ def test_case_search_query_count_does_not_depend_on_history_length(
     # see tests/core/audit/test_views.py). This page: 1 the ticket by number (no trámite, so
     # no task chains), 2 verification of its chain (the latest signed checkpoint, then the
     # events, streamed), 1 the page of events, 1 the names of the people the events mention by
-    # id. 12 whatever the history's length.
-    with django_assert_num_queries(12):
+    # id, 1 the names of the queues and services they mention by code. 13 whatever the
+    # history's length.
+    with django_assert_num_queries(13):
         response = auditor_client.get(LIST, {"caso": ticket.number})
 
     assert response.status_code == 200
+    # "Caso creado" names the service and its queue, not their codes
+    html = response.content.decode()
+    assert f"<dd>{service.name}</dd>" in html
+    assert f"<dd>{service.queue.name}</dd>" in html
+    assert f"<dd>{service.code}</dd>" not in html
     assert (
         len(response.context["events"])
         == AuditEvent.objects.filter(chain_key=chain_key_for(ticket)).count()

@@ -10,11 +10,16 @@ class DataCorrectionConfig(AppConfig):
 
     def ready(self) -> None:
         from core.demo import register_demo_step
+        from core.diagrams import register_flow_diagram
         from helpdesk.models import Ticket
         from helpdesk.signals import ticket_created
 
         from . import demo
+        from .flows import DataCorrectionFlow
         from .receivers import start_for_ticket
+
+        # Listed on /diagramas/ with the other trámites; the catalogue links staff to it.
+        register_flow_diagram(slug="correccion-de-datos-personales", flow_class=DataCorrectionFlow)
 
         ticket_created.connect(
             start_for_ticket, sender=Ticket, dispatch_uid="data_correction.start_for_ticket"

@@ -21,6 +21,8 @@ REASON_MAX_LENGTH = 2000
 class CheckEvidenceForm(forms.Form):
     """Level 1: send the request on, ask for better evidence, or reject. Never edits the record."""
 
+    submit_label = _("Enviar la revisión")
+
     verdict = forms.ChoiceField(
         label=_("Resultado de la revisión"),
         choices=EvidenceVerdict.choices,
@@ -54,6 +56,8 @@ class CheckEvidenceForm(forms.Form):
 class ConfirmRecordForm(DecisionForm):
     """The teacher compares the request with the student's school file."""
 
+    submit_label = _("Enviar la confirmación")
+
     decision = forms.ChoiceField(
         label=_("¿El expediente escolar respalda el cambio?"),
         choices=[
@@ -75,6 +79,8 @@ class ConfirmRecordForm(DecisionForm):
 
 class ApproveForm(DecisionForm):
     """Approve the change (the record is corrected at once), or reject it with a reason."""
+
+    submit_label = _("Registrar la decisión")
 
     def apply(self, activation: Any) -> None:
         from .services import correction_decided

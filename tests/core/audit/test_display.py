@@ -4,7 +4,13 @@ payload as labelled fields, and Spanish summaries."""
 import pytest
 
 from core.audit.display import describe_events, payload_fields, trail_summary
-from core.audit.registry import action_label, object_type_label, state_label
+from core.audit.registry import (
+    FieldLabel,
+    action_label,
+    object_type_label,
+    register_field_labels,
+    state_label,
+)
 from core.audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +75,61 @@ def test_describe_events_names_people_and_states(make_user, django_assert_num_qu
     assert [(f.label, f.value) for f in view.fields] == [
         ("Asignado a", technician.person.full_name)
     ]
+
+
+def test_stored_codes_read_as_names_with_one_resolver_call_per_page():
+    # Given a resolver for stored codes of two kinds, registered for one test-only action
+    calls = []
+
+    def names(kinds):
+        calls.append({kind: set(codes) for kind, codes in kinds.items()})
+        known = {("box", "b1"): "Caja uno", ("box", "b2"): "Caja dos", ("tag", "t1"): "Rojo"}
+        return {pair: name for pair, name in known.items() if pair[1] in kinds.get(pair[0], ())}
+
+    register_field_labels(
+        {
+            "box": FieldLabel("Caja", pair=True, names=names, code_kind="box"),
+            "tag": FieldLabel("Etiqueta", names=names, code_kind="tag"),
+        },
+        action="test.coded",
+    )
+    events = [
+        audit_record(
+            action="test.coded",
+            chain_key="test.thing:1",
+            object_type="test.thing",
+            payload={"box": ["b1", "b2"]},
+        ),
+        audit_record(
+            action="test.coded",
+            chain_key="test.thing:1",
+            object_type="test.thing",
+            payload={"box": "b9", "tag": "t1"},
+        ),
+    ]
+
+    # When the page of events is described
+    first, second = describe_events(events)
+
+    # Then the resolver ran once with every code of the page, tagged by kind
+    assert calls == [{"box": {"b1", "b2", "b9"}, "tag": {"t1"}}]
+    # and codes read as names; a code it does not know (a row since deleted) reads as itself
+    assert [(f.label, f.value) for f in first.fields] == [("Caja", "Caja uno → Caja dos")]
+    assert [(f.label, f.value) for f in second.fields] == [("Caja", "b9"), ("Etiqueta", "Rojo")]
+
+
+def test_a_page_without_stored_codes_calls_no_resolver(django_assert_num_queries):
+    event = audit_record(
+        action="test.coded",
+        chain_key="test.thing:2",
+        object_type="test.thing",
+        payload={"late": True},
+    )
+
+    with django_assert_num_queries(0):
+        (view,) = describe_events([event])
+
+    assert [(f.label, f.value) for f in view.fields] == [("Fuera de plazo", "sí")]
 
 
 @pytest.mark.parametrize(

@@ -134,6 +134,9 @@ def test_the_page_lists_both_sections_with_links_badges_and_chips(clock, client,
     assert re.search(r'aria-current="true">Todas las colas</a>', html)
     assert re.search(r"Cola pruebas\s*<span class=\"badge\"[^>]*>1 / 1</span>", html)
     assert re.search(r"Revisión de prueba\s*<span class=\"badge\"[^>]*>0 / 1</span>", html)
+    # what the two numbers mean is said on the page (a tooltip never shows on a phone)
+    assert "En cada cola: asignados a usted / disponibles." in html
+    assert '<span class="visually-hidden">1 asignados a usted, 1 disponibles</span>' in html
     # Only what the technician may claim gets a checkbox (not their own ticket, not the review)
     assert re.findall(r'name="item" value="([^"]+)"', html) == [
         f"ticket:{second.number}",

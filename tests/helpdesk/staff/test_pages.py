@@ -17,8 +17,9 @@ from helpdesk.services import (
     ticket_merge,
     ticket_reply,
     ticket_resolve,
+    ticket_route,
 )
-from tests.helpdesk.conftest import make_service, open_ticket
+from tests.helpdesk.conftest import make_queue, make_service, open_ticket
 from tests.helpdesk.staff.conftest import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -474,20 +475,24 @@ def test_the_page_runs_a_fixed_number_of_queries(
             body=f"Nota {n}",
             files=[SimpleUploadedFile(f"n{n}.pdf", PDF)],
         )
-    # Last, so the newest page of the history mentions someone by id at both sizes.
+    # Last, so the newest page of the history mentions queues by code and someone by id at
+    # both sizes: a move to another queue of the department, then a claim.
+    neighbour = make_queue("depto-vecina", department=world.department_queue.department)
+    ticket_route(actor=world.supervisor, ticket=ticket, queue=neighbour)
     ticket_claim(actor=world.supervisor, ticket=ticket)
     logged_in(client, world.supervisor)
 
-    # 21 whatever the length of the conversation and of the history (a supervisor: no team
+    # 22 whatever the length of the conversation and of the history (a supervisor: no team
     # lookups):
     #  2 the session and the user;  1 the grants;  1 the ticket with its joined rows and
     #  4 prefetches (form fields, children, related, merged tickets);  2 the canned responses
     #  (is the queue served? then the list);  1 the queue's technicians for the assignment
     #  choice and 1 the active queues for routing;  2 the conversation and its attachments;
-    #  3 the history (helpdesk/timeline.py: the resolution scan, one page of events, the names
-    #  of the people they mention by id);  1 the layout's inbox badge;  3 the session saved
-    #  with its new "last activity" (a savepoint, the UPDATE, the release).
-    with django_assert_num_queries(21):
+    #  4 the history (helpdesk/timeline.py: the resolution scan, one page of events, the names
+    #  of the people they mention by id, the names of the queues and services they mention by
+    #  code);  1 the layout's inbox badge;  3 the session saved with its new "last activity"
+    #  (a savepoint, the UPDATE, the release).
+    with django_assert_num_queries(22):
         response = client.get(page_url(ticket))
 
     assert response.status_code == 200

@@ -86,8 +86,25 @@ def test_a_routed_ticket_shows_the_move_between_queues(clock, client, world):
     html = client.get(page_url(ticket)).content.decode()
 
     assert _history(html)[0] == "Caso derivado a otra cola"
-    assert f"<dt>Cola anterior</dt><dd>{world.department_queue.code}</dd>" in html
-    assert f"<dt>Cola nueva</dt><dd>{world.other_queue.code}</dd>" in html
+    # queues by their names, as the rest of the page shows them, not by their codes
+    assert f"<dt>Cola anterior</dt><dd>{world.department_queue.name}</dd>" in html
+    assert f"<dt>Cola nueva</dt><dd>{world.other_queue.name}</dd>" in html
+
+
+def test_the_history_names_the_queue_and_service_a_case_was_created_in(clock, client, world):
+    # Given a new ticket
+    ticket = world.open()
+    logged_in(client, world.supervisor)
+
+    # When the supervisor opens it
+    html = client.get(page_url(ticket)).content.decode()
+
+    # Then "Caso creado" names its queue and service, and their codes appear nowhere in it
+    history = html.split('id="historial"', 1)[1].split("</section>", 1)[0]
+    assert f"<dt>Cola</dt><dd>{world.department_queue.name}</dd>" in history
+    assert f"<dt>Servicio</dt><dd>{world.service.name}</dd>" in history
+    assert f"<dd>{world.department_queue.code}</dd>" not in history
+    assert f"<dd>{world.service.code}</dd>" not in history
 
 
 def test_the_resolution_message_is_shown_as_the_resolution(clock, client, world):

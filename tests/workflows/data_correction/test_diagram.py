@@ -1,6 +1,8 @@
 """The process can be drawn: its steps in Spanish, every edge, and the path one request took
 (what the process page highlights)."""
 
+from django.urls import reverse
+
 from core.diagrams import flow_graph
 from core.processes.selectors import process_page_get_for
 from workflows.data_correction.flows import DataCorrectionFlow
@@ -52,3 +54,22 @@ def test_the_process_page_knows_the_path_taken(
         ("approve", "end"),
     ]
     assert page.current == []
+
+
+def test_the_diagram_pages_list_and_draw_the_flow(client, service, technician):
+    # Given a technician (who may open the diagram pages)
+    client.force_login(technician)
+    detail = reverse("diagrams:detail", kwargs={"slug": "correccion-de-datos-personales"})
+
+    # When they open the list of diagrams, the process's diagram and its trámite
+    index = client.get(reverse("diagrams:index")).content.decode()
+    drawing = client.get(detail)
+    tramite = client.get(reverse("helpdesk:service_detail", kwargs={"code": service.code}))
+
+    # Then the list offers the process, its page draws it, and the trámite links to it
+    assert f'href="{detail}"' in index
+    assert "Corrección de datos personales" in index
+    assert drawing.status_code == 200
+    assert "Aprobación del director" in drawing.content.decode()
+    assert tramite.status_code == 200
+    assert f'href="{detail}"' in tramite.content.decode()

@@ -90,6 +90,38 @@ def test_the_officer_in_scope_sees_the_request_and_downloads_the_evidence(
     assert b"".join(download.streaming_content).startswith(b"%PDF-1.4")
 
 
+def _taken_page(client, user, task) -> str:
+    """The task page as ``user`` sees it once they have taken the task."""
+    client.force_login(user)
+    client.post(reverse("process:task_action", kwargs={"pk": task.pk}), {"accion": "assign"})
+    return client.get(reverse("process:task", kwargs={"pk": task.pk})).content.decode()
+
+
+def _submit_button(text: str) -> str:
+    return (
+        '<button type="submit" name="accion" value="execute" class="btn btn-primary">'
+        f"{text}</button>"
+    )
+
+
+def test_each_step_names_its_own_submit_button(
+    client, requester, service, technician, ministry_officer
+):
+    # Given a request waiting for its evidence check
+    process = correction_of(request_correction(requester, service))
+
+    # When the technician takes the check, the button sends the review
+    html = _taken_page(client, technician, open_task(process, DataCorrectionFlow.check_evidence))
+    assert _submit_button("Enviar la revisión") in html
+    assert ">Realizar<" not in html
+
+    # and when the officer takes the approval, the button records the decision
+    check(technician, process)
+    html = _taken_page(client, ministry_officer, open_task(process, DataCorrectionFlow.approve))
+    assert _submit_button("Registrar la decisión") in html
+    assert ">Realizar<" not in html
+
+
 def test_the_evidence_checker_is_refused_on_the_page_with_the_reason(
     client, teacher_request, technician, requester, school
 ):
