@@ -26,6 +26,7 @@ from viewflow.workflow.status import PROCESS
 
 from core.diagrams import diagram_csp, flow_diagram
 from core.exceptions import Conflict
+from core.widgets import SalvadoranDateInput
 from core.work import (
     task_acting_role,
     task_flow_label,
@@ -178,11 +179,12 @@ class ProcessFilterForm(forms.Form):
             *[(value, PROCESS_STATUS_LABELS[value]) for value in PROCESS.values],
         ],
     )
+    # Typed dd/mm/aaaa like every date in SIGES (a native picker follows the browser's language).
     desde = forms.DateField(
-        label=gettext_lazy("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Desde"), required=False, widget=SalvadoranDateInput()
     )
     hasta = forms.DateField(
-        label=gettext_lazy("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Hasta"), required=False, widget=SalvadoranDateInput()
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

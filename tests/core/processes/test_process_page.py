@@ -162,7 +162,8 @@ def test_the_auditors_list_filters_by_flow_status_and_date(
     everything = client.get("/procesos/")
     approvals = client.get("/procesos/", {"flujo": "workflowapp/flows.ApprovalFlow"})
     done = client.get("/procesos/", {"estado": "DONE"})
-    future = client.get("/procesos/", {"desde": "2999-01-01"})
+    future = client.get("/procesos/", {"desde": "01/01/2999"})  # typed the Salvadoran way
+    until_future = client.get("/procesos/", {"hasta": "31/12/2999"})
 
     def listed(response):
         return [item["process"].pk for item in response.context["items"]]
@@ -171,6 +172,9 @@ def test_the_auditors_list_filters_by_flow_status_and_date(
     assert listed(approvals) == [approval.pk]
     assert listed(done) == []
     assert listed(future) == []
+    assert listed(until_future) == [review.pk, approval.pk]
+    # Dates are typed dd/mm/aaaa in a text box, whatever the browser's language.
+    assert 'name="desde" placeholder="dd/mm/aaaa"' in everything.content.decode()
     assert (
         f'<a href="/procesos/{approval.pk}/">Aprobación de prueba</a>'
         in everything.content.decode()
