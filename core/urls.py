@@ -23,6 +23,8 @@ api_v1 = [
     path("", include(diagram_api_urlpatterns)),
     path("", include(work_api.urlpatterns)),
     path("", include("helpdesk.api.urls")),
+    path("", include("modules.schools.api")),
+    path("", include("modules.students.api")),
 ]
 
 urlpatterns = [
