@@ -35,6 +35,7 @@ urlpatterns = [
     path("auditoria/", include("core.audit.urls")),
     path("notificaciones/", include("notifications.urls")),
     path("centros/", include("modules.schools.urls")),
+    path("matricula/", include("modules.students.urls")),
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),

@@ -125,6 +125,7 @@ def section_current_counts(section_ids: Iterable[int]) -> dict[int, int]:
     """Provisional + active enrollments per section (one query)."""
     rows = (
         Enrollment.objects.filter(section_id__in=list(section_ids), status__in=CURRENT_STATUSES)
+        .order_by()
         .values("section_id")
         .annotate(n=Count("pk"))
         .values_list("section_id", "n")
