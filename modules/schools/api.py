@@ -104,7 +104,7 @@ class StudyPlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SectionSerializer(serializers.Serializer):
+class SchoolSectionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     school = serializers.IntegerField(source="school_id")
     school_code = serializers.CharField(source="school__code")
@@ -213,7 +213,7 @@ class StudyPlanDetailApi(RetrieveAPIView):
 )
 class SectionListApi(ListAPIView):
     permission_classes = [IsAuthenticated]
-    serializer_class = SectionSerializer
+    serializer_class = SchoolSectionSerializer
     pagination_class = _Pages
 
     def get_queryset(self) -> Any:
