@@ -18,10 +18,22 @@ def _migrate(targets):
     return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
-def test_existing_sections_keep_their_grade_and_year():
+@pytest.fixture
+def old_schema():
+    """The schema before the academic structure; put back to the latest whatever happens."""
+    try:
+        yield _migrate(BEFORE)
+    finally:
+        _migrate(AFTER)
+
+
+def test_existing_sections_keep_their_grade_and_year(old_schema):
     # Given two sections written before the academic structure existed
-    old = _migrate(BEFORE)
-    municipality = old.get_model("schools", "Municipality").objects.order_by("pk").first()
+    old = old_schema
+    department = old.get_model("schools", "Department").objects.create(code="99", name="Prueba")
+    municipality = old.get_model("schools", "Municipality").objects.create(
+        department=department, code="9901", name="Prueba Centro"
+    )
     school = old.get_model("schools", "School").objects.create(
         code="M0001",
         name="Escuela Antigua",
