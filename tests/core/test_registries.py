@@ -34,7 +34,10 @@ def nav_of(html: str) -> list[str]:
             ["Inicio", "Centros educativos", "Trámites", "Procesos", "Auditoría", "Mi perfil"],
         ),
         ("teacher", ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"]),
-        ("director", ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"]),
+        (
+            "director",
+            ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Matrícula", "Mi perfil"],
+        ),
         (
             "ministry_officer",
             ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"],
