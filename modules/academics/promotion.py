@@ -90,8 +90,7 @@ def subject_outcomes(
             SubjectOutcome(subject_id, final.score, passed_regular=scale_passes(scale, final))
         )
     # Recovery counts only for a student within the rule's limit of failed subjects.
-    failed = [outcome for outcome in outcomes if not outcome.passed_regular]
-    if 0 < len(failed) <= rule.max_recovery_subjects:
+    if recovery_allowed(outcomes, rule):
         outcomes = [
             outcome
             if outcome.passed_regular

@@ -36,6 +36,13 @@ SECTION_PATHS = ScopePaths(
 SCHOOL_PATHS = ScopePaths(
     department="municipality__department_id", municipality="municipality_id", school="pk"
 )
+ENROLLMENT_PATHS = ScopePaths(
+    department="school__municipality__department_id",
+    municipality="school__municipality_id",
+    school="school_id",
+    section="section_id",
+    person="student__person_id",
+)
 # Who reads sections' academic data: their teachers and director, and officers above them.
 READ_ROLES = (Role.TEACHER, Role.DIRECTOR, Role.DEPARTMENTAL_OFFICER, Role.MINISTRY_OFFICER)
 TEACHING_ROLES = (Role.TEACHER, Role.DIRECTOR)
