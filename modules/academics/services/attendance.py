@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
 from core.exceptions import Conflict
+from modules.schools.calendars import is_class_day
 
 from ..choices import AttendanceStatus
 from ..models import AttendanceDay, AttendanceRecord
-from ..selectors import enrollments_on, is_class_day
+from ..selectors import enrollments_on
 from .access import check_can_write, check_section_open
 
 

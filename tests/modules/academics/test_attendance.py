@@ -9,11 +9,11 @@ from django.utils import timezone
 from core.accounts.choices import Role
 from core.audit.models import AuditEvent
 from core.exceptions import Conflict
-from core.workflow import transition
 from modules.academics.models import AttendanceDay, AttendanceRecord
 from modules.academics.selectors import section_get
 from modules.academics.services import Mark, attendance_record
 from modules.students.models import WithdrawalMotive
+from modules.students.services import enrollment_withdraw
 from tests.factories import create_user
 
 from .conftest import CLASS_DAY, enroll, make_section
@@ -172,10 +172,10 @@ def test_a_student_not_enrolled_that_day_is_refused(section, teacher):
     assert _state() == before
 
 
-def test_a_withdrawn_student_is_not_on_later_sheets(section, teacher):
+def test_a_withdrawn_student_is_not_on_later_sheets(section, teacher, director):
     staying, leaving = enroll(section, 2)
     motive = WithdrawalMotive.objects.filter(kind="dropout").first()
-    transition(actor=None, obj=leaving, name="withdraw", motive=motive, on=date(2026, 2, 27))
+    enrollment_withdraw(actor=director, enrollment=leaving, motive=motive, on=date(2026, 2, 27))
 
     header = attendance_record(actor=teacher, section=section, day=CLASS_DAY, marks={})
 
