@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
     # Several apps have a "status" field; name the help desk's enum so they do not collide.
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "helpdesk.choices.TicketStatus",
+        "EnrollmentStatusEnum": "modules.students.choices.EnrollmentStatus",
         "AttendanceStatusEnum": "modules.academics.choices.AttendanceStatus",
     },
 }
