@@ -35,7 +35,7 @@ def test_a_teacher_takes_attendance_by_marking_only_the_absent(client, section, 
     )
 
     assert response.status_code == 302
-    assert dict(AttendanceRecord.objects.values_list("enrollment_id", "status")) == {
+    assert dict(AttendanceRecord.objects.values_list("enrollment_id", "presence")) == {
         present.pk: "present",
         absent.pk: "absent",
     }
