@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +44,6 @@ def _as_payload(value: ScaleValue | None) -> str | None:
     return str(value.score) if value.score is not None else value.concept
 
 
-@transaction.atomic
 def grades_save(
     *,
     actor: Any,
@@ -57,8 +56,29 @@ def grades_save(
 
     An empty cell clears the grade. If any cell is invalid nothing is written and the result
     carries one Spanish message per bad cell, so the page shows the grid again with what was
-    typed. Changes are audited with the values before and after.
+    typed. Changes are audited with the values before and after. Two people saving the first
+    grade of the same cell at once: the unique key keeps one, the other gets a 409.
     """
+    try:
+        return _save(
+            actor=actor, section=section, subject_id=subject_id, cells=cells, request=request
+        )
+    except IntegrityError as exc:
+        raise Conflict(
+            _("Otra persona guardó estas notas al mismo tiempo; recargue la página."),
+            code="grades_concurrent",
+        ) from exc
+
+
+@transaction.atomic
+def _save(
+    *,
+    actor: Any,
+    section: Any,
+    subject_id: int,
+    cells: Mapping[Cell, str],
+    request: Any,
+) -> GridResult:
     role = check_can_write(actor, section)
     check_section_open(section)
     context = grading_context(section)
