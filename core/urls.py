@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("helpdesk.api.urls")),
     path("", include("modules.schools.api")),
     path("", include("modules.students.api")),
+    path("", include("modules.academics.api")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("notificaciones/", include("notifications.urls")),
     path("centros/", include("modules.schools.urls")),
     path("matricula/", include("modules.students.urls")),
+    path("academico/", include("modules.academics.urls")),
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "notifications",
     "modules.schools",
     "modules.students",
+    "modules.academics",
     "helpdesk",
     "workflows",
     "workflows.accounts_review",
@@ -267,6 +268,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "helpdesk.choices.TicketStatus",
         "EnrollmentStatusEnum": "modules.students.choices.EnrollmentStatus",
+        "AttendanceStatusEnum": "modules.academics.choices.AttendanceStatus",
     },
 }
 
