@@ -159,6 +159,11 @@ EXPECTED_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 240.0},
     },
+    "partitions-ensure": {
+        "task": "core.tasks.partitions_ensure",
+        "schedule": 86400.0,
+        "options": {"expires": 3600.0},
+    },
 }
 
 
