@@ -5,7 +5,7 @@ from factory.django import DjangoModelFactory
 
 from core.accounts.dui import dui_check_digit
 from core.accounts.models import Person
-from modules.schools.models import Department, Municipality, School, Section
+from modules.schools.models import Department, Grade, Municipality, School, SchoolYear, Section
 
 
 def make_dui(n: int) -> str:
@@ -49,8 +49,8 @@ class SectionFactory(DjangoModelFactory):
         model = Section
 
     school = factory.SubFactory(SchoolFactory)
-    school_year = 2026
-    grade = "1.º grado"
+    school_year = factory.LazyFunction(lambda: SchoolYear.objects.get(pk=2026))
+    grade = factory.LazyFunction(lambda: Grade.objects.get(code="G1"))
     name = factory.Sequence(lambda n: chr(ord("A") + n % 26))
     shift = "matutino"
 

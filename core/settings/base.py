@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "core.processes",
     "notifications",
     "modules.schools",
+    "modules.students",
     "helpdesk",
     "workflows",
     "workflows.accounts_review",

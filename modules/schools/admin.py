@@ -75,7 +75,7 @@ class DistrictAdmin(ReadOnlyAdmin):
 
 class SectionInline(admin.TabularInline):
     model = Section
-    fields = ("school_year", "grade", "name", "shift", "regimen")
+    fields = ("school_year", "grade", "name", "shift", "regimen", "capacity")
     extra = 0
     can_delete = False
     show_change_link = True
@@ -123,9 +123,11 @@ class SchoolAdmin(admin.ModelAdmin):
 class SectionAdmin(admin.ModelAdmin):
     list_display = ("__str__", "school", "school_year", "grade", "name", "shift", "regimen")
     list_filter = ("school_year", "shift", "regimen", "school__municipality__department")
-    list_select_related = ("school",)
-    search_fields = ("school__code", "school__name", "grade")
+    list_select_related = ("school", "grade")
+    search_fields = ("school__code", "school__name", "grade__name")
     autocomplete_fields = ("school",)
+    raw_id_fields = ("homeroom_teacher",)
+    exclude = ("study_plan",)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Section | None = None) -> tuple:
         return ("school", "school_year") if obj is not None else ()
@@ -148,5 +150,7 @@ class SectionAdmin(admin.ModelAdmin):
                 name=obj.name,
                 shift=obj.shift,
                 regimen=obj.regimen,
+                capacity=obj.capacity,
+                homeroom_teacher=obj.homeroom_teacher,
             )
         obj.pk = saved.pk

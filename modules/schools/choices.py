@@ -32,3 +32,32 @@ class Shift(models.TextChoices):
 class Regimen(models.TextChoices):
     WEEKDAYS = "weekdays", _("Entre semana")
     WEEKEND = "weekend", _("Fin de semana")
+
+
+class ModalityKind(models.TextChoices):
+    REGULAR = "regular", _("Regular")
+    FLEXIBLE = "flexible", _("Flexible")
+
+
+class MediaTrack(models.TextChoices):
+    NONE = "", _("No aplica")
+    GENERAL = "general", _("Bachillerato General")
+    TECHNICAL = "technical", _("Bachillerato Técnico Vocacional")
+
+
+class ScaleKind(models.TextChoices):
+    NUMERIC = "numeric", _("Numérica")
+    CONCEPTUAL = "conceptual", _("Conceptual")
+
+
+class RoundingMode(models.TextChoices):
+    HALF_UP = "half_up", _("Al más cercano (0.5 hacia arriba)")
+    HALF_EVEN = "half_even", _("Al par más cercano")
+    DOWN = "down", _("Truncar")
+    UP = "up", _("Hacia arriba")
+
+
+class InfrastructureCondition(models.TextChoices):
+    GOOD = "good", _("Buena")
+    FAIR = "fair", _("Regular")
+    POOR = "poor", _("Mala")

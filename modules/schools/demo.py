@@ -267,7 +267,11 @@ def seed_schools(context: DemoContext) -> None:
         schools[demo.code] = school
         for grade, name, shift in demo.sections:
             exists = Section.objects.filter(
-                school=school, school_year=DEMO_SCHOOL_YEAR, grade=grade, name=name, shift=shift
+                school=school,
+                school_year=DEMO_SCHOOL_YEAR,
+                grade__name=grade,
+                name=name,
+                shift=shift,
             ).exists()
             if not exists:
                 section_create(
@@ -329,7 +333,10 @@ def _scope_target(
     if kind == ScopeKind.SECTION:
         school_code, grade, name = demo.target
         return Section.objects.get(
-            school=schools[school_code], school_year=DEMO_SCHOOL_YEAR, grade=grade, name=name
+            school=schools[school_code],
+            school_year=DEMO_SCHOOL_YEAR,
+            grade__name=grade,
+            name=name,
         )
     if demo.target == "self":
         return user.person

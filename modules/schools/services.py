@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from core.audit.services import audit_record
 
 from .choices import Regimen
 from .geography import DistrictRow
-from .models import District, Municipality, School, Section
+from .models import Calendar, District, Grade, Municipality, School, SchoolYear, Section, StudyPlan
 
 DISTRICT_CATALOGUE_CHAIN = "schools.district:catalogue"
 
@@ -28,7 +29,7 @@ SCHOOL_EDITABLE_FIELDS = (
     "attached_to",
     "is_active",
 )
-SECTION_EDITABLE_FIELDS = ("grade", "name", "shift", "regimen")
+SECTION_EDITABLE_FIELDS = ("grade", "name", "shift", "regimen", "homeroom_teacher", "capacity")
 
 
 @dataclass(frozen=True)
@@ -213,23 +214,93 @@ def school_update(*, actor: Any = None, school: School, **changes: Any) -> Schoo
 
 
 @transaction.atomic
+def school_year_create(
+    *,
+    actor: Any = None,
+    year: int,
+    start_date: date,
+    end_date: date,
+    is_current: bool = False,
+) -> SchoolYear:
+    """Register a school year with its national calendar (docs/domain.md §4)."""
+    if SchoolYear.objects.filter(pk=year).exists():
+        raise ValidationError({"year": _("El año lectivo %(year)s ya existe.") % {"year": year}})
+    if end_date < start_date:
+        raise ValidationError(
+            {"end_date": _("El fin de clases no puede ser anterior a su inicio.")}
+        )
+    if is_current:
+        SchoolYear.objects.filter(is_current=True).update(is_current=False)
+    school_year = SchoolYear.objects.create(year=year, is_current=is_current)
+    calendar = Calendar.objects.create(
+        school_year=school_year, start_date=start_date, end_date=end_date
+    )
+    audit_record(
+        action="schoolyear.created",
+        obj=school_year,
+        actor=actor,
+        payload={
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat(),
+            "is_current": is_current,
+            "calendar_id": calendar.pk,
+        },
+    )
+    return school_year
+
+
+def grade_resolve(grade: Grade | str) -> Grade:
+    """A grade row from itself, its code ("G1") or its name ("1.º grado")."""
+    if isinstance(grade, Grade):
+        return grade
+    text = grade.strip()
+    found = Grade.objects.filter(code__iexact=text).first() or (
+        Grade.objects.filter(name__iexact=text).first()
+    )
+    if found is None:
+        raise ValidationError({"grade": _("El grado «%(grade)s» no existe.") % {"grade": text}})
+    return found
+
+
+def study_plan_for(*, grade: Grade, school_year: int) -> StudyPlan | None:
+    """The regular-modality plan of a grade for a year, if the ministry has published one."""
+    return (
+        StudyPlan.objects.filter(grade=grade, school_year_id=school_year, modality__code="regular")
+        .select_related("scale")
+        .first()
+    )
+
+
+@transaction.atomic
 def section_create(
     *,
     actor: Any = None,
     school: School,
-    school_year: int,
-    grade: str,
+    school_year: int | SchoolYear,
+    grade: Grade | str,
     name: str,
     shift: str,
     regimen: str = Regimen.WEEKDAYS,
+    capacity: int = 40,
+    homeroom_teacher: Any = None,
+    study_plan: StudyPlan | None = None,
 ) -> Section:
+    year = school_year.pk if isinstance(school_year, SchoolYear) else school_year
+    if not SchoolYear.objects.filter(pk=year).exists():
+        raise ValidationError(
+            {"school_year": _("El año lectivo %(year)s no está registrado.") % {"year": year}}
+        )
+    grade_row = grade_resolve(grade)
     section = Section(
         school=school,
-        school_year=school_year,
-        grade=grade.strip(),
+        school_year_id=year,
+        grade=grade_row,
+        study_plan=study_plan or study_plan_for(grade=grade_row, school_year=year),
         name=name.strip(),
         shift=shift,
         regimen=regimen,
+        capacity=capacity,
+        homeroom_teacher=homeroom_teacher,
     )
     section.full_clean()
     section.save()
@@ -239,11 +310,12 @@ def section_create(
         actor=actor,
         payload={
             "school_id": school.pk,
-            "school_year": school_year,
-            "grade": section.grade,
+            "school_year": year,
+            "grade": grade_row.name,
             "name": section.name,
             "shift": shift,
             "regimen": regimen,
+            "capacity": capacity,
         },
     )
     return section
@@ -255,6 +327,8 @@ def section_update(*, actor: Any = None, section: Section, **changes: Any) -> Se
     unknown = set(changes) - set(SECTION_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"section_update cannot change {sorted(unknown)}")
+    if "grade" in changes:
+        changes["grade"] = grade_resolve(changes["grade"])
     locked = Section.objects.select_for_update().get(pk=section.pk)
     before = {field: getattr(locked, field) for field in changes}
     for field, value in changes.items():
@@ -269,8 +343,13 @@ def section_update(*, actor: Any = None, section: Section, **changes: Any) -> Se
         obj=locked,
         actor=actor,
         payload={
-            "before": {f: before[f] for f in changed},
-            "after": {f: getattr(locked, f) for f in changed},
+            "before": {f: _plain(before[f]) for f in changed},
+            "after": {f: _plain(getattr(locked, f)) for f in changed},
         },
     )
     return locked
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly value for an audit payload (related rows by primary key)."""
+    return value.pk if hasattr(value, "_meta") else value

@@ -1,5 +1,7 @@
 """Reads of the school registry: the public directory and the scoped lists."""
 
+from datetime import date
+
 import pytest
 
 from core.accounts.choices import Role, ScopeKind
@@ -10,7 +12,7 @@ from modules.schools.selectors import (
     school_list_for,
     section_list_for,
 )
-from modules.schools.services import school_update, section_create
+from modules.schools.services import school_update, school_year_create, section_create
 
 
 @pytest.fixture
@@ -128,6 +130,7 @@ def test_scoped_sections_follow_section_school_and_department_grants(
         name="B",
         shift="matutino",
     )
+    school_year_create(year=2025, start_date=date(2025, 2, 3), end_date=date(2025, 11, 14))
     almendros_old = section_create(
         school=registry["almendros"],
         school_year=2025,

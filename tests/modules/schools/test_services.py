@@ -103,9 +103,9 @@ def test_section_create_and_update_are_audited(make_school):
     section_update(section=section, shift="vespertino")
 
     section.refresh_from_db()
-    assert (section.school_year, section.grade, section.shift, section.regimen) == (
+    assert (section.school_year_id, section.grade.code, section.shift, section.regimen) == (
         2026,
-        "1.º grado",
+        "G1",
         "vespertino",
         "weekdays",
     )
