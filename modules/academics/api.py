@@ -1,0 +1,334 @@
+"""Academic API (/api/v1/academico/…): attendance, grades, conduct, results and closing.
+
+One API class per operation: parse → one selector or service → serialize. Sections outside the
+caller's scope answer 404; a service's ``PermissionDenied`` 403, ``Conflict`` 409 with the
+reason, ``ValidationError`` 400 (``core.api.exception_handler``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.accounts.scopes import get_in_scope_or_404
+from modules.students.models import Enrollment
+
+from . import selectors, summaries
+from .choices import AttendanceStatus
+from .services import Mark, attendance_record, conduct_record, grades_save, section_year_close
+
+TAGS = ["académico"]
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+# --- Serializers ----------------------------------------------------------------------------
+
+
+class SectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    school = serializers.CharField(source="school.name")
+    school_code = serializers.CharField(source="school.code")
+    school_year = serializers.IntegerField(source="school_year_id")
+    grade = serializers.CharField(source="grade.name")
+    name = serializers.CharField()
+    shift = serializers.CharField()
+    enrolled = serializers.IntegerField()
+    attendance_taken_today = serializers.BooleanField(source="taken_today")
+
+
+class AttendanceRowSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(source="enrollment_id")
+    student = serializers.CharField(source="name")
+    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+    reason = serializers.CharField(allow_blank=True)
+
+
+class AttendanceSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    recorded = serializers.BooleanField()
+    present = serializers.IntegerField()
+    absent = serializers.IntegerField()
+    justified = serializers.IntegerField()
+    students = AttendanceRowSerializer(many=True)
+
+
+class MarkInputSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    """Who was not present; everyone else enrolled that day is recorded present."""
+
+    marks = MarkInputSerializer(many=True)
+
+
+class GradeCellSerializer(serializers.Serializer):
+    period = serializers.IntegerField(source="period_id")
+    value = serializers.CharField(source="text", allow_blank=True)
+
+
+class GradeRowSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(source="enrollment_id")
+    student = serializers.CharField()
+    cells = GradeCellSerializer(many=True)
+    final = serializers.CharField(allow_blank=True)
+    passed = serializers.BooleanField(allow_null=True)
+
+
+class GradeGridSerializer(serializers.Serializer):
+    subject = serializers.CharField(source="subject.name")
+    rows = GradeRowSerializer(many=True)
+
+
+class GradeCellInputSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField()
+    period = serializers.IntegerField()
+    value = serializers.CharField(allow_blank=True, max_length=20)
+
+
+class GradeInputSerializer(serializers.Serializer):
+    cells = GradeCellInputSerializer(many=True)
+
+
+class ConductInputSerializer(serializers.Serializer):
+    demerits = serializers.IntegerField()
+    reason = serializers.CharField(max_length=300)
+    date = serializers.DateField(required=False)
+
+
+class ConductSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    enrollment = serializers.IntegerField(source="enrollment_id")
+    date = serializers.DateField()
+    demerits = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class ResultSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(source="enrollment_id")
+    student = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=["promoted", "not_promoted", "pending"])
+    reasons = serializers.ListField(child=serializers.CharField())
+    demerits = serializers.IntegerField()
+
+
+class ClosingSerializer(serializers.Serializer):
+    section = serializers.IntegerField(source="section_id")
+    closed_at = serializers.DateTimeField()
+    promoted = serializers.IntegerField()
+    not_promoted = serializers.IntegerField()
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+class SectionListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS, summary="Mis secciones", responses=SectionSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        sections = selectors.section_list_mine(request.user)
+        return Response(SectionSerializer(sections, many=True).data)
+
+
+def _attendance_body(section: Any, day: date) -> dict[str, Any]:
+    header, rows = selectors.attendance_sheet(section, day)
+    return {
+        "date": day,
+        "recorded": header is not None,
+        "present": header.present if header else 0,
+        "absent": header.absent if header else 0,
+        "justified": header.justified if header else 0,
+        "students": rows,
+    }
+
+
+class AttendanceApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS, summary="Asistencia de una sección en un día", responses=AttendanceSerializer
+    )
+    def get(self, request: Request, pk: int, day: str) -> Response:
+        section = selectors.section_get(request.user, pk)
+        return Response(AttendanceSerializer(_attendance_body(section, _day(day))).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Registrar o corregir la asistencia de una sección en un día",
+        request=AttendanceInputSerializer,
+        responses={
+            200: AttendanceSerializer,
+            409: OpenApiResponse(
+                description="Día futuro, sin clases según el calendario, o año cerrado."
+            ),
+        },
+    )
+    def put(self, request: Request, pk: int, day: str) -> Response:
+        section = selectors.section_get(request.user, pk, roles=selectors.TEACHING_ROLES)
+        when = _day(day)
+        data = AttendanceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        marks = {
+            mark["enrollment"]: Mark(mark["status"], mark["reason"])
+            for mark in data.validated_data["marks"]
+            if mark["status"] != AttendanceStatus.PRESENT
+        }
+        attendance_record(
+            actor=request.user, section=section, day=when, marks=marks, request=request
+        )
+        return Response(AttendanceSerializer(_attendance_body(section, when)).data)
+
+
+class GradeGridApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def _context(self, request: Request, pk: int, subject: int, roles: tuple[str, ...]) -> Any:
+        section = selectors.section_get(request.user, pk, roles=roles)
+        context = selectors.grading_context(section)
+        if subject not in context.subjects:
+            raise Http404
+        return section, context
+
+    @extend_schema(
+        tags=TAGS, summary="Cuadro de notas de una asignatura", responses=GradeGridSerializer
+    )
+    def get(self, request: Request, pk: int, subject: int) -> Response:
+        _section, context = self._context(request, pk, subject, selectors.READ_ROLES)
+        return Response(GradeGridSerializer(summaries.grade_grid(context, subject)).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Guardar notas de una asignatura (todo o nada)",
+        request=GradeInputSerializer,
+        responses={
+            200: GradeGridSerializer,
+            400: OpenApiResponse(
+                description="Alguna nota no es válida para la escala: nada se guardó."
+            ),
+        },
+    )
+    def put(self, request: Request, pk: int, subject: int) -> Response:
+        section, context = self._context(request, pk, subject, selectors.TEACHING_ROLES)
+        data = GradeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cells = {
+            (cell["enrollment"], cell["period"]): cell["value"]
+            for cell in data.validated_data["cells"]
+        }
+        result = grades_save(
+            actor=request.user, section=section, subject_id=subject, cells=cells, request=request
+        )
+        if not result.ok:
+            errors = [
+                {"enrollment": enrollment, "period": period, "message": message}
+                for (enrollment, period), message in result.errors.items()
+            ]
+            return Response(
+                {"detail": errors[0]["message"], "code": "invalid_grade", "cells": errors},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        context = selectors.grading_context(section)
+        return Response(GradeGridSerializer(summaries.grade_grid(context, subject)).data)
+
+
+class ConductApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Registrar deméritos de conducta",
+        request=ConductInputSerializer,
+        responses={201: ConductSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        enrollment = get_in_scope_or_404(
+            request.user,
+            Enrollment.objects.select_related("section__school", "section__closing"),
+            roles=selectors.TEACHING_ROLES,
+            paths=selectors.ENROLLMENT_PATHS,
+            pk=pk,
+        )
+        data = ConductInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = conduct_record(
+            actor=request.user,
+            enrollment=enrollment,
+            demerits=data.validated_data["demerits"],
+            reason=data.validated_data["reason"],
+            day=data.validated_data.get("date"),
+            request=request,
+        )
+        return Response(ConductSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class ResultsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Resultados de la sección (o lo que decidiría el cierre)",
+        responses=ResultSerializer(many=True),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        section = selectors.section_get(request.user, pk)
+        return Response(ResultSerializer(summaries.section_results(section), many=True).data)
+
+
+class ClosingApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Cerrar el año lectivo de la sección",
+        request=None,
+        responses={
+            201: ClosingSerializer,
+            409: OpenApiResponse(
+                description="Ya cerrado, matrículas provisionales o notas incompletas."
+            ),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        section = selectors.section_get(request.user, pk)
+        closing = section_year_close(actor=request.user, section=section, request=request)
+        return Response(ClosingSerializer(closing).data, status=status.HTTP_201_CREATED)
+
+
+urlpatterns = [
+    path("academico/secciones/", SectionListApi.as_view(), name="academics-sections"),
+    path(
+        "academico/secciones/<int:pk>/asistencia/<str:day>/",
+        AttendanceApi.as_view(),
+        name="academics-attendance",
+    ),
+    path(
+        "academico/secciones/<int:pk>/notas/<int:subject>/",
+        GradeGridApi.as_view(),
+        name="academics-grades",
+    ),
+    path(
+        "academico/secciones/<int:pk>/resultados/",
+        ResultsApi.as_view(),
+        name="academics-results",
+    ),
+    path("academico/secciones/<int:pk>/cierre/", ClosingApi.as_view(), name="academics-close"),
+    path("academico/matriculas/<int:pk>/conducta/", ConductApi.as_view(), name="academics-conduct"),
+]

@@ -1,0 +1,62 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AcademicsConfig(AppConfig):
+    name = "modules.academics"
+    label = "academics"
+    verbose_name = _("Asistencia, calificaciones y promoción")
+
+    def ready(self) -> None:
+        from core.accounts.choices import Role
+        from core.audit.registry import register_action_labels, register_object_type_labels
+        from core.shell import register_nav_entry, register_panel_entry
+
+        sections, schools = _("Mis secciones"), _("Mis centros")
+        register_nav_entry(
+            key="my-sections",
+            label=sections,
+            url_name="academics:my_sections",
+            position=15,
+            roles=[Role.TEACHER, Role.DIRECTOR],
+        )
+        register_nav_entry(
+            key="my-schools",
+            label=schools,
+            url_name="academics:my_schools",
+            position=16,
+            roles=[Role.DIRECTOR, Role.DEPARTMENTAL_OFFICER],
+        )
+        register_panel_entry(
+            roles=[Role.TEACHER, Role.DIRECTOR],
+            key="my-sections",
+            label=sections,
+            url_name="academics:my_sections",
+            description=_("Asistencia del día, cuadro de notas y resultados de sus secciones."),
+            position=10,
+        )
+        register_panel_entry(
+            roles=[Role.DIRECTOR, Role.DEPARTMENTAL_OFFICER],
+            key="my-schools",
+            label=schools,
+            url_name="academics:my_schools",
+            description=_("Matrícula, asistencia y notas pendientes por sección; cierre del año."),
+            position=11,
+        )
+        register_object_type_labels(
+            {
+                "academics.attendanceday": _("Asistencia de sección"),
+                "academics.conductentry": _("Registro de conducta"),
+                "academics.recoverygrade": _("Recuperación"),
+            }
+        )
+        register_action_labels(
+            {
+                "attendance.recorded": _("Asistencia registrada"),
+                "attendance.corrected": _("Asistencia corregida"),
+                "grades.saved": _("Calificaciones guardadas"),
+                "grades.recovery_recorded": _("Recuperación registrada"),
+                "conduct.recorded": _("Deméritos registrados"),
+                "section.year_closed": _("Año lectivo de la sección cerrado"),
+            }
+        )

@@ -1,0 +1,269 @@
+"""Read models the pages and the API show: the grade grid, a section's results, a school's
+overview. Built from the selectors in a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from modules.schools.choices import ScaleKind
+from modules.schools.models import GradingPeriod, School, Section, Subject
+from modules.students.choices import CURRENT_STATUSES
+
+from .models import AttendanceDay, GradeEntry, YearResult
+from .promotion import decide, subject_outcomes
+from .scales import ScaleValue, scale_final, scale_passes
+from .selectors import (
+    GradingContext,
+    demerit_totals,
+    grade_values,
+    grading_context,
+    promotion_rule_for,
+    recovery_values,
+)
+
+# The attendance summary of a school covers this many days back.
+ATTENDANCE_WINDOW_DAYS = 30
+
+
+def _text(value: ScaleValue | None) -> str:
+    if value is None:
+        return ""
+    if value.score is not None:
+        return format(value.score, "f")
+    return value.concept
+
+
+@dataclass
+class GridCell:
+    period_id: int
+    name: str
+    text: str
+    error: str = ""
+
+
+@dataclass
+class GridRow:
+    enrollment_id: int
+    student: str
+    cells: list[GridCell]
+    final: str
+    passed: bool | None
+
+
+@dataclass
+class Grid:
+    subject: Any
+    subjects: list[Any]
+    periods: list[Any]
+    scale: Any
+    concepts: list[Any]
+    rows: list[GridRow] = field(default_factory=list)
+
+    @property
+    def is_conceptual(self) -> bool:
+        return self.scale.kind == ScaleKind.CONCEPTUAL
+
+    @property
+    def passed_count(self) -> int:
+        return sum(1 for row in self.rows if row.passed)
+
+    @property
+    def failed_count(self) -> int:
+        return sum(1 for row in self.rows if row.passed is False)
+
+
+def grade_grid(
+    context: GradingContext,
+    subject_id: int,
+    *,
+    typed: dict[tuple[int, int], str] | None = None,
+    errors: dict[tuple[int, int], str] | None = None,
+) -> Grid:
+    """One subject's grid: a row per student, a cell per period, the final and pass/fail.
+
+    ``typed`` (after a refused save) replaces stored values so nothing typed is lost.
+    """
+    errors = errors or {}
+    values = grade_values(context, subject_ids=[subject_id])
+    scale = context.scale
+    grid = Grid(
+        subject=context.subjects[subject_id],
+        subjects=list(context.subjects.values()),
+        periods=list(context.periods.values()),
+        scale=scale,
+        concepts=list(scale.concepts.all()),
+    )
+    for enrollment_id, name in context.students.items():
+        cells = []
+        stored = []
+        for period_id, period in context.periods.items():
+            value = values.get((enrollment_id, subject_id, period_id))
+            stored.append(value)
+            text = typed[(enrollment_id, period_id)] if typed is not None else _text(value)
+            cells.append(
+                GridCell(period_id, period.name, text, errors.get((enrollment_id, period_id), ""))
+            )
+        final = scale_final(scale, stored)
+        grid.rows.append(
+            GridRow(
+                enrollment_id,
+                name,
+                cells,
+                _text(final),
+                None if final is None else scale_passes(scale, final),
+            )
+        )
+    return grid
+
+
+@dataclass
+class StudentResult:
+    enrollment_id: int
+    student: str
+    outcome: str  # promoted, not_promoted, or pending (grades missing)
+    reasons: list[str]
+    demerits: int
+
+
+def section_results(section: Section) -> list[StudentResult]:
+    """Each student's outcome: the frozen one once closed, else what closing would decide."""
+    # The reverse one-to-one raises an AttributeError subclass when there is no closing.
+    closing = getattr(section, "closing", None)
+    if closing is not None:
+        return [
+            StudentResult(
+                enrollment_id,
+                f"{last}, {first}",
+                outcome,
+                reasons,
+                demerits,
+            )
+            for enrollment_id, last, first, outcome, reasons, demerits in YearResult.objects.filter(
+                closing=closing
+            )
+            .order_by("enrollment__student__person__last_names", "enrollment__pk")
+            .values_list(
+                "enrollment_id",
+                "enrollment__student__person__last_names",
+                "enrollment__student__person__first_names",
+                "outcome",
+                "reasons",
+                "demerits",
+            )
+        ]
+    context = grading_context(section)
+    if context.scale is None:
+        return []
+    values = grade_values(context)
+    recoveries = recovery_values(context)
+    demerits = demerit_totals(context.enrollment_ids)
+    rule = promotion_rule_for(section)
+    results = []
+    for enrollment_id, name in context.students.items():
+        outcomes, finals = subject_outcomes(context, enrollment_id, values, recoveries, rule)
+        if any(final is None for final in finals.values()):
+            results.append(
+                StudentResult(enrollment_id, name, "pending", [], demerits.get(enrollment_id, 0))
+            )
+            continue
+        decision = decide(outcomes=outcomes, demerits=demerits.get(enrollment_id, 0), rule=rule)
+        results.append(
+            StudentResult(
+                enrollment_id,
+                name,
+                "promoted" if decision.promoted else "not_promoted",
+                list(decision.reasons),
+                demerits.get(enrollment_id, 0),
+            )
+        )
+    return results
+
+
+@dataclass
+class SectionOverview:
+    section: Any
+    enrolled: int
+    present: int
+    absent: int
+    justified: int
+    days_taken: int
+    grades_expected: int
+    grades_entered: int
+
+    @property
+    def attendance_rate(self) -> int | None:
+        total = self.present + self.absent + self.justified
+        return None if not total else round(100 * self.present / total)
+
+    @property
+    def grades_pending(self) -> int:
+        return max(self.grades_expected - self.grades_entered, 0)
+
+
+def _count(queryset: Any) -> Subquery:
+    return Coalesce(Subquery(queryset.values("n")[:1], output_field=IntegerField()), 0)
+
+
+def school_overview(school: School) -> dict[str, Any]:
+    """A school's sections of the current year with enrollment, attendance of the last
+    ``ATTENDANCE_WINDOW_DAYS`` days and grade entry: three queries."""
+    since = timezone.localdate() - timedelta(days=ATTENDANCE_WINDOW_DAYS)
+    sections = list(
+        Section.objects.filter(school=school, school_year__is_current=True)
+        .select_related("grade", "closing")
+        .order_by("grade__position", "name", "pk")
+        .annotate(
+            enrolled=Count("enrollments", filter=Q(enrollments__status__in=CURRENT_STATUSES)),
+            subject_count=_count(
+                Subject.objects.filter(plan=OuterRef("study_plan"))
+                .values("plan")
+                .annotate(n=Count("pk"))
+            ),
+            period_count=_count(
+                GradingPeriod.objects.filter(plan=OuterRef("study_plan"))
+                .values("plan")
+                .annotate(n=Count("pk"))
+            ),
+        )
+    )
+    ids = [section.pk for section in sections]
+    attendance = {
+        row["section_id"]: row
+        for row in AttendanceDay.objects.filter(section_id__in=ids, date__gte=since)
+        .values("section_id")
+        .annotate(p=Sum("present"), a=Sum("absent"), j=Sum("justified"), days=Count("pk"))
+    }
+    entered = dict(
+        GradeEntry.objects.filter(
+            enrollment__section_id__in=ids, enrollment__status__in=CURRENT_STATUSES
+        )
+        .values_list("enrollment__section_id")
+        .annotate(n=Count("pk"))
+        .values_list("enrollment__section_id", "n")
+    )
+    rows = []
+    for section in sections:
+        summary = attendance.get(section.pk, {})
+        rows.append(
+            SectionOverview(
+                section=section,
+                enrolled=section.enrolled,
+                present=summary.get("p") or 0,
+                absent=summary.get("a") or 0,
+                justified=summary.get("j") or 0,
+                days_taken=summary.get("days") or 0,
+                grades_expected=section.enrolled * section.subject_count * section.period_count,
+                grades_entered=entered.get(section.pk, 0),
+            )
+        )
+    return {
+        "sections": rows,
+        "enrolled": sum(row.enrolled for row in rows),
+        "window_days": ATTENDANCE_WINDOW_DAYS,
+    }

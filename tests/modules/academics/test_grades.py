@@ -1,0 +1,129 @@
+"""The grade grid: validation against numeric and conceptual scales, all or nothing, audited."""
+
+from decimal import Decimal
+
+import pytest
+
+from core.accounts.choices import Role
+from core.accounts.scopes import active_grants
+from core.audit.models import AuditEvent
+from modules.academics.models import GradeEntry
+from modules.academics.services import grades_save
+from tests.factories import create_user
+
+from .conftest import enroll, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan(section):
+    plan = section.study_plan
+    return list(plan.subjects.all()), list(plan.periods.all())
+
+
+def _grades():
+    return sorted(GradeEntry.objects.values_list("enrollment_id", "period_id", "score", "concept"))
+
+
+def test_numeric_grades_are_saved_with_the_scale_precision(section, teacher):
+    (student,) = enroll(section, 1)
+    (math, *_), (first, second, third) = _plan(section)
+
+    result = grades_save(
+        actor=teacher,
+        section=section,
+        subject_id=math.pk,
+        cells={(student.pk, first.pk): "7,5", (student.pk, second.pk): "10", (student.pk, third.pk): ""},
+    )
+
+    assert (result.ok, result.created, result.updated) == (True, 2, 0)
+    assert _grades() == [
+        (student.pk, first.pk, Decimal("7.50"), ""),
+        (student.pk, second.pk, Decimal("10.00"), ""),
+    ]
+    event = AuditEvent.objects.get(action="grades.saved")
+    assert event.payload["changes"] == [
+        {"enrollment": student.pk, "period": first.pk, "before": None, "after": "7.5"},
+        {"enrollment": student.pk, "period": second.pk, "before": None, "after": "10.0"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("10.5", "La nota debe estar entre 0 y 10."),
+        ("-1", "La nota debe estar entre 0 y 10."),
+        ("7.25", "La nota admite como máximo 1 decimal(es)."),
+        ("siete", "«siete» no es una nota."),
+        ("NaN", "«NaN» no es una nota."),
+    ],
+)
+def test_an_invalid_numeric_grade_saves_nothing_and_says_why(section, teacher, typed, message):
+    first_student, second_student = enroll(section, 2)
+    (math, *_), (first, *_) = _plan(section)
+    grades_save(
+        actor=teacher, section=section, subject_id=math.pk, cells={(first_student.pk, first.pk): "6"}
+    )
+    before = _grades()
+
+    result = grades_save(
+        actor=teacher,
+        section=section,
+        subject_id=math.pk,
+        cells={(first_student.pk, first.pk): "8", (second_student.pk, first.pk): typed},
+    )
+
+    assert result.ok is False
+    assert result.errors == {(second_student.pk, first.pk): message}
+    assert _grades() == before
+
+
+def test_a_conceptual_scale_takes_its_concepts_by_code_or_label(db):
+    section = make_section(grade_code="P4")
+    teacher = create_user(role=Role.TEACHER, scope_kind="section", target=section)
+    first_child, second_child = enroll(section, 2)
+    (subject, *_), (first, *_) = _plan(section)
+
+    result = grades_save(
+        actor=teacher,
+        section=section,
+        subject_id=subject.pk,
+        cells={(first_child.pk, first.pk): "lh", (second_child.pk, first.pk): "En proceso"},
+    )
+
+    assert result.ok is True
+    assert _grades() == [
+        (first_child.pk, first.pk, None, "LH"),
+        (second_child.pk, first.pk, None, "EP"),
+    ]
+
+
+def test_a_number_on_a_conceptual_scale_is_refused(db):
+    section = make_section(grade_code="P4")
+    teacher = create_user(role=Role.TEACHER, scope_kind="section", target=section)
+    (child,) = enroll(section, 1)
+    (subject, *_), (first, *_) = _plan(section)
+
+    result = grades_save(
+        actor=teacher, section=section, subject_id=subject.pk, cells={(child.pk, first.pk): "8"}
+    )
+
+    assert result.errors == {
+        (child.pk, first.pk): "«8» no es un concepto de la escala (use: EX, LH, EP, NL)."
+    }
+    assert _grades() == []
+
+
+@pytest.mark.parametrize("size", [10, 45])
+def test_saving_a_grid_costs_the_same_at_any_size(section, teacher, size, django_assert_num_queries):
+    students = enroll(section, size)
+    (math, *_), periods = _plan(section)
+    cells = {(student.pk, period.pk): "8" for student in students for period in periods}
+    active_grants(teacher)
+
+    # closing (1) · subjects, periods, concepts, students (4) · stored grades, locked (1) · one
+    # INSERT (1) · audit: head, savepoint, insert, release (4)
+    with django_assert_num_queries(11):
+        result = grades_save(actor=teacher, section=section, subject_id=math.pk, cells=cells)
+
+    assert result.created == size * len(periods)
