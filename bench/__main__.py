@@ -62,7 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     academic.add_argument("--year", type=int, default=2026, help="School year (2026).")
     academic.add_argument("--month", type=int, default=2, help="Month of attendance (2).")
-    academic.add_argument("--no-grades", action="store_true", help="Skip the first period's grades.")
+    academic.add_argument(
+        "--no-grades", action="store_true", help="Skip the first period's grades."
+    )
     academic.add_argument("--seed", type=int, default=2026)
     academic.add_argument("--force", action="store_true", help="Add to a generated database.")
     academic.add_argument("--rebuild-indexes", choices=["auto", "yes", "no"], default="auto")

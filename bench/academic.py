@@ -152,11 +152,19 @@ class PlanGrade:
 
 # A school's offer by kind: (share of schools, grade codes).
 SCHOOL_KINDS = (
-    ("centro_escolar", 0.70, ("P4", "P5", "P6", "G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "G9")),
+    (
+        "centro_escolar",
+        0.70,
+        ("P4", "P5", "P6", "G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "G9"),
+    ),
     ("instituto_nacional", 0.10, ("BG1", "BG2", "BT1", "BT2", "BT3")),
-    ("complejo_educativo", 0.12, ("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "G9", "BG1", "BG2")),
+    (
+        "complejo_educativo",
+        0.12,
+        ("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "G9", "BG1", "BG2"),
+    ),
     ("parvularia", 0.08, ("P4", "P5", "P6")),
-)  # fmt: skip
+)
 SHIFTS = ("matutino", "vespertino")
 
 
@@ -224,7 +232,10 @@ def check_academic_database(using: str, force: bool) -> None:
             " Indique --database-url postgres://…"
         )
     check_migrations(using)
-    if not force and School.objects.using(using).filter(code__startswith=SCHOOL_CODE_PREFIX).exists():
+    if (
+        not force
+        and School.objects.using(using).filter(code__startswith=SCHOOL_CODE_PREFIX).exists()
+    ):
         raise BenchError(
             "La base de datos ya tiene centros generados; use una base nueva o --force."
         )
@@ -267,7 +278,9 @@ def generate_academic(
     calendar = models["Calendar"].objects.get(school_year_id=year, school__isnull=True)
     days = class_days(calendar, options.year, options.month)
     plans = _plan_grades(models, year)
-    municipalities = list(models["Municipality"].objects.order_by("pk").values_list("pk", flat=True))
+    municipalities = list(
+        models["Municipality"].objects.order_by("pk").values_list("pk", flat=True)
+    )
     if not municipalities:
         raise BenchError("No hay municipios: ejecute las migraciones.")
     n_schools, n_sections, n_students = options.schools, options.sections, options.students
@@ -288,7 +301,14 @@ def generate_academic(
     stamp = now.isoformat()
     big_tables = [
         models[name]._meta.db_table
-        for name in ("Person", "Student", "Enrollment", "AttendanceDay", "AttendanceRecord", "GradeEntry")
+        for name in (
+            "Person",
+            "Student",
+            "Enrollment",
+            "AttendanceDay",
+            "AttendanceRecord",
+            "GradeEntry",
+        )
     ]
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit = off")
@@ -310,31 +330,53 @@ def generate_academic(
             school_id = school_start + index
             name = f"{_kind_name(kind[0])} {rng.choice(vocab.LAST_NAMES)} {index + 1}"
             school_lines.append(
-                f"{school_id}\t{SCHOOL_CODE_PREFIX}{index + 1:05d}\t{text(name)}\tpublic\t{kind[0]}\t"
+                f"{school_id}\t{SCHOOL_CODE_PREFIX}{index + 1:05d}\t{text(name)}\tpublic\t"
+                f"{kind[0]}\t"
                 f"{'urban' if rng.random() < 0.55 else 'rural'}\t{rng.choice(municipalities)}\t"
                 f"Dirección {index + 1}\t\\N\tt"
             )
         CopyTable(
             cursor,
             models["School"],
-            ["id", "code", "name", "sector", "classification", "zone", "municipality_id",
-             "address", "attached_to_id", "is_active"],
-        ).load(school_lines, Progress(out, "schools", n_schools))  # fmt: skip
+            [
+                "id",
+                "code",
+                "name",
+                "sector",
+                "classification",
+                "zone",
+                "municipality_id",
+                "address",
+                "attached_to_id",
+                "is_active",
+            ],
+        ).load(school_lines, Progress(out, "schools", n_schools))
         infra_start = reserve_ids(cursor, models["SchoolInfrastructure"]._meta.db_table, n_schools)
         CopyTable(
             cursor,
             models["SchoolInfrastructure"],
-            ["id", "school_id", "classrooms", "laboratories", "has_water", "has_electricity",
-             "has_internet", "is_accessible", "condition", "updated_at"],
+            [
+                "id",
+                "school_id",
+                "classrooms",
+                "laboratories",
+                "has_water",
+                "has_electricity",
+                "has_internet",
+                "is_accessible",
+                "condition",
+                "updated_at",
+            ],
         ).load(
             (
-                f"{infra_start + i}\t{school_start + i}\t{rng.randint(3, 30)}\t{rng.randint(0, 3)}\t"
+                f"{infra_start + i}\t{school_start + i}\t{rng.randint(3, 30)}\t"
+                f"{rng.randint(0, 3)}\t"
                 f"{_flag(rng, 0.9)}\t{_flag(rng, 0.95)}\t{_flag(rng, 0.6)}\t{_flag(rng, 0.4)}\t"
                 f"{rng.choice(('good', 'fair', 'poor'))}\t{stamp}"
                 for i in range(n_schools)
             ),
             Progress(out, "infrastructure", n_schools),
-        )  # fmt: skip
+        )
         report.counts["schools"] = n_schools
 
         # Sections: schools take turns, each through its own grades and shifts.
@@ -354,7 +396,9 @@ def generate_academic(
             school, code = section_school[index], section_grade[index]
             letter_index = letters.get((school, code), 0)
             letters[(school, code)] = letter_index + 1
-            letter = chr(ord("A") + letter_index % 26) + ("" if letter_index < 26 else str(letter_index // 26))
+            letter = chr(ord("A") + letter_index % 26) + (
+                "" if letter_index < 26 else str(letter_index // 26)
+            )
             plan = plans[code]
             section_lines.append(
                 f"{section_start + index}\t{school_start + school}\t{year}\t{plan.grade_id}\t"
@@ -364,9 +408,18 @@ def generate_academic(
         CopyTable(
             cursor,
             models["Section"],
-            ["id", "school_id", "school_year_id", "grade_id", "study_plan_id", "name", "shift",
-             "regimen", "capacity"],
-        ).load(section_lines, Progress(out, "sections", n_sections))  # fmt: skip
+            [
+                "id",
+                "school_id",
+                "school_year_id",
+                "grade_id",
+                "study_plan_id",
+                "name",
+                "shift",
+                "regimen",
+                "capacity",
+            ],
+        ).load(section_lines, Progress(out, "sections", n_sections))
         report.counts["sections"] = n_sections
 
         # People, students and their enrollments, section by section.
@@ -374,9 +427,9 @@ def generate_academic(
         person_start = reserve_ids(cursor, models["Person"]._meta.db_table, n_students)
         student_start = reserve_ids(cursor, models["Student"]._meta.db_table, n_students)
         enrollment_start = reserve_ids(cursor, models["Enrollment"]._meta.db_table, n_students)
-        cursor.execute(
-            f'SELECT GREATEST(COALESCE(MAX(nie), 0) + 1, 10000000) FROM "{models["Student"]._meta.db_table}"'  # noqa: S608
-        )
+        student_table = models["Student"]._meta.db_table
+        nie_query = f'SELECT GREATEST(COALESCE(MAX(nie), 0) + 1, 10000000) FROM "{student_table}"'  # noqa: S608
+        cursor.execute(nie_query)
         nie_start = cursor.fetchone()[0]
         owner = []  # section index of each student, in id order
         for section, size in enumerate(sizes):
@@ -404,9 +457,18 @@ def generate_academic(
         CopyTable(
             cursor,
             models["Person"],
-            ["id", "dui", "first_names", "last_names", "birth_date", "sex", "email", "phone",
-             "created_at"],
-        ).load(person_lines, Progress(out, "persons", n_students))  # fmt: skip
+            [
+                "id",
+                "dui",
+                "first_names",
+                "last_names",
+                "birth_date",
+                "sex",
+                "email",
+                "phone",
+                "created_at",
+            ],
+        ).load(person_lines, Progress(out, "persons", n_students))
         del person_lines
         CopyTable(cursor, models["Student"], ["id", "person_id", "nie", "created_at"]).load(
             student_lines, Progress(out, "students", n_students)
@@ -415,9 +477,19 @@ def generate_academic(
         CopyTable(
             cursor,
             models["Enrollment"],
-            ["id", "student_id", "section_id", "school_id", "school_year_id", "enrolled_on",
-             "is_repeater", "status", "created_at", "updated_at"],
-        ).load(enrollment_lines, Progress(out, "enrollments", n_students))  # fmt: skip
+            [
+                "id",
+                "student_id",
+                "section_id",
+                "school_id",
+                "school_year_id",
+                "enrolled_on",
+                "is_repeater",
+                "status",
+                "created_at",
+                "updated_at",
+            ],
+        ).load(enrollment_lines, Progress(out, "enrollments", n_students))
         del enrollment_lines
         _advance_nie_sequence(cursor, nie_start + n_students - 1)
         report.counts["students"] = report.counts["enrollments"] = n_students
@@ -463,7 +535,10 @@ def generate_academic(
                         else:
                             status, reason = "absent", ""
                             tally[1] += 1
-                        yield f"{record_id}{prefix}{enrollment_start + student}\t{status}\t{reason}{suffix}"
+                        yield (
+                            f"{record_id}{prefix}{enrollment_start + student}\t"
+                            f"{status}\t{reason}{suffix}"
+                        )
                         record_id += 1
 
         load_started = time.perf_counter()
@@ -475,7 +550,16 @@ def generate_academic(
         CopyTable(
             cursor,
             models["AttendanceDay"],
-            ["id", "section_id", "date", "present", "absent", "justified", "taken_at", "updated_at"],
+            [
+                "id",
+                "section_id",
+                "date",
+                "present",
+                "absent",
+                "justified",
+                "taken_at",
+                "updated_at",
+            ],
         ).load(
             (
                 f"{day_start + section * n_days + d}\t{section_start + section}\t{day_texts[d]}\t"
@@ -485,7 +569,7 @@ def generate_academic(
                 for d in range(n_days)
             ),
             Progress(out, "attendance days", n_sections * n_days),
-        )  # fmt: skip
+        )
         report.counts["attendance_days"] = n_sections * n_days
 
         # The first grading period's grades of every student in every subject.
@@ -513,8 +597,16 @@ def generate_academic(
             report.counts["grades"] = CopyTable(
                 cursor,
                 models["GradeEntry"],
-                ["id", "enrollment_id", "subject_id", "period_id", "score", "concept", "updated_at"],
-            ).load(grade_lines(), Progress(out, "grades", total))  # fmt: skip
+                [
+                    "id",
+                    "enrollment_id",
+                    "subject_id",
+                    "period_id",
+                    "score",
+                    "concept",
+                    "updated_at",
+                ],
+            ).load(grade_lines(), Progress(out, "grades", total))
 
         report.reference_rate = _reference_copy_rate(cursor, record_table, rows, out)
         if saved is not None:
@@ -523,10 +615,18 @@ def generate_academic(
         print("Committing…", file=out, flush=True)
     if options.vacuum:
         with connection.cursor() as cursor:
-            for table in (models["School"]._meta.db_table, models["Section"]._meta.db_table, *big_tables):
+            for table in (
+                models["School"]._meta.db_table,
+                models["Section"]._meta.db_table,
+                *big_tables,
+            ):
                 step = time.perf_counter()
                 cursor.execute(f'VACUUM (ANALYZE) "{table}"')
-                print(f"  ✓ VACUUM (ANALYZE) {table} ({time.perf_counter() - step:.1f} s)", file=out, flush=True)  # fmt: skip
+                print(
+                    f"  ✓ VACUUM (ANALYZE) {table} ({time.perf_counter() - step:.1f} s)",
+                    file=out,
+                    flush=True,
+                )
     report.seconds = time.perf_counter() - started
     summary = ", ".join(f"{name} {value:,}" for name, value in report.counts.items())
     print(f"Done in {report.seconds:.0f} s: {summary}.", file=out, flush=True)
@@ -558,7 +658,8 @@ def _reference_copy_rate(cursor: Any, table: str, loaded: int, out: IO[str]) -> 
     names = ", ".join(f'"{c}"' for c in columns)
     raw = getattr(cursor, "cursor", cursor)
     blocks: list[bytes] = []
-    with raw.copy(f'COPY (SELECT {select} FROM "{table}" ORDER BY id LIMIT {sample}) TO STDOUT') as copy:  # noqa: S608, E501
+    query = f'SELECT {select} FROM "{table}" ORDER BY id LIMIT {sample}'  # noqa: S608
+    with raw.copy(f"COPY ({query}) TO STDOUT") as copy:
         blocks.extend(bytes(block) for block in copy)
     cursor.execute("SAVEPOINT bench_reference")
     started = time.perf_counter()
@@ -580,7 +681,8 @@ def _advance_nie_sequence(cursor: Any, last: int) -> None:
     cursor.execute("SELECT to_regclass('students_nie_seq') IS NOT NULL")
     if cursor.fetchone()[0]:
         cursor.execute(
-            "SELECT setval('students_nie_seq', GREATEST(%s, (SELECT last_value FROM students_nie_seq)))",
+            "SELECT setval('students_nie_seq', "
+            "GREATEST(%s, (SELECT last_value FROM students_nie_seq)))",
             [last],
         )
 

@@ -50,7 +50,7 @@ class AcademicActors:
     facts: dict[str, Any]
 
 
-class _Rollback(Exception):
+class _RollbackError(Exception):
     pass
 
 
@@ -94,12 +94,17 @@ def choose_academic_actors() -> AcademicActors:
     director = _account(DIRECTOR_DUI_BODY, "Directora", "de Prueba")
     with transaction.atomic():
         if not RoleGrant.objects.filter(user=teacher, role=Role.TEACHER, section=section).exists():
-            role_grant(user=teacher, role=Role.TEACHER, scope_kind=ScopeKind.SECTION, target=section)
+            role_grant(
+                user=teacher, role=Role.TEACHER, scope_kind=ScopeKind.SECTION, target=section
+            )
         if not RoleGrant.objects.filter(
             user=director, role=Role.DIRECTOR, school=section.school
         ).exists():
             role_grant(
-                user=director, role=Role.DIRECTOR, scope_kind=ScopeKind.SCHOOL, target=section.school
+                user=director,
+                role=Role.DIRECTOR,
+                scope_kind=ScopeKind.SCHOOL,
+                target=section.school,
             )
     calendar = Calendar.objects.get(school_year_id=section.school_year_id, school__isnull=True)
     # A class day with no attendance yet: the first after the generated month, not in the future.
@@ -177,8 +182,8 @@ def build_academic_operations(actors: AcademicActors) -> list[Operation]:
                 attendance_record(
                     actor=actors.teacher, section=section, day=actors.day, marks=marks
                 )
-                raise _Rollback
-        except _Rollback:
+                raise _RollbackError
+        except _RollbackError:
             pass
         return Recorded
 
@@ -191,7 +196,9 @@ def build_academic_operations(actors: AcademicActors) -> list[Operation]:
 
     grades = _url("academics:grades", pk=actors.section.pk)
     if grades:
-        operations.append(Operation("grade_grid", "Grade grid of the section (page)", get(teacher, grades)))  # fmt: skip
+        operations.append(
+            Operation("grade_grid", "Grade grid of the section (page)", get(teacher, grades))
+        )
     record_url = _academic_record_url(actors.student)
     if record_url:
         operations.append(
@@ -209,7 +216,9 @@ def build_academic_operations(actors: AcademicActors) -> list[Operation]:
         )
     school = _url("academics:school", pk=actors.school.pk)
     if school:
-        operations.append(Operation("director_school", "Director's school page", get(director, school)))  # fmt: skip
+        operations.append(
+            Operation("director_school", "Director's school page", get(director, school))
+        )
     return operations
 
 
