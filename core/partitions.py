@@ -327,21 +327,80 @@ def convert_to_partitioned(cursor: Any, table: str, column: str, years: Iterable
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+@dataclass(frozen=True)
+class PartitionedLink:
+    """A foreign key between two tables partitioned by the same date: ``child.fk_column`` →
+    ``parent.id`` becomes ``(fk_column, child_column)`` → ``(id, parent_column)``, under the
+    constraint's old name (a partitioned parent's unique keys all include its date)."""
+
+    child: str
+    fk_column: str
+    child_column: str
+    parent: str
+    parent_column: str
+
+
+def _foreign_key_name(cursor: Any, link: PartitionedLink) -> str | None:
+    cursor.execute(
+        """
+        SELECT c.conname FROM pg_constraint c
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+        WHERE c.contype = 'f' AND c.conrelid = %s::regclass AND c.confrelid = %s::regclass
+          AND a.attname = %s AND c.conparentid = 0
+        """,
+        [link.child, link.parent, link.fk_column],
+    )
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def partition_by_year(
+    cursor: Any,
+    tables: Iterable[tuple[str, str]],
+    links: Iterable[PartitionedLink] = (),
+    *,
+    years: Iterable[int],
+) -> None:
+    """Partition each ``(table, date column)`` not partitioned yet, re-creating ``links``
+    between them as composite foreign keys."""
+    years = list(years)
+    kept: list[tuple[PartitionedLink, str]] = []
+    for link in links:
+        name = _foreign_key_name(cursor, link)
+        if name is not None and not is_partitioned(cursor, link.parent):
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {_quote(link.child)} DROP CONSTRAINT {_quote(name)}")
+            kept.append((link, name))
+    for table, column in tables:
+        if not is_partitioned(cursor, table):
+            convert_to_partitioned(cursor, table, column, years)
+    for link, name in kept:
+        cursor.execute(
+            f"ALTER TABLE {_quote(link.child)} ADD CONSTRAINT {_quote(name)} FOREIGN KEY "
+            f"({_quote(link.fk_column)}, {_quote(link.child_column)}) REFERENCES "
+            f"{_quote(link.parent)} (id, {_quote(link.parent_column)}) "
+            "DEFERRABLE INITIALLY DEFERRED"
+        )
+
+
 def partition_by_year_operation(
-    table: str, column: str, *, years_ahead: int = DEFAULT_YEARS_AHEAD
+    *tables: tuple[str, str],
+    links: Iterable[PartitionedLink] = (),
+    years_ahead: int = DEFAULT_YEARS_AHEAD,
 ) -> migrations.RunPython:
-    """A migration operation partitioning ``table`` by the year of ``column`` on PostgreSQL
-    (other databases: nothing)."""
+    """A migration operation partitioning each ``(table, date column)`` by year on PostgreSQL
+    (other databases: nothing), with the partitions of the current year and ``years_ahead``
+    more (and of every year already present in the rows)."""
+    links = tuple(links)
 
     def forward(apps: Any, schema_editor: Any) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         current = timezone.localdate().year
         with schema_editor.connection.cursor() as cursor:
-            if not is_partitioned(cursor, table):
-                convert_to_partitioned(
-                    cursor, table, column, range(current, current + years_ahead + 1)
-                )
+            partition_by_year(
+                cursor, tables, links, years=range(current, current + years_ahead + 1)
+            )
 
-    # Going back, the migration that created the table drops it, partitions included.
+    # Going back, the migration that created the tables drops them, partitions included.
     return migrations.RunPython(forward, migrations.RunPython.noop, elidable=False)
