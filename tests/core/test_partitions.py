@@ -277,7 +277,7 @@ def test_a_header_and_its_rows_are_partitioned_together_linked_by_a_composite_ke
         ("FOREIGN KEY (day_id, date) REFERENCES probe_day(id, date) DEFERRABLE INITIALLY DEFERRED",)
     ]
     # …and a row whose date differs from its header's is refused.
+    _execute("SET CONSTRAINTS ALL IMMEDIATE")
     with pytest.raises(IntegrityError), transaction.atomic():
-        _execute("SET CONSTRAINTS ALL IMMEDIATE")
         _execute("INSERT INTO probe_row (day_id, date) VALUES (1, '2026-02-03')")
     assert _rows("SELECT COUNT(*) FROM probe_row") == [(1,)]
