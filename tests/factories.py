@@ -6,6 +6,7 @@ from factory.django import DjangoModelFactory
 from core.accounts.dui import dui_check_digit
 from core.accounts.models import Person
 from modules.schools.models import Department, Grade, Municipality, School, SchoolYear, Section
+from tests.national_data import ensure_national_data
 
 
 def make_dui(n: int) -> str:
@@ -44,13 +45,18 @@ class SchoolFactory(DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
 
 
+def _national(model, **lookup):
+    ensure_national_data()
+    return model.objects.get(**lookup)
+
+
 class SectionFactory(DjangoModelFactory):
     class Meta:
         model = Section
 
     school = factory.SubFactory(SchoolFactory)
-    school_year = factory.LazyFunction(lambda: SchoolYear.objects.get(pk=2026))
-    grade = factory.LazyFunction(lambda: Grade.objects.get(code="G1"))
+    school_year = factory.LazyFunction(lambda: _national(SchoolYear, pk=2026))
+    grade = factory.LazyFunction(lambda: _national(Grade, code="G1"))
     name = factory.Sequence(lambda n: chr(ord("A") + n % 26))
     shift = "matutino"
 

@@ -1,0 +1,94 @@
+"""Class days of a section's calendar (docs/domain.md §4).
+
+A class day is a day of the section's regimen (Monday to Friday, or Saturday and Sunday for the
+weekend regimen) between the start and end of its calendar (the school's own for that year,
+else the national one), that is not a public holiday of El Salvador (the ``holidays``
+package) and falls in no event that suspends classes, in either calendar.
+"""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from django.db.models import Exists, OuterRef, Q
+
+from .choices import Regimen
+from .models import Calendar, CalendarEvent, Section
+
+_WEEKDAYS = frozenset(range(5))
+_WEEKEND = frozenset({5, 6})
+
+
+@lru_cache(maxsize=16)
+def public_holidays(year: int) -> frozenset[date]:
+    """El Salvador's national public holidays of a calendar year (no query; cached)."""
+    return frozenset(holidays.country_holidays("SV", years=year))
+
+
+def regimen_days(regimen: str) -> frozenset[int]:
+    return _WEEKEND if regimen == Regimen.WEEKEND else _WEEKDAYS
+
+
+def _calendars(section: Section) -> Q:
+    return Q(school_year_id=section.school_year_id) & (
+        Q(school_id=section.school_id) | Q(school__isnull=True)
+    )
+
+
+def is_class_day(section: Section, day: date) -> bool:
+    """Whether ``day`` is a class day for ``section``: one query whatever the calendar size.
+
+    The query reads the section's candidate calendars (school override first) with a flag
+    saying whether any of them holds an event that suspends classes on ``day``.
+    """
+    if day.weekday() not in regimen_days(section.regimen) or day in public_holidays(day.year):
+        return False
+    suspended = CalendarEvent.objects.filter(
+        calendar_id=OuterRef("pk"), start_date__lte=day, end_date__gte=day, suspends_classes=True
+    )
+    rows = list(
+        Calendar.objects.filter(_calendars(section))
+        .annotate(suspended=Exists(suspended))
+        .order_by("school_id")  # the school's own calendar (non-null) before the national one
+        .values_list("school_id", "start_date", "end_date", "suspended", named=True)
+    )
+    if not rows:
+        return False
+    own = rows[0]
+    if not own.start_date <= day <= own.end_date:
+        return False
+    return not any(row.suspended for row in rows)
+
+
+def class_days(section: Section, start: date | None = None, end: date | None = None) -> list[date]:
+    """The section's class days, in order, optionally limited to ``start``..``end`` (2 queries)."""
+    calendars = list(
+        Calendar.objects.filter(_calendars(section))
+        .order_by("school_id")
+        .values_list("pk", "start_date", "end_date", named=True)
+    )
+    if not calendars:
+        return []
+    own = calendars[0]
+    first = max(own.start_date, start) if start else own.start_date
+    last = min(own.end_date, end) if end else own.end_date
+    closed: set[date] = set()
+    events = CalendarEvent.objects.filter(
+        calendar_id__in=[c.pk for c in calendars],
+        suspends_classes=True,
+        start_date__lte=last,
+        end_date__gte=first,
+    ).values_list("start_date", "end_date")
+    for event_start, event_end in events:
+        day = event_start
+        while day <= event_end:
+            closed.add(day)
+            day += timedelta(days=1)
+    allowed = regimen_days(section.regimen)
+    days = []
+    day = first
+    while day <= last:
+        if day.weekday() in allowed and day not in public_holidays(day.year) and day not in closed:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
