@@ -10,12 +10,14 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from .choices import Regimen
 from .models import Calendar, CalendarEvent, Section
 
 _WEEKDAYS = frozenset(range(5))
+# The school's own calendar (a school id) before the national one (no school).
+_OWN_FIRST = F("school_id").asc(nulls_last=True)
 _WEEKEND = frozenset({5, 6})
 
 
@@ -49,7 +51,7 @@ def is_class_day(section: Section, day: date) -> bool:
     rows = list(
         Calendar.objects.filter(_calendars(section))
         .annotate(suspended=Exists(suspended))
-        .order_by("school_id")  # the school's own calendar (non-null) before the national one
+        .order_by(_OWN_FIRST)
         .values_list("school_id", "start_date", "end_date", "suspended", named=True)
     )
     if not rows:
@@ -64,7 +66,7 @@ def class_days(section: Section, start: date | None = None, end: date | None = N
     """The section's class days, in order, optionally limited to ``start``..``end`` (2 queries)."""
     calendars = list(
         Calendar.objects.filter(_calendars(section))
-        .order_by("school_id")
+        .order_by(_OWN_FIRST)
         .values_list("pk", "start_date", "end_date", named=True)
     )
     if not calendars:
