@@ -23,6 +23,7 @@ api_v1 = [
     path("", include(diagram_api_urlpatterns)),
     path("", include(work_api.urlpatterns)),
     path("", include("helpdesk.api.urls")),
+    path("", include("modules.academics.api")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("auditoria/", include("core.audit.urls")),
     path("notificaciones/", include("notifications.urls")),
     path("centros/", include("modules.schools.urls")),
+    path("academico/", include("modules.academics.urls")),
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "notifications",
     "modules.schools",
     "modules.students",
+    "modules.academics",
     "helpdesk",
     "workflows",
     "workflows.accounts_review",

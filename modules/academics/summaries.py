@@ -4,12 +4,10 @@ overview. Built from the selectors in a fixed number of queries whatever the dat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from modules.schools.choices import ScaleKind
 from modules.schools.models import GradingPeriod, School, Section, Subject
@@ -26,9 +24,6 @@ from .selectors import (
     promotion_rule_for,
     recovery_values,
 )
-
-# The attendance summary of a school covers this many days back.
-ATTENDANCE_WINDOW_DAYS = 30
 
 
 def _text(value: ScaleValue | None) -> str:
@@ -211,9 +206,8 @@ def _count(queryset: Any) -> Subquery:
 
 
 def school_overview(school: School) -> dict[str, Any]:
-    """A school's sections of the current year with enrollment, attendance of the last
-    ``ATTENDANCE_WINDOW_DAYS`` days and grade entry: three queries."""
-    since = timezone.localdate() - timedelta(days=ATTENDANCE_WINDOW_DAYS)
+    """A school's sections of the current year with enrollment, attendance of the year so far
+    and grade entry: three queries."""
     sections = list(
         Section.objects.filter(school=school, school_year__is_current=True)
         .select_related("grade", "closing")
@@ -235,7 +229,7 @@ def school_overview(school: School) -> dict[str, Any]:
     ids = [section.pk for section in sections]
     attendance = {
         row["section_id"]: row
-        for row in AttendanceDay.objects.filter(section_id__in=ids, date__gte=since)
+        for row in AttendanceDay.objects.filter(section_id__in=ids)
         .values("section_id")
         .annotate(p=Sum("present"), a=Sum("absent"), j=Sum("justified"), days=Count("pk"))
     }
@@ -265,5 +259,4 @@ def school_overview(school: School) -> dict[str, Any]:
     return {
         "sections": rows,
         "enrolled": sum(row.enrolled for row in rows),
-        "window_days": ATTENDANCE_WINDOW_DAYS,
     }

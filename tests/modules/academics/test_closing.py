@@ -33,9 +33,7 @@ def _fill(section, teacher, marks_by_student):
         for index, enrollment_id in enumerate(students):
             mark = marks_by_student.get(index, {}).get(subject.position, "8")
             cells.update({(enrollment_id, period.pk): mark for period in periods})
-        assert grades_save(
-            actor=teacher, section=section, subject_id=subject.pk, cells=cells
-        ).ok
+        assert grades_save(actor=teacher, section=section, subject_id=subject.pk, cells=cells).ok
     return subjects
 
 
@@ -78,8 +76,9 @@ def test_closing_promotes_and_holds_back_through_the_enrollment_lifecycle(media)
     assert SubjectResult.objects.filter(enrollment=failing, passed=False).count() == 3
     assert AuditEvent.objects.filter(action="section.year_closed").count() == 1
     assert sorted(
-        AuditEvent.objects.filter(object_type="students.enrollment", to_state__in=[
-            "promoted", "not_promoted"]).values_list("object_id", "to_state")
+        AuditEvent.objects.filter(
+            object_type="students.enrollment", to_state__in=["promoted", "not_promoted"]
+        ).values_list("object_id", "to_state")
     ) == sorted(
         [
             (str(passing.pk), "promoted"),

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 
 from core.accounts.choices import Role
-from core.accounts.scopes import active_grants
 from core.audit.models import AuditEvent
 from modules.academics.models import GradeEntry
+from modules.academics.selectors import section_get
 from modules.academics.services import grades_save
 from tests.factories import create_user
 
@@ -33,7 +33,11 @@ def test_numeric_grades_are_saved_with_the_scale_precision(section, teacher):
         actor=teacher,
         section=section,
         subject_id=math.pk,
-        cells={(student.pk, first.pk): "7,5", (student.pk, second.pk): "10", (student.pk, third.pk): ""},
+        cells={
+            (student.pk, first.pk): "7,5",
+            (student.pk, second.pk): "10",
+            (student.pk, third.pk): "",
+        },
     )
 
     assert (result.ok, result.created, result.updated) == (True, 2, 0)
@@ -62,7 +66,10 @@ def test_an_invalid_numeric_grade_saves_nothing_and_says_why(section, teacher, t
     first_student, second_student = enroll(section, 2)
     (math, *_), (first, *_) = _plan(section)
     grades_save(
-        actor=teacher, section=section, subject_id=math.pk, cells={(first_student.pk, first.pk): "6"}
+        actor=teacher,
+        section=section,
+        subject_id=math.pk,
+        cells={(first_student.pk, first.pk): "6"},
     )
     before = _grades()
 
@@ -115,15 +122,18 @@ def test_a_number_on_a_conceptual_scale_is_refused(db):
 
 
 @pytest.mark.parametrize("size", [10, 45])
-def test_saving_a_grid_costs_the_same_at_any_size(section, teacher, size, django_assert_num_queries):
+def test_saving_a_grid_costs_the_same_at_any_size(
+    section, teacher, size, django_assert_num_queries
+):
     students = enroll(section, size)
     (math, *_), periods = _plan(section)
     cells = {(student.pk, period.pk): "8" for student in students for period in periods}
-    active_grants(teacher)
+    section = section_get(teacher, section.pk)  # as the page reads it: with plan, scale, closing
 
-    # closing (1) · subjects, periods, concepts, students (4) · stored grades, locked (1) · one
-    # INSERT (1) · audit: head, savepoint, insert, release (4)
-    with django_assert_num_queries(11):
+    # subjects, periods, scale concepts, students (4) · stored grades, locked (1) · one INSERT
+    # for every cell (1) · audit: head, savepoint, insert, release (4) · the service's savepoint
+    # and release (2, only inside the test's transaction)
+    with django_assert_num_queries(12):
         result = grades_save(actor=teacher, section=section, subject_id=math.pk, cells=cells)
 
     assert result.created == size * len(periods)
