@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import connections, migrations, transaction
+from django.db import IntegrityError, connections, migrations, transaction
 from django.utils import timezone
 
 from core.audit.services import audit_record
@@ -160,7 +160,11 @@ def partition_detach(
     *, table: str, year: int, actor: Any = None, today: date | None = None, using: str = "default"
 ) -> str:
     """Detach the partition of a past ``year`` from ``table``: its rows leave the live table
-    (queries, plans, vacuum) but stay in the standalone table ``<table>_y<year>``."""
+    (queries, plans, vacuum) but stay in the standalone table ``<table>_y<year>``.
+
+    Rows first, then their headers: a year still referenced by the live rows of a linked table
+    (``PartitionedLink``) is refused. The detached table's own foreign keys into partitioned
+    tables are dropped, so an archived year never pins a live one."""
     _check_past_year(table, year, today)
     if not _is_postgres(using):
         raise PartitionError("El particionado solo existe en PostgreSQL.")
@@ -168,7 +172,26 @@ def partition_detach(
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         if year not in attached_years(cursor, table):
             raise PartitionError(f"El año {year} no está adjunto a {table}.")
-        cursor.execute(f"ALTER TABLE {_quote(table)} DETACH PARTITION {_quote(name)}")
+        # Pending deferred checks (rows written earlier in the caller's transaction) would
+        # block the ALTER TABLE: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        try:
+            with transaction.atomic(using=using):
+                cursor.execute(f"ALTER TABLE {_quote(table)} DETACH PARTITION {_quote(name)}")
+        except IntegrityError as exc:
+            raise PartitionError(
+                f"Filas de otra tabla aún usan el año {year} de {table}: desprenda antes ese "
+                "año de la tabla que la referencia."
+            ) from exc
+        cursor.execute(
+            """
+            SELECT c.conname FROM pg_constraint c JOIN pg_class p ON p.oid = c.confrelid
+            WHERE c.conrelid = %s::regclass AND c.contype = 'f' AND p.relkind = 'p'
+            """,
+            [name],
+        )
+        for (constraint,) in cursor.fetchall():
+            cursor.execute(f"ALTER TABLE {_quote(name)} DROP CONSTRAINT {_quote(constraint)}")
         cursor.execute(f"SELECT COUNT(*) FROM {_quote(name)}")  # noqa: S608 - our own name
         rows = cursor.fetchone()[0]
         audit_record(

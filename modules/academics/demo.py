@@ -19,9 +19,9 @@ from core.accounts.choices import Role, Sex
 from core.accounts.models import Person, RoleGrant, User
 from core.accounts.services import person_create
 from core.demo import DemoContext
+from modules.schools.calendars import is_class_day
 from modules.schools.demo import DEMO_CHILD, DEMO_SCHOOL_YEAR
 from modules.schools.models import Calendar, School, Section
-from modules.schools.selectors import is_class_day
 from modules.students.choices import CURRENT_STATUSES, Relationship
 from modules.students.models import Enrollment, Guardian, Student
 from modules.students.services import enrollment_create, guardian_link, student_create
@@ -170,9 +170,7 @@ def seed_academics(context: DemoContext) -> None:
     for grade_index, (grade, name, count, age) in enumerate(DEMO_SECTIONS):
         section = (
             Section.objects.select_related("study_plan__scale", "closing")
-            .filter(
-                school=school, school_year_id=DEMO_SCHOOL_YEAR, grade__name=grade, name=name
-            )
+            .filter(school=school, school_year_id=DEMO_SCHOOL_YEAR, grade__name=grade, name=name)
             .first()
         )
         if section is None:

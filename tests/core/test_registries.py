@@ -193,7 +193,13 @@ def test_demo_steps_run_lowest_layer_first():
 
     layers = [LAYERS.index(step.layer) for step in steps]
     assert layers == sorted(layers)
-    assert [step.name for step in steps][:4] == ["geography", "schools", "accounts", "helpdesk"]
+    assert [step.name for step in steps][:5] == [
+        "geography",
+        "schools",
+        "accounts",
+        "academics",
+        "helpdesk",
+    ]
 
 
 def test_a_demo_step_of_an_unknown_layer_is_refused():
