@@ -203,7 +203,7 @@ def _section_sizes(sections: int, students: int, rng: random.Random) -> list[int
     sizes = [rng.randint(15, MAX_SECTION_SIZE) for _ in range(sections)]
     factor = students / sum(sizes)
     sizes = [min(MAX_SECTION_SIZE, max(1, round(s * factor))) for s in sizes]
-    full = set(range(0, sections, FULL_SECTION_EVERY)) if students >= sections * 30 else set()
+    full = set(range(0, sections, FULL_SECTION_EVERY)) if students >= sections * 20 else set()
     for index in full:
         sizes[index] = MAX_SECTION_SIZE
     adjustable = [i for i in range(sections) if i not in full]
@@ -333,7 +333,7 @@ def generate_academic(
                 f"{school_id}\t{SCHOOL_CODE_PREFIX}{index + 1:05d}\t{text(name)}\tpublic\t"
                 f"{kind[0]}\t"
                 f"{'urban' if rng.random() < 0.55 else 'rural'}\t{rng.choice(municipalities)}\t"
-                f"Dirección {index + 1}\t\\N\tt"
+                f"Dirección {index + 1}\t\t\\N\tt"
             )
         CopyTable(
             cursor,
@@ -347,6 +347,7 @@ def generate_academic(
                 "zone",
                 "municipality_id",
                 "address",
+                "phone",
                 "attached_to_id",
                 "is_active",
             ],
@@ -452,7 +453,7 @@ def generate_academic(
             enrollment_lines.append(
                 f"{enrollment_start + index}\t{student_start + index}\t{section_start + section}\t"
                 f"{school_start + section_school[section]}\t{year}\t{enrolled_on}\t"
-                f"{'t' if rng.random() < 0.03 else 'f'}\tactive\t{stamp}\t{stamp}"
+                f"{'t' if rng.random() < 0.03 else 'f'}\tactive\t\t{stamp}\t{stamp}"
             )
         CopyTable(
             cursor,
@@ -486,6 +487,7 @@ def generate_academic(
                 "enrolled_on",
                 "is_repeater",
                 "status",
+                "status_note",
                 "created_at",
                 "updated_at",
             ],
@@ -642,7 +644,8 @@ def generate_academic(
 
 def _reference_copy_rate(cursor: Any, table: str, loaded: int, out: IO[str]) -> float:
     """PostgreSQL's COPY rate for ``table`` as it stands: rows just loaded, read back as COPY
-    text with their ids moved past the last one, written again, then rolled back."""
+    text with their ids (and ``day_id``, part of a unique key) moved past the last ones, written
+    again, then rolled back (with the foreign-key checks they queued)."""
     sample = min(REFERENCE_ROWS, loaded)
     if not sample:
         return 0.0
@@ -652,9 +655,11 @@ def _reference_copy_rate(cursor: Any, table: str, loaded: int, out: IO[str]) -> 
         [table],
     )
     columns = [row[0] for row in cursor.fetchall()]
-    cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608
-    offset = cursor.fetchone()[0]
-    select = ", ".join(f'"{c}" + {offset}' if c == "id" else f'"{c}"' for c in columns)
+    shifted = [c for c in ("id", "day_id") if c in columns]
+    maxima = ", ".join(f'COALESCE(MAX("{c}"), 0)' for c in shifted)
+    cursor.execute(f'SELECT {maxima} FROM "{table}"')  # noqa: S608
+    offsets = dict(zip(shifted, cursor.fetchone(), strict=True))
+    select = ", ".join(f'"{c}" + {offsets[c]}' if c in offsets else f'"{c}"' for c in columns)
     names = ", ".join(f'"{c}"' for c in columns)
     raw = getattr(cursor, "cursor", cursor)
     blocks: list[bytes] = []
