@@ -23,6 +23,8 @@ api_v1 = [
     path("", include(diagram_api_urlpatterns)),
     path("", include(work_api.urlpatterns)),
     path("", include("helpdesk.api.urls")),
+    path("", include("modules.schools.api")),
+    path("", include("modules.students.api")),
     path("", include("modules.academics.api")),
 ]
 
@@ -34,6 +36,7 @@ urlpatterns = [
     path("auditoria/", include("core.audit.urls")),
     path("notificaciones/", include("notifications.urls")),
     path("centros/", include("modules.schools.urls")),
+    path("matricula/", include("modules.students.urls")),
     path("academico/", include("modules.academics.urls")),
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),

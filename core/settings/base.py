@@ -265,7 +265,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several apps have a "status" field; name the help desk's enum so they do not collide.
-    "ENUM_NAME_OVERRIDES": {"TicketStatusEnum": "helpdesk.choices.TicketStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "helpdesk.choices.TicketStatus",
+        "EnrollmentStatusEnum": "modules.students.choices.EnrollmentStatus",
+    },
 }
 
 # --- Cache ------------------------------------------------------------------------------------

@@ -10,7 +10,26 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Department, District, Municipality, School, Section
+from .models import (
+    Calendar,
+    CalendarEvent,
+    Cycle,
+    Department,
+    District,
+    Grade,
+    GradingPeriod,
+    GradingScale,
+    Level,
+    Modality,
+    Municipality,
+    ScaleConcept,
+    School,
+    SchoolInfrastructure,
+    SchoolYear,
+    Section,
+    StudyPlan,
+    Subject,
+)
 from .services import (
     SCHOOL_EDITABLE_FIELDS,
     SECTION_EDITABLE_FIELDS,
@@ -154,3 +173,77 @@ class SectionAdmin(admin.ModelAdmin):
                 homeroom_teacher=obj.homeroom_teacher,
             )
         obj.pk = saved.pk
+
+
+# --- Academic structure, years and calendars (reference data kept by the ministry) -----------
+
+
+class CalendarEventInline(admin.TabularInline):
+    model = CalendarEvent
+    fields = ("name", "start_date", "end_date", "suspends_classes")
+    extra = 0
+
+
+@admin.register(Calendar)
+class CalendarAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "school_year", "school", "start_date", "end_date")
+    list_filter = ("school_year",)
+    list_select_related = ("school",)
+    autocomplete_fields = ("school",)
+    inlines = (CalendarEventInline,)
+
+
+@admin.register(SchoolYear)
+class SchoolYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "is_current")
+
+
+class ScaleConceptInline(admin.TabularInline):
+    model = ScaleConcept
+    fields = ("position", "code", "label", "passes")
+    extra = 0
+
+
+@admin.register(GradingScale)
+class GradingScaleAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "min_value", "max_value", "passing_value", "precision")
+    inlines = (ScaleConceptInline,)
+
+
+@admin.register(Grade)
+class GradeAdmin(admin.ModelAdmin):
+    list_display = ("position", "code", "name", "level", "cycle", "track", "intended_age")
+    list_select_related = ("level", "cycle")
+    ordering = ("position",)
+
+
+class SubjectInline(admin.TabularInline):
+    model = Subject
+    fields = ("position", "code", "name")
+    extra = 0
+
+
+class GradingPeriodInline(admin.TabularInline):
+    model = GradingPeriod
+    fields = ("number", "name", "start_date", "end_date")
+    extra = 0
+
+
+@admin.register(StudyPlan)
+class StudyPlanAdmin(admin.ModelAdmin):
+    list_display = ("name", "school_year", "grade", "modality", "scale")
+    list_filter = ("school_year", "modality", "grade__level")
+    list_select_related = ("grade", "modality", "scale")
+    inlines = (SubjectInline, GradingPeriodInline)
+
+
+admin.site.register(Level)
+admin.site.register(Cycle)
+admin.site.register(Modality)
+
+
+@admin.register(SchoolInfrastructure)
+class SchoolInfrastructureAdmin(admin.ModelAdmin):
+    list_display = ("school", "classrooms", "has_water", "has_electricity", "has_internet")
+    list_filter = ("has_water", "has_electricity", "has_internet", "is_accessible", "condition")
+    autocomplete_fields = ("school",)

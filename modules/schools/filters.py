@@ -1,16 +1,21 @@
 """The public school directory's search and filters (django-filter).
 
 Parameter names are Spanish because they show in the address bar: ``q``, ``departamento``,
-``municipio``, ``sector``, ``zona``. Departments and municipalities are chosen by code.
+``municipio``, ``sector``, ``zona``, ``nivel``, ``turno``, ``servicios``. Departments,
+municipalities and levels are chosen by code. Level and shift belong to sections, so they match
+schools with a section of that level or shift in the current school year.
 """
 
+from typing import Any
+
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.forms import CheckboxSelectMultiple
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .choices import SchoolSector, Zone
-from .models import Department, Municipality, School
+from .choices import SchoolSector, Shift, Zone
+from .models import Department, Level, Municipality, School, Section
 
 
 def _municipalities(request: HttpRequest | None) -> QuerySet[Municipality]:
@@ -20,6 +25,27 @@ def _municipalities(request: HttpRequest | None) -> QuerySet[Municipality]:
     if department_code:
         municipalities = municipalities.filter(department__code=department_code)
     return municipalities
+
+
+# Parameter value -> infrastructure flag.
+INFRASTRUCTURE_FLAGS = {
+    "agua": "has_water",
+    "electricidad": "has_electricity",
+    "internet": "has_internet",
+    "accesible": "is_accessible",
+}
+INFRASTRUCTURE_CHOICES = (
+    ("agua", _("Agua potable")),
+    ("electricidad", _("Energía eléctrica")),
+    ("internet", _("Internet")),
+    ("accesible", _("Accesibilidad")),
+)
+
+
+def _current_sections(**conditions: Any) -> Exists:
+    return Exists(
+        Section.objects.filter(school_id=OuterRef("pk"), school_year__is_current=True, **conditions)
+    )
 
 
 class SchoolFilter(django_filters.FilterSet):
@@ -47,6 +73,23 @@ class SchoolFilter(django_filters.FilterSet):
         label=_("Zona"), field_name="zone", choices=Zone.choices, empty_label=_("Todas")
     )
 
+    nivel = django_filters.ModelChoiceFilter(
+        label=_("Nivel educativo"),
+        to_field_name="code",
+        queryset=Level.objects.order_by("position"),
+        empty_label=_("Todos"),
+        method="filter_level",
+    )
+    turno = django_filters.ChoiceFilter(
+        label=_("Turno"), choices=Shift.choices, empty_label=_("Todos"), method="filter_shift"
+    )
+    servicios = django_filters.MultipleChoiceFilter(
+        label=_("Con"),
+        choices=INFRASTRUCTURE_CHOICES,
+        method="filter_infrastructure",
+        widget=CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = School
         fields: list[str] = []
@@ -56,3 +99,15 @@ class SchoolFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(code__istartswith=value))
+
+    def filter_level(self, queryset: QuerySet[School], name: str, value: Level) -> QuerySet[School]:
+        return queryset.filter(_current_sections(grade__level=value))
+
+    def filter_shift(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet[School]:
+        return queryset.filter(_current_sections(shift=value))
+
+    def filter_infrastructure(
+        self, queryset: QuerySet[School], name: str, value: list[str]
+    ) -> QuerySet[School]:
+        flags = {f"infrastructure__{INFRASTRUCTURE_FLAGS[v]}": True for v in value}
+        return queryset.filter(**flags) if flags else queryset

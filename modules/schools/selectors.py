@@ -64,7 +64,7 @@ def school_list_for(actor: Any, roles: Iterable[str]) -> QuerySet[School]:
 
 def school_get_public(*, code: str) -> School:
     """One active school with what its public page shows; ``School.DoesNotExist`` otherwise."""
-    return _schools().select_related("attached_to").get(code=code, is_active=True)
+    return _schools().select_related("attached_to", "infrastructure").get(code=code, is_active=True)
 
 
 def school_attached_list(*, school: School) -> QuerySet[School]:
@@ -80,3 +80,14 @@ def section_list_for(
     if school_year is not None:
         sections = sections.filter(school_year=school_year)
     return scope_filter(actor, sections, roles=roles, paths=SECTION_PATHS)
+
+
+def school_offer(*, school: School) -> list[Any]:
+    """What a school offers this school year: one row per level, grade and shift of its
+    sections (one query), in the structure's order."""
+    return list(
+        Section.objects.filter(school=school, school_year__is_current=True)
+        .values_list("grade__level__name", "grade__name", "shift", named=True)
+        .order_by("grade__level__position", "grade__position", "shift")
+        .distinct()
+    )

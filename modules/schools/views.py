@@ -5,8 +5,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .choices import Shift
 from .models import School
-from .selectors import school_attached_list, school_directory_filter, school_get_public
+from .selectors import (
+    school_attached_list,
+    school_directory_filter,
+    school_get_public,
+    school_offer,
+)
 
 PAGE_SIZE = 20
 
@@ -29,4 +35,16 @@ def school_detail(request: HttpRequest, code: str) -> HttpResponse:
     except School.DoesNotExist as exc:
         raise Http404 from exc
     attached = list(school_attached_list(school=school))
-    return render(request, "schools/school_detail.html", {"school": school, "attached": attached})
+    shifts = dict(Shift.choices)
+    offer: dict[str, dict[str, list[str]]] = {}
+    for row in school_offer(school=school):
+        grades = offer.setdefault(row.grade__level__name, {})
+        grades.setdefault(row.grade__name, []).append(str(shifts.get(row.shift, row.shift)))
+    infrastructure = getattr(school, "infrastructure", None)
+    context = {
+        "school": school,
+        "attached": attached,
+        "offer": offer,
+        "infrastructure": infrastructure,
+    }
+    return render(request, "schools/school_detail.html", context)

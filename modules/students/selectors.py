@@ -90,6 +90,25 @@ def enrollment_get(actor: Any, *, pk: int, roles: Iterable[str] = READ_ROLES) ->
     )
 
 
+ENROLLMENT_ROW_FIELDS = (
+    "pk",
+    "student_id",
+    "student__nie",
+    "student__person__first_names",
+    "student__person__last_names",
+    "section_id",
+    "section__name",
+    "section__grade__name",
+    "school_id",
+    "school_year_id",
+    "status",
+    "enrolled_on",
+    "ended_on",
+    "withdrawal_motive__code",
+    "is_repeater",
+)
+
+
 def enrollment_rows(actor: Any, *, section_id: int | None = None, school_year: int | None = None):
     """Named rows for enrollment lists: one query whatever the number of rows."""
     enrollments = enrollment_scope(actor)
@@ -99,30 +118,14 @@ def enrollment_rows(actor: Any, *, section_id: int | None = None, school_year: i
         enrollments = enrollments.filter(school_year_id=school_year)
     return enrollments.order_by(
         "section__grade__position", "student__person__last_names", "student__person__first_names"
-    ).values_list(
-        "pk",
-        "student_id",
-        "student__nie",
-        "student__person__first_names",
-        "student__person__last_names",
-        "section_id",
-        "section__name",
-        "section__grade__name",
-        "school_id",
-        "school_year_id",
-        "status",
-        "enrolled_on",
-        "ended_on",
-        "withdrawal_motive__code",
-        "is_repeater",
-        named=True,
-    )
+    ).values_list(*ENROLLMENT_ROW_FIELDS, named=True)
 
 
 def section_current_counts(section_ids: Iterable[int]) -> dict[int, int]:
     """Provisional + active enrollments per section (one query)."""
     rows = (
         Enrollment.objects.filter(section_id__in=list(section_ids), status__in=CURRENT_STATUSES)
+        .order_by()
         .values("section_id")
         .annotate(n=Count("pk"))
         .values_list("section_id", "n")

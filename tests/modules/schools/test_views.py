@@ -20,10 +20,10 @@ def test_directory_query_count_does_not_grow_with_rows(
     for _ in range(rows):
         make_school()
 
-    # 4 queries whatever the number of rows: count for the paginator, the department choices,
-    # the municipality choices, and one page of schools with municipality, department and
-    # district joined (select_related). Anonymous visitors cost no session or user query.
-    with django_assert_num_queries(4):
+    # 5 queries whatever the number of rows: count for the paginator, the department, municipality
+    # and level choices, and one page of schools with municipality, department and district
+    # joined (select_related). Anonymous visitors cost no session or user query.
+    with django_assert_num_queries(5):
         response = client.get(DIRECTORY)
 
     assert response.status_code == 200
@@ -38,9 +38,10 @@ def test_filtered_htmx_query_count_does_not_grow_with_rows(
         make_school(municipality=geography["ss_este"])
     make_school(municipality=geography["ll_sur"])
 
-    # 6 queries: validating the chosen department and municipality (2), the department choices,
-    # the municipality choices narrowed to that department, the count and the page.
-    with django_assert_num_queries(6):
+    # 7 queries: validating the chosen department and municipality (2), the department choices,
+    # the municipality choices narrowed to that department, the level choices, the count and
+    # the page.
+    with django_assert_num_queries(7):
         response = client.get(
             DIRECTORY, {"departamento": "06", "municipio": "0603"}, HTTP_HX_REQUEST="true"
         )
@@ -115,8 +116,9 @@ def test_detail_page_query_count(client, make_school, attached, django_assert_nu
     for _ in range(attached):
         make_school(attached_to=parent)
 
-    # 2 queries: the school with its place and parent school joined, then its attached schools.
-    with django_assert_num_queries(2):
+    # 3 queries: the school with its place, parent school and infrastructure joined, its
+    # attached schools, and its offer (levels, grades and shifts of this year's sections).
+    with django_assert_num_queries(3):
         response = client.get("/centros/10001/")
 
     assert response.status_code == 200
@@ -149,3 +151,50 @@ def test_detail_of_an_inactive_or_unknown_school_is_404(client, make_school):
 
     assert client.get("/centros/10001/").status_code == 404
     assert client.get("/centros/99999/").status_code == 404
+
+
+def test_directory_filters_by_level_shift_and_infrastructure(client, make_school):
+    from modules.schools.models import SchoolInfrastructure
+    from modules.schools.services import section_create
+    from tests.national_data import ensure_national_data
+
+    ensure_national_data()
+    basic_morning = make_school(name="Escuela Básica Mañana")
+    media_night = make_school(name="Instituto Nocturno")
+    make_school(name="Sin secciones")
+    section_create(school=basic_morning, school_year=2026, grade="G3", name="A", shift="matutino")
+    section_create(school=media_night, school_year=2026, grade="BG1", name="A", shift="nocturno")
+    SchoolInfrastructure.objects.create(school=media_night, has_internet=True, has_water=True)
+    SchoolInfrastructure.objects.create(school=basic_morning, has_water=True)
+
+    def names(**params):
+        response = client.get(DIRECTORY, params)
+        return [school.name for school in response.context["page"].object_list]
+
+    assert names(nivel="basica") == ["Escuela Básica Mañana"]
+    assert names(nivel="media", turno="nocturno") == ["Instituto Nocturno"]
+    assert names(turno="vespertino") == []
+    assert names(servicios=["agua"]) == ["Escuela Básica Mañana", "Instituto Nocturno"]
+    assert names(servicios=["agua", "internet"]) == ["Instituto Nocturno"]
+
+
+def test_detail_page_shows_the_offer_of_the_current_year(client, make_school):
+    from modules.schools.services import section_create
+    from tests.national_data import ensure_national_data
+
+    ensure_national_data()
+    school = make_school(code="10009")
+    for grade, name, shift in (
+        ("G1", "A", "matutino"),
+        ("G1", "B", "vespertino"),
+        ("BG1", "A", "matutino"),
+    ):
+        section_create(school=school, school_year=2026, grade=grade, name=name, shift=shift)
+
+    response = client.get("/centros/10009/")
+
+    assert response.context["offer"] == {
+        "Educación Básica": {"1.º grado": ["Matutino", "Vespertino"]},
+        "Educación Media": {"1.º año de bachillerato": ["Matutino"]},
+    }
+    assert "Oferta educativa de este año" in response.content.decode()
