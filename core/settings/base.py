@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "helpdesk.choices.TicketStatus",
         "EnrollmentStatusEnum": "modules.students.choices.EnrollmentStatus",
+        "AttendanceStatusEnum": "modules.academics.choices.AttendanceStatus",
     },
 }
 

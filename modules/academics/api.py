@@ -39,7 +39,7 @@ def _day(raw: str) -> date:
 # --- Serializers ----------------------------------------------------------------------------
 
 
-class SectionSerializer(serializers.Serializer):
+class AcademicSectionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     school = serializers.CharField(source="school.name")
     school_code = serializers.CharField(source="school.code")
@@ -51,69 +51,69 @@ class SectionSerializer(serializers.Serializer):
     attendance_taken_today = serializers.BooleanField(source="taken_today")
 
 
-class AttendanceRowSerializer(serializers.Serializer):
+class AcademicAttendanceRowSerializer(serializers.Serializer):
     enrollment = serializers.IntegerField(source="enrollment_id")
     student = serializers.CharField(source="name")
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
     reason = serializers.CharField(allow_blank=True)
 
 
-class AttendanceSerializer(serializers.Serializer):
+class AcademicAttendanceSerializer(serializers.Serializer):
     date = serializers.DateField()
     recorded = serializers.BooleanField()
     present = serializers.IntegerField()
     absent = serializers.IntegerField()
     justified = serializers.IntegerField()
-    students = AttendanceRowSerializer(many=True)
+    students = AcademicAttendanceRowSerializer(many=True)
 
 
-class MarkInputSerializer(serializers.Serializer):
+class AcademicMarkInputSerializer(serializers.Serializer):
     enrollment = serializers.IntegerField()
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class AttendanceInputSerializer(serializers.Serializer):
+class AcademicAttendanceInputSerializer(serializers.Serializer):
     """Who was not present; everyone else enrolled that day is recorded present."""
 
-    marks = MarkInputSerializer(many=True)
+    marks = AcademicMarkInputSerializer(many=True)
 
 
-class GradeCellSerializer(serializers.Serializer):
+class AcademicGradeCellSerializer(serializers.Serializer):
     period = serializers.IntegerField(source="period_id")
     value = serializers.CharField(source="text", allow_blank=True)
 
 
-class GradeRowSerializer(serializers.Serializer):
+class AcademicGradeRowSerializer(serializers.Serializer):
     enrollment = serializers.IntegerField(source="enrollment_id")
     student = serializers.CharField()
-    cells = GradeCellSerializer(many=True)
+    cells = AcademicGradeCellSerializer(many=True)
     final = serializers.CharField(allow_blank=True)
     passed = serializers.BooleanField(allow_null=True)
 
 
-class GradeGridSerializer(serializers.Serializer):
+class AcademicGradeGridSerializer(serializers.Serializer):
     subject = serializers.CharField(source="subject.name")
-    rows = GradeRowSerializer(many=True)
+    rows = AcademicGradeRowSerializer(many=True)
 
 
-class GradeCellInputSerializer(serializers.Serializer):
+class AcademicGradeCellInputSerializer(serializers.Serializer):
     enrollment = serializers.IntegerField()
     period = serializers.IntegerField()
     value = serializers.CharField(allow_blank=True, max_length=20)
 
 
-class GradeInputSerializer(serializers.Serializer):
-    cells = GradeCellInputSerializer(many=True)
+class AcademicGradeInputSerializer(serializers.Serializer):
+    cells = AcademicGradeCellInputSerializer(many=True)
 
 
-class ConductInputSerializer(serializers.Serializer):
+class AcademicConductInputSerializer(serializers.Serializer):
     demerits = serializers.IntegerField()
     reason = serializers.CharField(max_length=300)
     date = serializers.DateField(required=False)
 
 
-class ConductSerializer(serializers.Serializer):
+class AcademicConductSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     enrollment = serializers.IntegerField(source="enrollment_id")
     date = serializers.DateField()
@@ -121,7 +121,7 @@ class ConductSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class ResultSerializer(serializers.Serializer):
+class AcademicResultSerializer(serializers.Serializer):
     enrollment = serializers.IntegerField(source="enrollment_id")
     student = serializers.CharField()
     outcome = serializers.ChoiceField(choices=["promoted", "not_promoted", "pending"])
@@ -129,7 +129,7 @@ class ResultSerializer(serializers.Serializer):
     demerits = serializers.IntegerField()
 
 
-class ClosingSerializer(serializers.Serializer):
+class AcademicClosingSerializer(serializers.Serializer):
     section = serializers.IntegerField(source="section_id")
     closed_at = serializers.DateTimeField()
     promoted = serializers.IntegerField()
@@ -142,10 +142,12 @@ class ClosingSerializer(serializers.Serializer):
 class SectionListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=TAGS, summary="Mis secciones", responses=SectionSerializer(many=True))
+    @extend_schema(
+        tags=TAGS, summary="Mis secciones", responses=AcademicSectionSerializer(many=True)
+    )
     def get(self, request: Request) -> Response:
         sections = selectors.section_list_mine(request.user)
-        return Response(SectionSerializer(sections, many=True).data)
+        return Response(AcademicSectionSerializer(sections, many=True).data)
 
 
 def _attendance_body(section: Any, day: date) -> dict[str, Any]:
@@ -164,18 +166,20 @@ class AttendanceApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        tags=TAGS, summary="Asistencia de una sección en un día", responses=AttendanceSerializer
+        tags=TAGS,
+        summary="Asistencia de una sección en un día",
+        responses=AcademicAttendanceSerializer,
     )
     def get(self, request: Request, pk: int, day: str) -> Response:
         section = selectors.section_get(request.user, pk)
-        return Response(AttendanceSerializer(_attendance_body(section, _day(day))).data)
+        return Response(AcademicAttendanceSerializer(_attendance_body(section, _day(day))).data)
 
     @extend_schema(
         tags=TAGS,
         summary="Registrar o corregir la asistencia de una sección en un día",
-        request=AttendanceInputSerializer,
+        request=AcademicAttendanceInputSerializer,
         responses={
-            200: AttendanceSerializer,
+            200: AcademicAttendanceSerializer,
             409: OpenApiResponse(
                 description="Día futuro, sin clases según el calendario, o año cerrado."
             ),
@@ -184,7 +188,7 @@ class AttendanceApi(APIView):
     def put(self, request: Request, pk: int, day: str) -> Response:
         section = selectors.section_get(request.user, pk, roles=selectors.TEACHING_ROLES)
         when = _day(day)
-        data = AttendanceInputSerializer(data=request.data)
+        data = AcademicAttendanceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         marks = {
             mark["enrollment"]: Mark(mark["status"], mark["reason"])
@@ -194,7 +198,7 @@ class AttendanceApi(APIView):
         attendance_record(
             actor=request.user, section=section, day=when, marks=marks, request=request
         )
-        return Response(AttendanceSerializer(_attendance_body(section, when)).data)
+        return Response(AcademicAttendanceSerializer(_attendance_body(section, when)).data)
 
 
 class GradeGridApi(APIView):
@@ -208,18 +212,20 @@ class GradeGridApi(APIView):
         return section, context
 
     @extend_schema(
-        tags=TAGS, summary="Cuadro de notas de una asignatura", responses=GradeGridSerializer
+        tags=TAGS,
+        summary="Cuadro de notas de una asignatura",
+        responses=AcademicGradeGridSerializer,
     )
     def get(self, request: Request, pk: int, subject: int) -> Response:
         _section, context = self._context(request, pk, subject, selectors.READ_ROLES)
-        return Response(GradeGridSerializer(summaries.grade_grid(context, subject)).data)
+        return Response(AcademicGradeGridSerializer(summaries.grade_grid(context, subject)).data)
 
     @extend_schema(
         tags=TAGS,
         summary="Guardar notas de una asignatura (todo o nada)",
-        request=GradeInputSerializer,
+        request=AcademicGradeInputSerializer,
         responses={
-            200: GradeGridSerializer,
+            200: AcademicGradeGridSerializer,
             400: OpenApiResponse(
                 description="Alguna nota no es válida para la escala: nada se guardó."
             ),
@@ -227,7 +233,7 @@ class GradeGridApi(APIView):
     )
     def put(self, request: Request, pk: int, subject: int) -> Response:
         section, context = self._context(request, pk, subject, selectors.TEACHING_ROLES)
-        data = GradeInputSerializer(data=request.data)
+        data = AcademicGradeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cells = {
             (cell["enrollment"], cell["period"]): cell["value"]
@@ -246,7 +252,7 @@ class GradeGridApi(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         context = selectors.grading_context(section)
-        return Response(GradeGridSerializer(summaries.grade_grid(context, subject)).data)
+        return Response(AcademicGradeGridSerializer(summaries.grade_grid(context, subject)).data)
 
 
 class ConductApi(APIView):
@@ -255,8 +261,8 @@ class ConductApi(APIView):
     @extend_schema(
         tags=TAGS,
         summary="Registrar deméritos de conducta",
-        request=ConductInputSerializer,
-        responses={201: ConductSerializer},
+        request=AcademicConductInputSerializer,
+        responses={201: AcademicConductSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
         enrollment = get_in_scope_or_404(
@@ -266,7 +272,7 @@ class ConductApi(APIView):
             paths=selectors.ENROLLMENT_PATHS,
             pk=pk,
         )
-        data = ConductInputSerializer(data=request.data)
+        data = AcademicConductInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = conduct_record(
             actor=request.user,
@@ -276,7 +282,7 @@ class ConductApi(APIView):
             day=data.validated_data.get("date"),
             request=request,
         )
-        return Response(ConductSerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(AcademicConductSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
 class ResultsApi(APIView):
@@ -285,11 +291,13 @@ class ResultsApi(APIView):
     @extend_schema(
         tags=TAGS,
         summary="Resultados de la sección (o lo que decidiría el cierre)",
-        responses=ResultSerializer(many=True),
+        responses=AcademicResultSerializer(many=True),
     )
     def get(self, request: Request, pk: int) -> Response:
         section = selectors.section_get(request.user, pk)
-        return Response(ResultSerializer(summaries.section_results(section), many=True).data)
+        return Response(
+            AcademicResultSerializer(summaries.section_results(section), many=True).data
+        )
 
 
 class ClosingApi(APIView):
@@ -300,7 +308,7 @@ class ClosingApi(APIView):
         summary="Cerrar el año lectivo de la sección",
         request=None,
         responses={
-            201: ClosingSerializer,
+            201: AcademicClosingSerializer,
             409: OpenApiResponse(
                 description="Ya cerrado, matrículas provisionales o notas incompletas."
             ),
@@ -309,7 +317,7 @@ class ClosingApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         section = selectors.section_get(request.user, pk)
         closing = section_year_close(actor=request.user, section=section, request=request)
-        return Response(ClosingSerializer(closing).data, status=status.HTTP_201_CREATED)
+        return Response(AcademicClosingSerializer(closing).data, status=status.HTTP_201_CREATED)
 
 
 urlpatterns = [

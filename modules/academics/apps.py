@@ -54,6 +54,11 @@ class AcademicsConfig(AppConfig):
             description=_("Matrícula, asistencia y notas pendientes por sección; cierre del año."),
             position=11,
         )
+        from modules.students.selectors import register_record_contributor
+
+        from .record import record_results
+
+        register_record_contributor("academics.results", record_results)
         register_object_type_labels(
             {
                 "academics.attendanceday": _("Asistencia de sección"),

@@ -6,14 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
-from holidays import country_holidays
 
 from core.accounts.choices import Role
 from core.accounts.scopes import ScopePaths, get_in_scope_or_404, scope_filter, scope_q
-from modules.schools.choices import Regimen
-from modules.schools.models import Calendar, CalendarEvent, School, Section
+from modules.schools.models import School, Section
 from modules.students.choices import CURRENT_STATUSES, EnrollmentStatus
 from modules.students.models import Enrollment
 
@@ -47,36 +45,6 @@ ENROLLMENT_PATHS = ScopePaths(
 # Who reads sections' academic data: their teachers and director, and officers above them.
 READ_ROLES = (Role.TEACHER, Role.DIRECTOR, Role.DEPARTMENTAL_OFFICER, Role.MINISTRY_OFFICER)
 TEACHING_ROLES = (Role.TEACHER, Role.DIRECTOR)
-
-
-def is_class_day(section: Section, day: date) -> bool:
-    """Whether ``day`` is a class day of ``section``'s calendar, in one query.
-
-    The school's own calendar for the year if it has one, else the national one; the day must
-    fall in its class period, on the regimen's days, not on a public holiday (``holidays``,
-    country SV) and not in an event that suspends classes in either calendar (docs/domain.md §4).
-    """
-    suspending = CalendarEvent.objects.filter(
-        calendar=OuterRef("pk"), suspends_classes=True, start_date__lte=day, end_date__gte=day
-    )
-    calendars = list(
-        Calendar.objects.filter(school_year_id=section.school_year_id)
-        .filter(Q(school__isnull=True) | Q(school_id=section.school_id))
-        .annotate(suspended=Exists(suspending))
-        .order_by(F("school_id").asc(nulls_first=True))
-    )
-    if not calendars:
-        return False
-    calendar = calendars[-1]  # the school's own, when it has one
-    if not calendar.start_date <= day <= calendar.end_date:
-        return False
-    weekend = day.weekday() >= 5
-    if weekend != (section.regimen == Regimen.WEEKEND):
-        return False
-    if day in country_holidays("SV", years=day.year):
-        return False
-    # An event of the national calendar or of the school's own suspends classes.
-    return not any(candidate.suspended for candidate in calendars)
 
 
 def _sections() -> QuerySet[Section]:

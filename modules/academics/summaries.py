@@ -4,6 +4,7 @@ overview. Built from the selectors in a fixed number of queries whatever the dat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
@@ -26,11 +27,12 @@ from .selectors import (
 )
 
 
-def _text(value: ScaleValue | None) -> str:
+def _text(value: ScaleValue | None, scale: Any) -> str:
+    """A stored value as the teacher typed it: with the scale's decimals (7.5, not 7.50)."""
     if value is None:
         return ""
     if value.score is not None:
-        return format(value.score, "f")
+        return format(value.score.quantize(Decimal(1).scaleb(-scale.precision)), "f")
     return value.concept
 
 
@@ -100,7 +102,7 @@ def grade_grid(
         for period_id, period in context.periods.items():
             value = values.get((enrollment_id, subject_id, period_id))
             stored.append(value)
-            text = typed[(enrollment_id, period_id)] if typed is not None else _text(value)
+            text = typed[(enrollment_id, period_id)] if typed is not None else _text(value, scale)
             cells.append(
                 GridCell(period_id, period.name, text, errors.get((enrollment_id, period_id), ""))
             )
@@ -110,7 +112,7 @@ def grade_grid(
                 enrollment_id,
                 name,
                 cells,
-                _text(final),
+                _text(final, scale),
                 None if final is None else scale_passes(scale, final),
             )
         )

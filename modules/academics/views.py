@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import Conflict
@@ -131,6 +132,15 @@ def grade_grid(request: HttpRequest, pk: int) -> HttpResponse:
                 url = reverse("academics:grades", args=[section.pk])
                 return redirect(f"{url}?asignatura={subject_id}")
             errors = result.errors
+            general = [
+                ngettext(
+                    "Hay %(count)d nota no válida: no se guardó nada. Corríjala y guarde de nuevo.",
+                    "Hay %(count)d notas no válidas: no se guardó nada. Corríjalas y guarde de "
+                    "nuevo.",
+                    len(errors),
+                )
+                % {"count": len(errors)}
+            ]
     grid = summaries.grade_grid(context, subject_id, typed=typed, errors=errors)
     return render(
         request,

@@ -3,8 +3,8 @@
  * the server validates everything again and re-renders with the typed values on an error.
  *
  * 1. Attendance: a row is coloured by its choice; the reason field shows for a justified absence.
- * 2. Grade grid: each cell is checked against the scale as it is typed (range, decimals, or the
- *    scale's concepts); Enter moves to the cell below, like a spreadsheet.
+ * 2. Grade grid: each cell is checked against the scale as it is typed (a number in range, or one
+ *    of the scale's concepts); Enter moves to the cell below, like a spreadsheet.
  */
 (function () {
   "use strict";
@@ -42,10 +42,7 @@
     if (number < parseFloat(form.dataset.min) || number > parseFloat(form.dataset.max)) {
       return form.dataset.msgRange;
     }
-    var decimals = normal.indexOf(".") === -1 ? 0 : normal.split(".")[1].replace(/0+$/, "").length;
-    if (decimals > parseInt(form.dataset.precision, 10)) {
-      return form.dataset.msgPrecision;
-    }
+    // More decimals than the scale keeps are fine: the server rounds them as the scale says.
     return "";
   }
 

@@ -8,17 +8,18 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
 from core.exceptions import Conflict
+from modules.schools.calendars import is_class_day
 
 from ..choices import AttendanceStatus
 from ..models import AttendanceDay, AttendanceRecord
-from ..selectors import enrollments_on, is_class_day
+from ..selectors import enrollments_on
 from .access import check_can_write, check_section_open
 
 
@@ -52,7 +53,6 @@ def _clean_marks(marks: Mapping[int, Mark], enrolled: Mapping[int, Any], day: da
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def attendance_record(
     *,
     actor: Any,
@@ -68,7 +68,29 @@ def attendance_record(
     updates only the rows that changed, in one statement, and the audit event keeps each change
     with its value before and after. Refused, with nothing written, for a future day, a day
     that is not a class day of the section's calendar, or a student not enrolled that day.
+
+    Two people recording the same section's first sheet of a day at the same moment both find
+    no header; the database's unique (section, date) key lets one insert it and the other is
+    refused with a 409 asking to reload (no extra query on the normal path).
     """
+    try:
+        return _record(actor=actor, section=section, day=day, marks=marks, request=request)
+    except IntegrityError as exc:
+        raise Conflict(
+            _("Otra persona registró esta asistencia al mismo tiempo; recargue la página."),
+            code="attendance_concurrent",
+        ) from exc
+
+
+@transaction.atomic
+def _record(
+    *,
+    actor: Any,
+    section: Any,
+    day: date,
+    marks: Mapping[int, Mark],
+    request: Any,
+) -> AttendanceDay:
     role = check_can_write(actor, section)
     check_section_open(section)
     if day > timezone.localdate():

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from core.accounts.choices import Role
 from core.audit.services import audit_record
 from core.exceptions import Conflict
-from core.workflow import transition
 from modules.schools.models import Section
 from modules.students.choices import EnrollmentStatus
 from modules.students.models import Enrollment
+from modules.students.services import enrollment_close
 
 from ..choices import YearOutcome
 from ..models import SectionClosing, SubjectResult, YearResult
@@ -36,8 +36,9 @@ def section_year_close(*, actor: Any, section: Section, request: Any = None) -> 
 
     Refused (409, nothing written) when the year is already closed, the section has no study
     plan, an enrollment is still provisional, or any student lacks a grade of any subject and
-    period. Each enrollment moves through ``core.workflow.transition`` (``promote`` or
-    ``hold_back``); any refusal rolls every one of them back.
+    period. Each enrollment is closed by ``modules.students.services.enrollment_close`` (the
+    ``promote`` or ``hold_back`` transition, through ``core.workflow``); any refusal rolls
+    every one of them back.
     """
     role = check_can_write(actor, section, roles=CLOSER_ROLES)
     Section.objects.select_for_update().filter(pk=section.pk).first()
@@ -126,14 +127,7 @@ def section_year_close(*, actor: Any, section: Section, request: Any = None) -> 
     )
     for enrollment in enrollments:
         decision = decisions[enrollment.pk]
-        transition(
-            actor=actor,
-            obj=enrollment,
-            name="promote" if decision.promoted else "hold_back",
-            request=request,
-            role=role,
-            payload={"closing": closing.pk, "reasons": list(decision.reasons)},
-        )
+        enrollment_close(actor=actor, enrollment=enrollment, promoted=decision.promoted)
     audit_record(
         action="section.year_closed",
         obj=section,

@@ -2,20 +2,19 @@
 migration), sections with enrolled students, and a teacher, a director and officers."""
 
 from datetime import date
-from itertools import count
 
 import pytest
 
 from core.accounts.choices import Role
-from core.workflow import transition
+from core.accounts.models import RoleGrant
 from modules.schools.models import Grade, SchoolYear, Section
-from modules.students.models import Enrollment, Student
+from modules.students.models import Enrollment
+from modules.students.services import enrollment_create, student_create
 from tests.factories import PersonFactory, SchoolFactory, create_user
 
 # A Monday of the 2026 class period that is neither a holiday nor a school event.
 CLASS_DAY = date(2026, 3, 2)
 ENROLLED_ON = date(2026, 2, 2)
-_nie = count(20_000_000)
 
 
 def make_section(*, school=None, grade_code: str = "G1", name: str = "A") -> Section:
@@ -28,24 +27,29 @@ def make_section(*, school=None, grade_code: str = "G1", name: str = "A") -> Sec
         study_plan=grade.study_plans.get(school_year=year),
         name=name,
         shift="matutino",
+        capacity=50,
     )
 
 
 def enroll(section: Section, n: int, *, on: date = ENROLLED_ON) -> list[Enrollment]:
-    """``n`` active enrollments in ``section`` (confirmed through core.workflow)."""
-    enrollments = []
-    for _ in range(n):
-        student = Student.objects.create(person=PersonFactory(dui=None), nie=next(_nie))
-        enrollment = Enrollment.objects.create(
-            student=student,
+    """``n`` confirmed enrollments in ``section``, made by its school's director."""
+    director = _registrar(section.school)
+    return [
+        enrollment_create(
+            actor=director,
+            student=student_create(actor=director, person=PersonFactory(dui=None)),
             section=section,
-            school=section.school,
-            school_year=section.school_year,
             enrolled_on=on,
         )
-        transition(actor=None, obj=enrollment, name="confirm")
-        enrollments.append(enrollment)
-    return enrollments
+        for _ in range(n)
+    ]
+
+
+def _registrar(school):
+    grant = RoleGrant.objects.filter(role=Role.DIRECTOR, school=school).first()
+    if grant is not None:
+        return grant.user
+    return create_user(role=Role.DIRECTOR, scope_kind="school", target=school)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from modules.academics.services import (
     section_year_close,
 )
 from modules.students.models import Enrollment
+from modules.students.selectors import academic_record
 from tests.factories import create_user
 
 from .conftest import enroll, make_section
@@ -171,3 +172,23 @@ def test_a_teacher_may_not_close_and_a_closed_year_is_read_only(media):
             subject_id=subjects[0].pk,
             cells={(student.pk, section.study_plan.periods.first().pk): "2"},
         )
+
+
+def test_the_academic_record_shows_the_closed_year(media):
+    section, teacher, director = media
+    (student,) = enroll(section, 1)
+    _fill(section, teacher, {0: {1: "5"}})
+    section_year_close(actor=director, section=section)
+
+    record = academic_record(director, student_id=student.student_id)
+
+    (year,) = record.years
+    results = year.extras["results"]
+    assert results["outcome"] == "not_promoted"
+    assert results["subjects"][0] == {
+        "subject": "Lenguaje y Literatura",
+        "final": "5.00",
+        "recovery": None,
+        "passed": False,
+    }
+    assert len(results["subjects"]) == 7

@@ -77,7 +77,7 @@ def test_a_refused_grade_grid_shows_the_typed_values_again(client, section, teac
     page = response.content.decode()
     assert 'value="9"' in page
     assert 'value="11"' in page
-    assert "La nota debe estar entre 0 y 10." in page
+    assert "La calificación debe estar entre 0 y 10." in page
     assert GradeEntry.objects.count() == 0
 
 
