@@ -63,6 +63,10 @@ def _account(dui_body: str, first: str, last: str) -> Any:
     user = User.objects.filter(dui=dui).select_related("person").first()
     if user is None:
         user = user_create(dui=dui, password=STAFF_PASSWORD, first_names=first, last_names=last)
+    if user.terms_accepted_at is None:
+        # As for the generated staff (bench/generate.py): the first-login notice is behind them.
+        user.terms_accepted_at = timezone.now()
+        User.objects.filter(pk=user.pk).update(terms_accepted_at=user.terms_accepted_at)
     return user
 
 
