@@ -502,7 +502,7 @@ def generate_academic(
         day_start = reserve_ids(cursor, models["AttendanceDay"]._meta.db_table, n_sections * n_days)
         record_table = models["AttendanceRecord"]._meta.db_table
         record_start = reserve_ids(cursor, record_table, expected_rows)
-        record_columns = ["id", "day_id", "enrollment_id", "status", "reason"]
+        record_columns = ["id", "day_id", "enrollment_id", "presence", "reason"]
         dated = "date" in {f.column for f in models["AttendanceRecord"]._meta.concrete_fields}
         if dated:
             record_columns.append("date")  # the partition key (core/partitions.py)

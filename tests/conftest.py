@@ -21,6 +21,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_broker)
 
 
+_DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _national_data(request):
+    """The rows the migrations ship (national structure, 2026 year, withdrawal motives) for
+    every test that uses the database, also after a transactional test flushed the tables."""
+    if request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue("_django_db_helper")
+        from tests.national_data import ensure_national_data
+
+        ensure_national_data()
+
+
 @pytest.fixture
 def password() -> str:
     return DEFAULT_PASSWORD

@@ -51,7 +51,7 @@ class AttendanceRecord(models.Model):
     enrollment = models.ForeignKey(
         "students.Enrollment", on_delete=models.PROTECT, related_name="attendance"
     )
-    status = models.CharField(
+    presence = models.CharField(
         _("asistencia"),
         max_length=10,
         choices=AttendanceStatus.choices,
@@ -67,13 +67,13 @@ class AttendanceRecord(models.Model):
             models.UniqueConstraint(fields=["day", "enrollment"], name="attendance_record_unique"),
             models.CheckConstraint(
                 name="attendance_justified_has_reason",
-                condition=~models.Q(status=AttendanceStatus.JUSTIFIED) | ~models.Q(reason=""),
+                condition=~models.Q(presence=AttendanceStatus.JUSTIFIED) | ~models.Q(reason=""),
             ),
         ]
         indexes = [models.Index(fields=["enrollment", "day"])]
 
     def __str__(self) -> str:
-        return f"{self.enrollment_id} {self.status}"
+        return f"{self.enrollment_id} {self.presence}"
 
 
 class GradeEntry(models.Model):

@@ -108,7 +108,7 @@ def attendance_sheet(
         recorded = {
             enrollment_id: (status, reason)
             for enrollment_id, status, reason in header.records.values_list(
-                "enrollment_id", "status", "reason"
+                "enrollment_id", "presence", "reason"
             )
         }
     rows = [

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import CursorPagination
+from core.api_schema import ERROR_DESCRIPTIONS
 from core.parsers import JSONParser
 from modules.schools.models import Section
 
@@ -205,7 +206,13 @@ class EnrollmentListApi(ListAPIView):
         tags=TAGS,
         summary="Matricular a un estudiante",
         request=EnrollmentCreateSerializer,
-        responses={201: EnrollmentSerializer},
+        responses={
+            201: EnrollmentSerializer,
+            # The student or section is unknown or outside the caller's scope.
+            404: OpenApiResponse(description=str(ERROR_DESCRIPTIONS["404"])),
+            # Already enrolled this year, or the section is full.
+            409: OpenApiResponse(description=str(ERROR_DESCRIPTIONS["409"])),
+        },
     )
     def post(self, request: Request) -> Response:
         data = _valid(EnrollmentCreateSerializer, request)

@@ -27,3 +27,7 @@ class StudentsConfig(AppConfig):
             description=_("Secciones, matrícula, retiros y traslados de su centro educativo."),
             position=20,
         )
+
+        from .audit_labels import register
+
+        register()

@@ -29,7 +29,7 @@ class EnrollForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Fecha de nacimiento"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     sex = forms.ChoiceField(label=_("Sexo"), choices=[("", "—"), *Sex.choices], required=False)
     provisional = forms.BooleanField(
@@ -67,7 +67,7 @@ class WithdrawForm(forms.Form):
     )
     on = forms.DateField(
         label=_("Fecha de retiro"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     note = forms.CharField(label=_("Observación"), max_length=300, required=False)
@@ -85,7 +85,7 @@ class TransferForm(forms.Form):
     )
     on = forms.DateField(
         label=_("Fecha del cambio"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     note = forms.CharField(label=_("Observación"), max_length=300, required=False)
@@ -113,7 +113,7 @@ class ReceiveForm(forms.Form):
     )
     on = forms.DateField(
         label=_("Fecha del traslado"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     note = forms.CharField(label=_("Observación"), max_length=300, required=False)

@@ -44,8 +44,8 @@ def test_generate_then_run_one_pass():
     )
     totals = AttendanceDay.objects.aggregate(p=Sum("present"), a=Sum("absent"), j=Sum("justified"))
     assert totals["p"] + totals["a"] + totals["j"] == report.counts["attendance_rows"]
-    assert totals["j"] == AttendanceRecord.objects.filter(status="justified").count()
-    assert not AttendanceRecord.objects.filter(status="justified", reason="").exists()
+    assert totals["j"] == AttendanceRecord.objects.filter(presence="justified").count()
+    assert not AttendanceRecord.objects.filter(presence="justified", reason="").exists()
     assert GradeEntry.objects.count() == report.counts["grades"] > 1300
     # At least one section of exactly 45 students for the attendance benchmark.
     assert (

@@ -111,7 +111,7 @@ def test_teacher_takes_attendance_and_grades_then_director_closes_the_year(
 
     # Then it is saved in one go
     expect(page.get_by_role("status")).to_contain_text("Asistencia guardada.")
-    assert dict(AttendanceRecord.objects.values_list("enrollment_id", "status")) == {
+    assert dict(AttendanceRecord.objects.values_list("enrollment_id", "presence")) == {
         ana.pk: "present",
         bruno.pk: "absent",
         carla.pk: "justified",

@@ -33,8 +33,23 @@ def nav_of(html: str) -> list[str]:
             "auditor",
             ["Inicio", "Centros educativos", "Trámites", "Procesos", "Auditoría", "Mi perfil"],
         ),
-        ("teacher", ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"]),
-        ("director", ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"]),
+        (
+            "teacher",
+            ["Inicio", "Centros educativos", "Mis secciones", "Trámites", "Bandeja", "Mi perfil"],
+        ),
+        (
+            "director",
+            [
+                "Inicio",
+                "Centros educativos",
+                "Mis secciones",
+                "Mis centros",
+                "Trámites",
+                "Bandeja",
+                "Matrícula",
+                "Mi perfil",
+            ],
+        ),
         (
             "ministry_officer",
             ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"],

@@ -119,7 +119,7 @@ def _record(
                 day=header,
                 date=header.date,
                 enrollment_id=enrollment_id,
-                status=mark.status,
+                presence=mark.status,
                 reason=mark.reason.strip() if mark.status == AttendanceStatus.JUSTIFIED else "",
             )
             for enrollment_id, mark in wanted.items()
@@ -161,25 +161,25 @@ def _correct(
                     day=header,
                     date=header.date,
                     enrollment_id=enrollment_id,
-                    status=mark.status,
+                    presence=mark.status,
                     reason=reason,
                 )
             )
             changes.append({"enrollment": enrollment_id, "before": None, "after": mark.status})
-        elif (record.status, record.reason) != (mark.status, reason):
+        elif (record.presence, record.reason) != (mark.status, reason):
             changes.append(
                 {
                     "enrollment": enrollment_id,
-                    "before": {"status": record.status, "reason": record.reason},
+                    "before": {"status": record.presence, "reason": record.reason},
                     "after": {"status": mark.status, "reason": reason},
                 }
             )
-            record.status, record.reason = mark.status, reason
+            record.presence, record.reason = mark.status, reason
             changed.append(record)
     if not changes:
         return header
     if changed:
-        AttendanceRecord.objects.bulk_update(changed, ["status", "reason"])
+        AttendanceRecord.objects.bulk_update(changed, ["presence", "reason"])
     if added:
         AttendanceRecord.objects.bulk_create(added)
     for status, count in counts.items():

@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from core.accounts.choices import Role
 from modules.academics.models import AttendanceRecord, ConductEntry, GradeEntry, SectionClosing
-from tests.factories import create_user
+from tests.factories import SchoolFactory, create_user
 
 from .conftest import CLASS_DAY, enroll, make_section
 
@@ -142,3 +142,30 @@ def test_outside_the_scope_the_api_answers_404_and_changes_nothing(api, section,
     assert _state() == (0, 0, 0, 0)
     listed = [row["id"] for row in api.get("/api/v1/academico/secciones/").json()]
     assert section.pk not in listed
+
+
+@pytest.mark.parametrize("sections", [1, 6])
+def test_my_sections_api_costs_the_same_for_one_or_many(api, sections, django_assert_num_queries):
+    school = SchoolFactory()
+    director = create_user(role=Role.DIRECTOR, scope_kind="school", target=school)
+    made = [make_section(school=school, name=chr(ord("A") + i)) for i in range(sections)]
+    for section in made:
+        enroll(section, 2)
+    api.force_authenticate(director)
+
+    # grants (1) · the sections with everything the rows show (1)
+    with django_assert_num_queries(2):
+        response = api.get("/api/v1/academico/secciones/")
+
+    assert [row["id"] for row in response.json()] == [section.pk for section in made]
+    assert response.json()[0] == {
+        "id": made[0].pk,
+        "school": school.name,
+        "school_code": school.code,
+        "school_year": 2026,
+        "grade": "1.º grado",
+        "name": "A",
+        "shift": "matutino",
+        "enrolled": 2,
+        "attendance_taken_today": False,
+    }

@@ -28,7 +28,7 @@ AUDIT_LOCK = int(connection.vendor == "postgresql")
 def _state():
     return (
         list(AttendanceDay.objects.values_list("section_id", "date", "present", "absent")),
-        list(AttendanceRecord.objects.values_list("enrollment_id", "status", "reason")),
+        list(AttendanceRecord.objects.values_list("enrollment_id", "presence", "reason")),
         AuditEvent.objects.filter(action__startswith="attendance.").count(),
     )
 
@@ -45,7 +45,7 @@ def test_everyone_is_present_unless_marked(section, teacher):
 
     assert (header.present, header.absent, header.justified) == (1, 1, 1)
     assert dict(
-        AttendanceRecord.objects.filter(day=header).values_list("enrollment_id", "status")
+        AttendanceRecord.objects.filter(day=header).values_list("enrollment_id", "presence")
     ) == {first.pk: "present", second.pk: "absent", third.pk: "justified"}
     assert AttendanceRecord.objects.get(enrollment=third).reason == "Cita médica"
     event = AuditEvent.objects.get(action="attendance.recorded")

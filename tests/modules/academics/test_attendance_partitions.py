@@ -62,7 +62,7 @@ def test_a_recorded_day_lands_in_its_year(section, teacher):
 
     assert _partition_of(DAY_TABLE, header.pk) == f"{DAY_TABLE}_y2026"
     rows = AttendanceRecord.objects.filter(day=header).order_by("enrollment_id")
-    assert [(r.enrollment_id, r.date, r.status) for r in rows] == [
+    assert [(r.enrollment_id, r.date, r.presence) for r in rows] == [
         (first.pk, CLASS_DAY, "present"),
         (second.pk, CLASS_DAY, "absent"),
     ]
@@ -77,7 +77,7 @@ def test_a_row_dated_apart_from_its_day_is_refused(section, teacher):
     connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
     with pytest.raises(IntegrityError), transaction.atomic():
         AttendanceRecord.objects.create(
-            day=header, date=date(2026, 3, 3), enrollment=only, status="present"
+            day=header, date=date(2026, 3, 3), enrollment=only, presence="present"
         )
 
     assert AttendanceRecord.objects.count() == before

@@ -59,8 +59,8 @@ def test_the_demo_school_has_students_a_month_of_attendance_and_grades():
         assert GradeEntry.objects.filter(
             enrollment__section=section, period=first_period
         ).count() == (size * subjects)
-    assert AttendanceRecord.objects.filter(status="absent").exists()
-    assert AttendanceRecord.objects.filter(status="justified").exclude(reason="").exists()
+    assert AttendanceRecord.objects.filter(presence="absent").exists()
+    assert AttendanceRecord.objects.filter(presence="justified").exclude(reason="").exists()
 
 
 def test_the_guardians_child_is_in_the_teachers_section_and_linked_to_the_guardian():

@@ -35,7 +35,7 @@ def test_a_teacher_takes_attendance_by_marking_only_the_absent(client, section, 
     )
 
     assert response.status_code == 302
-    assert dict(AttendanceRecord.objects.values_list("enrollment_id", "status")) == {
+    assert dict(AttendanceRecord.objects.values_list("enrollment_id", "presence")) == {
         present.pk: "present",
         absent.pk: "absent",
     }
@@ -182,3 +182,44 @@ def test_the_director_sees_the_school_overview(client, section, director, teache
     assert response.status_code == 200
     (row,) = response.context["sections"]
     assert (row.enrolled, row.present, row.grades_pending) == (3, 3, 3 * 8 * 3)
+
+
+@pytest.mark.parametrize("sections", [1, 6])
+def test_my_sections_costs_the_same_for_one_or_many_sections(
+    client, sections, django_assert_num_queries
+):
+    school = SchoolFactory()
+    director = create_user(role=Role.DIRECTOR, scope_kind="school", target=school)
+    for index in range(sections):
+        enroll(make_section(school=school, name=chr(ord("A") + index)), 2)
+    client.force_login(director)
+    url = reverse("academics:my_sections")
+    client.get(url)
+
+    # session, user, grants (3) · the sections with school, grade, plan, closing, enrolled
+    # count and today's attendance in one query (1) · unread inbox (1)
+    with django_assert_num_queries(5):
+        response = client.get(url)
+
+    assert len(response.context["sections"]) == sections
+    assert [s.enrolled for s in response.context["sections"]] == [2] * sections
+
+
+@pytest.mark.parametrize("sections", [1, 6])
+def test_the_school_overview_costs_the_same_for_one_or_many_sections(
+    client, sections, django_assert_num_queries
+):
+    school = SchoolFactory()
+    director = create_user(role=Role.DIRECTOR, scope_kind="school", target=school)
+    for index in range(sections):
+        enroll(make_section(school=school, name=chr(ord("A") + index)), 2)
+    client.force_login(director)
+    url = reverse("academics:school", args=[school.pk])
+    client.get(url)
+
+    # session, user, grants (3) · the school (1) · sections with counts (1) · attendance
+    # totals (1) · grades entered (1) · unread inbox (1)
+    with django_assert_num_queries(8):
+        response = client.get(url)
+
+    assert len(response.context["sections"]) == sections
