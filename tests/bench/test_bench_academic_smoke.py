@@ -13,18 +13,23 @@ from modules.academics.models import AttendanceDay, AttendanceRecord, GradeEntry
 from modules.schools.models import School, Section
 from modules.students.models import Enrollment, Student
 
-# Serialized rollback: the rows the migrations ship (geography, the national structure) are
-# restored even when an earlier transactional test flushed them.
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 # 1/1000 of the country: 6 schools, 45 sections, 1,300 students.
 TINY = 0.001
 
 
-def test_generate_then_run_one_pass():
+@pytest.fixture
+def geography():
+    """A transactional test before this one may have flushed the departments and municipalities
+    the migrations ship (tests/conftest.py puts back the national structure itself)."""
+    from modules.schools.geography import geography_upsert
+    from modules.schools.models import Department, Municipality
+
+    geography_upsert(Department, Municipality)
+
+
+def test_generate_then_run_one_pass(geography):
     out = io.StringIO()
     report = generate_academic(AcademicOptions(scale=TINY), out=out)
 
@@ -76,7 +81,7 @@ def test_generate_then_run_one_pass():
     assert "≈26,000 attendance rows" in table.getvalue()
 
 
-def test_generate_refuses_a_database_already_generated():
+def test_generate_refuses_a_database_already_generated(geography):
     generate_academic(AcademicOptions(scale=TINY, grades=False), out=io.StringIO())
 
     with pytest.raises(BenchError, match="ya tiene centros generados"):
