@@ -425,5 +425,50 @@ def partition_by_year_operation(
                 cursor, tables, links, years=range(current, current + years_ahead + 1)
             )
 
-    # Going back, the migration that created the tables drops them, partitions included.
-    return migrations.RunPython(forward, migrations.RunPython.noop, elidable=False)
+    def backward(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        unpartition(apps, schema_editor, [table for table, _column in tables], links)
+
+    return migrations.RunPython(forward, backward, elidable=False)
+
+
+def unpartition(
+    apps: Any, schema_editor: Any, tables: list[str], links: Iterable[PartitionedLink] = ()
+) -> None:
+    """Going back: each partitioned table becomes the ordinary table its model describes, with
+    every row kept (attached partitions only: detached years stay where they are)."""
+    models = {m._meta.db_table: m for m in apps.get_models()}
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for link in links:
+            if is_partitioned(cursor, link.parent) and (name := _foreign_key_name(cursor, link)):
+                cursor.execute(f"ALTER TABLE {_quote(link.child)} DROP CONSTRAINT {_quote(name)}")
+        for table in tables:
+            if not is_partitioned(cursor, table):
+                continue
+            old = f"{table}__partitioned"
+            cursor.execute(f"ALTER TABLE {_quote(table)} RENAME TO {_quote(old)}")
+            # Index names are global: free them for the table the model creates.
+            cursor.execute(
+                "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                "WHERE x.indrelid = %s::regclass",
+                [old],
+            )
+            for (index,) in cursor.fetchall():
+                cursor.execute(f"ALTER INDEX {_quote(index)} RENAME TO {_quote(index + '__p')}")
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [old])
+            old_sequence = cursor.fetchone()[0]
+            if old_sequence:
+                cursor.execute(f"ALTER TABLE {_quote(old)} ALTER COLUMN id DROP IDENTITY")
+            model = models[table]
+            schema_editor.create_model(model)
+            columns = ", ".join(_quote(f.column) for f in model._meta.concrete_fields)
+            copy_rows = f"INSERT INTO {_quote(table)} ({columns}) OVERRIDING SYSTEM VALUE SELECT {columns} FROM {_quote(old)}"  # noqa: S608, E501 - our own names
+            cursor.execute(copy_rows)
+            cursor.execute(f"DROP TABLE {_quote(old)} CASCADE")
+            next_id = f"COALESCE((SELECT MAX(id) FROM {_quote(table)}), 0) + 1"  # noqa: S608
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), {next_id}, false)", [table]
+            )
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
