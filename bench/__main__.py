@@ -53,6 +53,28 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) the lists.")
     run.add_argument("--json", dest="json_path", help="Save the results to this JSON file.")
     run.add_argument("--baseline", help="A JSON file of an earlier run (smaller data) to compare.")
+    academic = commands.add_parser(
+        "generate-academic",
+        help="Fill a database with a synthetic country's schools, students and attendance.",
+    )
+    academic.add_argument(
+        "--scale", type=float, default=1.0, help="1 = 6,000 schools, 1.3 M students (default)."
+    )
+    academic.add_argument("--year", type=int, default=2026, help="School year (2026).")
+    academic.add_argument("--month", type=int, default=2, help="Month of attendance (2).")
+    academic.add_argument(
+        "--no-grades", action="store_true", help="Skip the first period's grades."
+    )
+    academic.add_argument("--seed", type=int, default=2026)
+    academic.add_argument("--force", action="store_true", help="Add to a generated database.")
+    academic.add_argument("--rebuild-indexes", choices=["auto", "yes", "no"], default="auto")
+    academic.add_argument("--no-vacuum", action="store_true", help="Skip VACUUM (ANALYZE).")
+
+    run_academic = commands.add_parser("run-academic", help="Time the academic operations.")
+    run_academic.add_argument("--repeat", type=int, default=30)
+    run_academic.add_argument("--warmup", type=int, default=3)
+    run_academic.add_argument("--only", action="append", help="Run only this operation key.")
+    run_academic.add_argument("--json", dest="json_path", help="Save the results to this file.")
     return parser
 
 
@@ -68,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     from .run import RunOptions, run_benchmark
 
     try:
+        if args.command in ("generate-academic", "run-academic"):
+            return _academic(args)
         if args.command == "generate":
             generate(
                 GenerateOptions(
@@ -99,6 +123,35 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _academic(args: argparse.Namespace) -> int:
+    from .academic import AcademicOptions, generate_academic
+    from .academic_run import AcademicRunOptions, run_academic
+
+    if args.command == "generate-academic":
+        generate_academic(
+            AcademicOptions(
+                scale=args.scale,
+                year=args.year,
+                month=args.month,
+                grades=not args.no_grades,
+                seed=args.seed,
+                force=args.force,
+                rebuild_indexes=args.rebuild_indexes,
+                vacuum=not args.no_vacuum,
+            )
+        )
+    else:
+        run_academic(
+            AcademicRunOptions(
+                repeat=args.repeat,
+                warmup=args.warmup,
+                only=tuple(args.only or ()),
+                json_path=args.json_path,
+            )
+        )
     return 0
 
 

@@ -287,6 +287,8 @@ def drop_secondary(cursor: Any, tables: Sequence[str]) -> SavedDefinitions:
             SELECT c.conname, c.contype, pg_get_constraintdef(c.oid)
             FROM pg_constraint c
             WHERE c.conrelid = %s::regclass AND c.contype IN ('f', 'u')
+              -- not the clones PostgreSQL keeps for a key between partitioned tables
+              AND c.conparentid = 0
               AND NOT EXISTS (
                 SELECT 1 FROM pg_constraint d
                 WHERE d.contype = 'f' AND d.confrelid = c.conrelid AND d.conindid = c.conindid

@@ -14,12 +14,23 @@ class CoreConfig(AppConfig):
     verbose_name = "SIGES"
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from core.accounts.choices import WORK_ROLES, Role
         from core.diagrams.access import DIAGRAM_ROLES
+        from core.periodic import register_periodic_task
         from core.shell import register_nav_entry, register_panel_entry
         from core.work import FlowTaskSource, register_source
 
         from . import checks  # noqa: F401 - registers the deployment checks
+
+        # Partitions of the tables that grow by the day, created ahead (core/partitions.py).
+        register_periodic_task(
+            "partitions-ensure",
+            task="core.tasks.partitions_ensure",
+            seconds=getattr(settings, "SIGES_PARTITIONS_ENSURE_SECONDS", 86400.0),
+            expires=3600.0,
+        )
 
         # Every human task of every viewflow flow is work (core/work/flow_tasks.py).
         register_source(FlowTaskSource())

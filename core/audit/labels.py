@@ -24,6 +24,7 @@ def register() -> None:
             "audit.auditevent": _("Auditoría"),
             "viewflow.task": _("Tarea de un trámite"),
             "viewflow.process": _("Trámite"),
+            "partition": _("Partición de una tabla por año escolar"),
         }
     )
     register_action_labels(
@@ -52,6 +53,9 @@ def register() -> None:
             "task.cancel": _("Tarea cancelada"),
             "task.undo": _("Tarea deshecha"),
             "task.revive": _("Tarea reactivada"),
+            "partition.created": _("Partición de año escolar creada"),
+            "partition.detached": _("Año escolar desprendido de la tabla viva"),
+            "partition.archived": _("Año escolar archivado"),
         }
     )
     register_state_labels("accounts.user", {"active": _("Activa")})

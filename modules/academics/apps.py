@@ -10,7 +10,18 @@ class AcademicsConfig(AppConfig):
     def ready(self) -> None:
         from core.accounts.choices import Role
         from core.audit.registry import register_action_labels, register_object_type_labels
+        from core.demo import register_demo_step
+        from core.partitions import register_partitioned_table
         from core.shell import register_nav_entry, register_panel_entry
+
+        from . import demo
+        from .models import AttendanceDay, AttendanceRecord
+
+        # Attendance grows by the day: partitioned by school year on PostgreSQL (migration 0003).
+        register_partitioned_table(AttendanceDay._meta.db_table, column="date")
+        register_partitioned_table(AttendanceRecord._meta.db_table, column="date")
+        # After the schools' steps: the demo school and its accounts must exist.
+        register_demo_step("academics", layer="modules", run=demo.seed_academics)
 
         sections, schools = _("Mis secciones"), _("Mis centros")
         register_nav_entry(

@@ -40,9 +40,14 @@ class AttendanceDay(models.Model):
 
 
 class AttendanceRecord(models.Model):
-    """One student's attendance on one section day."""
+    """One student's attendance on one section day.
+
+    ``date`` repeats the day's: it is the partition key on PostgreSQL (core/partitions.py), and
+    the foreign key to the day there is ``(day, date)``, so the two cannot disagree.
+    """
 
     day = models.ForeignKey(AttendanceDay, on_delete=models.CASCADE, related_name="records")
+    date = models.DateField(_("fecha"))
     enrollment = models.ForeignKey(
         "students.Enrollment", on_delete=models.PROTECT, related_name="attendance"
     )

@@ -174,6 +174,11 @@ EXPECTED_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 240.0},
     },
+    "partitions-ensure": {
+        "task": "core.tasks.partitions_ensure",
+        "schedule": 86400.0,
+        "options": {"expires": 3600.0},
+    },
 }
 
 
@@ -203,7 +208,13 @@ def test_demo_steps_run_lowest_layer_first():
 
     layers = [LAYERS.index(step.layer) for step in steps]
     assert layers == sorted(layers)
-    assert [step.name for step in steps][:4] == ["geography", "schools", "accounts", "helpdesk"]
+    assert [step.name for step in steps][:5] == [
+        "geography",
+        "schools",
+        "accounts",
+        "academics",
+        "helpdesk",
+    ]
 
 
 def test_a_demo_step_of_an_unknown_layer_is_refused():

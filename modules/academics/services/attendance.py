@@ -117,6 +117,7 @@ def _record(
         AttendanceRecord.objects.bulk_create(
             AttendanceRecord(
                 day=header,
+                date=header.date,
                 enrollment_id=enrollment_id,
                 presence=mark.status,
                 reason=mark.reason.strip() if mark.status == AttendanceStatus.JUSTIFIED else "",
@@ -157,7 +158,11 @@ def _correct(
             # Enrolled after the first recording (e.g. a late enrollment dated back).
             added.append(
                 AttendanceRecord(
-                    day=header, enrollment_id=enrollment_id, presence=mark.status, reason=reason
+                    day=header,
+                    date=header.date,
+                    enrollment_id=enrollment_id,
+                    presence=mark.status,
+                    reason=reason,
                 )
             )
             changes.append({"enrollment": enrollment_id, "before": None, "after": mark.status})
