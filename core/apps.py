@@ -89,18 +89,6 @@ class CoreConfig(AppConfig):
                 _("Confirmación de solicitudes de títulos."),
             ),
             (
-                Role.DIRECTOR,
-                "mi-centro",
-                _("Mi centro educativo"),
-                _("Datos del centro, personal y presupuesto."),
-            ),
-            (
-                Role.TEACHER,
-                "mis-secciones",
-                _("Mis secciones"),
-                _("Asistencia y calificaciones de sus secciones."),
-            ),
-            (
                 Role.GUARDIAN,
                 "mis-hijos",
                 _("Mis hijos"),

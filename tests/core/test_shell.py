@@ -136,6 +136,23 @@ def test_guardian_home_links_to_the_catalogue_like_a_citizen(client, make_user):
     assert guardian.index("Mis trámites") < guardian.index("Mis hijos")
 
 
+@pytest.mark.parametrize(
+    ("role", "working_label"), [("teacher", "Mis secciones"), ("director", "Mis centros")]
+)
+def test_school_staff_homes_promise_nothing_that_already_exists(
+    client, make_user, role, working_label
+):
+    # Given a teacher or a director, whose daily pages (sections, school) now exist
+    client.force_login(make_user(role=role))
+
+    html = client.get(HOME).content.decode()
+
+    # Then their panel links to the working page and no card says it is still to come
+    staff = panel(html, role)
+    assert working_label in [label for _url, label in panel_links(html, role)]
+    assert "próximamente" not in staff
+
+
 @pytest.mark.django_db
 def test_auditor_home_links_to_the_process_pages(client, make_user):
     client.force_login(make_user(role="auditor"))
