@@ -234,9 +234,9 @@ def test_the_command_lists_and_detaches(probe, capsys):
 
 
 @pytest.mark.django_db
-def test_off_postgresql_there_is_nothing_to_create(settings):
-    if connection.vendor == "postgresql":
-        pytest.skip("about databases without partitions")
+def test_off_postgresql_there_is_nothing_to_create(settings, monkeypatch):
+    # Runs on both tiers: on PostgreSQL the connection is made to say it is another database.
+    monkeypatch.setattr(connection, "vendor", "sqlite")
 
     assert partitions_ensure() == []
     assert not AuditEvent.objects.filter(action__startswith="partition.").exists()
