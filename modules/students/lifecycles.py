@@ -65,9 +65,7 @@ class EnrollmentLifecycle(models.Model):
     )
     def withdraw(self, *, motive: Any, on: date, note: str = "") -> None:
         # The service has checked that ``motive`` is a definitive-dropout one.
-        self.withdrawal_motive = motive
-        self.ended_on = on
-        self.status_note = note
+        self._end(on=on, note=note, motive=motive)
 
     @transition(
         field=status,
@@ -78,9 +76,7 @@ class EnrollmentLifecycle(models.Model):
     )
     def transfer(self, *, motive: Any, on: date, note: str = "") -> None:
         # The service has checked that ``motive`` is a transfer or section-change one.
-        self.withdrawal_motive = motive
-        self.ended_on = on
-        self.status_note = note
+        self._end(on=on, note=note, motive=motive)
 
     @transition(
         field=status,
@@ -90,6 +86,12 @@ class EnrollmentLifecycle(models.Model):
         custom={"label": _("Anular")},
     )
     def annul(self, *, on: date, note: str) -> None:
+        self._end(on=on, note=note)
+
+    def _end(self, *, on: date, note: str, motive: Any = None) -> None:
+        """The columns every ending transition fills (a motive for withdrawals and transfers)."""
+        if motive is not None:
+            self.withdrawal_motive = motive
         self.ended_on = on
         self.status_note = note
 
