@@ -17,6 +17,14 @@ class Role(models.TextChoices):
     DEPARTMENTAL_OFFICER = "departmental_officer", _("Funcionario departamental")
     MINISTRY_OFFICER = "ministry_officer", _("Funcionario del ministerio")
     AUDITOR = "auditor", _("Auditor")
+    # School-level roles of the academic registry and the school board.
+    REGISTRAR = "registrar", _("Encargado de registro académico")
+    TREASURER = "treasurer", _("Tesorero del organismo escolar")
+    # Departmental and national roles of the ministry's offices.
+    HR_OFFICER = "hr_officer", _("Oficial de recursos humanos")
+    FINANCE_REVIEWER = "finance_reviewer", _("Revisor financiero")
+    TITLE_AUTHENTICATOR = "title_authenticator", _("Oficial de autenticación de títulos")
+    PRINT_CENTRE = "print_centre", _("Centro de impresión de títulos")
     ADMINISTRATOR = "administrator", _("Administrador")
 
 
@@ -31,6 +39,12 @@ STAFF_ROLES = frozenset(
         Role.MINISTRY_OFFICER,
         Role.AUDITOR,
         Role.ADMINISTRATOR,
+        Role.REGISTRAR,
+        Role.TREASURER,
+        Role.HR_OFFICER,
+        Role.FINANCE_REVIEWER,
+        Role.TITLE_AUTHENTICATOR,
+        Role.PRINT_CENTRE,
     }
 )
 
@@ -40,8 +54,14 @@ STAFF_ROLES = frozenset(
 # and guardians have none.
 WORK_ROLES: tuple[str, ...] = (
     Role.MINISTRY_OFFICER,
+    Role.TITLE_AUTHENTICATOR,
+    Role.PRINT_CENTRE,
     Role.DEPARTMENTAL_OFFICER,
+    Role.HR_OFFICER,
+    Role.FINANCE_REVIEWER,
     Role.DIRECTOR,
+    Role.REGISTRAR,
+    Role.TREASURER,
     Role.SUPERVISOR,
     Role.TECHNICIAN,
     Role.TEACHER,

@@ -228,6 +228,43 @@ DEMO_ACCOUNTS = (
         ScopeKind.NATIONAL,
         is_admin=True,
     ),
+    DemoAccount(
+        Role.REGISTRAR,
+        "02026011-7",
+        "Karla Yesenia",
+        "Portillo Arévalo",
+        ScopeKind.SCHOOL,
+        "DEMO-001",
+    ),
+    DemoAccount(
+        Role.TREASURER,
+        "02026012-5",
+        "Óscar Armando",
+        "Henríquez Solís",
+        ScopeKind.SCHOOL,
+        "DEMO-001",
+    ),
+    DemoAccount(
+        Role.HR_OFFICER, "02026013-3", "Silvia Marlene", "Cruz Villalta", ScopeKind.DEPARTMENT, "06"
+    ),
+    DemoAccount(
+        Role.FINANCE_REVIEWER,
+        "02026014-1",
+        "Ernesto Javier",
+        "Lemus Cañas",
+        ScopeKind.DEPARTMENT,
+        "06",
+    ),
+    DemoAccount(
+        Role.TITLE_AUTHENTICATOR,
+        "02026015-9",
+        "Gloria Esperanza",
+        "Molina Funes",
+        ScopeKind.NATIONAL,
+    ),
+    DemoAccount(
+        Role.PRINT_CENTRE, "02026016-7", "Raúl Antonio", "Zelaya Mendoza", ScopeKind.NATIONAL
+    ),
 )
 
 

@@ -28,6 +28,12 @@ EXPECTED_GRANTS = {
     "02026008-6": ("ministry_officer", "national", ""),
     "02026009-4": ("auditor", "national", ""),
     "02026010-9": ("administrator", "national", ""),
+    "02026011-7": ("registrar", "school", "DEMO-001"),
+    "02026012-5": ("treasurer", "school", "DEMO-001"),
+    "02026013-3": ("hr_officer", "department", "San Salvador"),
+    "02026014-1": ("finance_reviewer", "department", "San Salvador"),
+    "02026015-9": ("title_authenticator", "national", ""),
+    "02026016-7": ("print_centre", "national", ""),
 }
 
 
@@ -71,7 +77,7 @@ def test_runs_with_debug_on_without_force(db, settings):
 
     seed()
 
-    assert User.objects.filter(dui__in=EXPECTED_GRANTS).count() == 10
+    assert User.objects.filter(dui__in=EXPECTED_GRANTS).count() == len(EXPECTED_GRANTS)
 
 
 def test_second_run_creates_nothing(db):
