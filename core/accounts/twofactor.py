@@ -162,7 +162,8 @@ def totp_enrol_confirm(*, user: Any, raw_code: str, request: Any = None) -> list
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _replace_recovery_codes(user)
-        audit_record(action="auth.otp_enrolled", obj=user, actor=user, request=request)
+        event = audit_record(action="auth.otp_enrolled", obj=user, actor=user, request=request)
+        _changed(user, "enrolled", event)
     return codes
 
 
@@ -174,7 +175,10 @@ def recovery_codes_regenerate(*, user: Any, request: Any = None) -> list[str]:
     if not has_second_factor(user):
         raise Conflict(_("Active primero la verificación en dos pasos."), code="not_enrolled")
     codes = _replace_recovery_codes(user)
-    audit_record(action="auth.recovery_codes_regenerated", obj=user, actor=user, request=request)
+    event = audit_record(
+        action="auth.recovery_codes_regenerated", obj=user, actor=user, request=request
+    )
+    _changed(user, "recovery_codes", event)
     return codes
 
 
@@ -184,14 +188,21 @@ def second_factor_remove(*, user: Any, actor: Any, request: Any = None) -> int:
     or by an administrator when the phone is lost). Returns how many devices went."""
     removed, _detail = TOTPDevice.objects.filter(user=user).delete()
     static, _detail = StaticDevice.objects.filter(user=user).delete()
-    audit_record(
+    event = audit_record(
         action="auth.otp_removed",
         obj=user,
         actor=actor,
         request=request,
         payload={"by_administrator": getattr(actor, "pk", None) != user.pk},
     )
+    _changed(user, "removed", event)
     return removed + static
+
+
+def _changed(user: Any, change: str, event: Any) -> None:
+    from .hooks import second_factor_changed
+
+    second_factor_changed.send(sender=type(user), user=user, change=change, audit_event=event)
 
 
 def recovery_codes_left(user: Any) -> int:
