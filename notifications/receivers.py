@@ -8,7 +8,12 @@ from anymail.signals import AnymailTrackingEvent
 from core.accounts.models import Person
 from core.audit.models import AuditEvent
 
-from .services import delivery_event_record, notify, person_email_change_notify
+from .services import (
+    delivery_event_record,
+    notify,
+    person_email_change_notify,
+    second_factor_change_notify,
+)
 
 
 def on_anymail_tracking(
@@ -25,6 +30,18 @@ def on_person_email_changed(
         old_email=old_email,
         changed_at=audit_event.occurred_at,
         change_key=f"{person.pk}:{audit_event.seq}",
+    )
+
+
+def on_second_factor_changed(
+    sender: Any, user: Any, change: str, audit_event: AuditEvent, **kwargs: Any
+) -> None:
+    second_factor_change_notify(
+        user=user,
+        change=change,
+        changed_at=audit_event.occurred_at,
+        by_administrator=bool((audit_event.payload or {}).get("by_administrator")),
+        change_key=f"{user.pk}:{audit_event.seq}",
     )
 
 

@@ -341,6 +341,20 @@ def person_email_change_notify(
     )
 
 
+def second_factor_change_notify(
+    *, user: User, change: str, changed_at: datetime, by_administrator: bool, change_key: str
+) -> list[OutboxMessage]:
+    """Tell ``user`` that their second factor was activated, removed or got new recovery codes
+    (docs/security.md §1.7, ASVS 6.3.7), by email and in the inbox. No link."""
+    return notify(
+        recipient=user.person,
+        user=user,
+        template="accounts/second_factor_changed",
+        context={"change": change, "changed_at": changed_at, "by_administrator": by_administrator},
+        idempotency_key=f"second_factor_changed:{change_key}",
+    )
+
+
 # --- the relay -----------------------------------------------------------------------------
 
 

@@ -12,9 +12,11 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .dui import normalize_dui
-from .forms import PASSWORD_HINT
+from .forms import PASSWORD_HINT, AdminLoginForm
 from .models import Person, RoleGrant, User
 from .scopes import GRANT_TARGETS
 from .services import (
@@ -27,6 +29,7 @@ from .services import (
     user_password_change,
     user_update_access,
 )
+from .twofactor import second_factor_remove
 
 # The administrator setting a password in the admin's password view (which builds its form
 # without the request). A ContextVar is safe across threads and async tasks.
@@ -178,6 +181,18 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("dui", "person__last_names", "person__first_names", "person__email")
     ordering = ("person__last_names", "person__first_names")
     inlines = [RoleGrantInline]
+    actions = ["remove_second_factor"]
+
+    @admin.action(description=_("Quitar la verificación en dos pasos (teléfono perdido)"))
+    def remove_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        count = 0
+        for user in queryset:
+            if second_factor_remove(user=user, actor=request.user, request=request):
+                count += 1
+        self.message_user(
+            request,
+            _("Se quitó la verificación en dos pasos de %(count)d cuenta(s).") % {"count": count},
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple:
         return self.readonly_fields if obj is not None else ()
@@ -278,3 +293,14 @@ class RoleGrantAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RoleGrant]) -> None:
         for grant in queryset.select_related("user"):
             role_grant_revoke(grant=grant, actor=request.user)
+
+
+# The admin asks for the second factor too (docs/security.md §1.7).
+admin.site.login_form = AdminLoginForm
+admin.site.login_template = "admin/siges_login.html"
+
+# django-otp's own admin pages would show every person's TOTP secret to administrators; a lost
+# phone is handled by the "Quitar la verificación en dos pasos" action on accounts instead.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -1,6 +1,7 @@
 """Accounts API: token login by DUI (for the family app), token logout, and "who am I"."""
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
 from rest_framework import status
@@ -12,7 +13,8 @@ from rest_framework.views import APIView
 
 from core.api_schema import ErrorSerializer
 
-from .forms import INVALID_LOGIN_MESSAGE
+from .forms import INVALID_LOGIN_MESSAGE, code_error_message
+from .models import User
 from .selectors import role_grant_list_active, user_profile_get
 from .serializers import (
     MeSerializer,
@@ -20,6 +22,8 @@ from .serializers import (
     TokenObtainOutputSerializer,
 )
 from .services import api_token_create, api_token_revoke
+from .twofactor import has_second_factor, verify_second_factor
+from .twostep import second_factor_failed, second_factor_passed
 
 
 class TokenObtainApi(APIView):
@@ -35,7 +39,9 @@ class TokenObtainApi(APIView):
         summary="Obtener un token de acceso",
         description=(
             "Autentica con DUI y contraseña. Un DUI desconocido y una contraseña incorrecta "
-            "reciben la misma respuesta 400. Tras varios intentos fallidos desde una IP, o para "
+            "reciben la misma respuesta 400. Una cuenta con verificación en dos pasos debe "
+            "enviar también «otp»; sin él responde 400 con el código «otp_required», con uno "
+            "incorrecto 400 «otp_invalid». Tras varios intentos fallidos desde una IP, o para "
             "un DUI desde una IP, responde 429 durante el periodo de espera."
         ),
         tags=["auth"],
@@ -61,9 +67,42 @@ class TokenObtainApi(APIView):
                 {"detail": str(INVALID_LOGIN_MESSAGE), "code": "invalid_login"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        if has_second_factor(user):
+            # The token is a login too: no bypass of the second factor (docs/security.md §1.7).
+            refusal = self._second_factor(request, user, data.validated_data.get("otp") or "")
+            if refusal is not None:
+                return refusal
         instance, token = api_token_create(user=user, request=request._request)
         output = TokenObtainOutputSerializer({"token": token, "expiry": instance.expiry})
         return Response(output.data)
+
+    def _second_factor(self, request: Request, user: User, code: str) -> Response | None:
+        if not code:
+            return Response(
+                {
+                    "detail": _(
+                        "Su cuenta tiene verificación en dos pasos: envíe también el código de "
+                        "su aplicación de autenticación en «otp»."
+                    ),
+                    "code": "otp_required",
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        check = verify_second_factor(user, code)
+        if check.ok:
+            second_factor_passed(request._request, user, method=check.method, channel="api")
+            return None
+        second_factor_failed(request._request, user, check=check, channel="api")
+        if check.wait_until is not None:
+            return Response(
+                {"detail": code_error_message(check), "code": "otp_throttled"},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(check.wait_seconds)},
+            )
+        return Response(
+            {"detail": code_error_message(check), "code": "otp_invalid"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
 
 
 class TokenLogoutApi(APIView):

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -14,7 +15,12 @@ from core.audit.services import audit_record
 
 from .dui import validate_dui_format
 from .models import User
-from .twofactor import CODE_INPUT_MAX_LENGTH, CodeCheck, verify_second_factor
+from .twofactor import (
+    CODE_INPUT_MAX_LENGTH,
+    CodeCheck,
+    has_second_factor,
+    verify_second_factor,
+)
 
 # One answer for an unknown DUI, a DUI with a wrong check digit, a wrong password and an
 # inactive or locked account: the page must not tell which (docs/security.md §1.3, ASVS 6.3.8).
@@ -194,3 +200,60 @@ def step_up_failed(request: HttpRequest, *, reason: str) -> None:
         request=request,
         payload={"reason": reason},
     )
+
+
+class CodeForm(forms.Form):
+    """One code of the second factor: six digits from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Código de verificación"),
+        max_length=CODE_INPUT_MAX_LENGTH,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, help_text: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if help_text:
+            self.fields["code"].help_text = help_text
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login (DUI and password through ``authenticate``, so axes counts it), plus
+    the second factor's code for accounts that have one (docs/security.md §1.7)."""
+
+    otp = forms.CharField(
+        label=_("Código de verificación"),
+        required=False,
+        max_length=CODE_INPUT_MAX_LENGTH,
+        help_text=_("Solo si su cuenta tiene verificación en dos pasos."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    @sensitive_variables("code")
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is not None and has_second_factor(user):
+            code = cleaned.get("otp") or ""
+            if not code:
+                raise ValidationError(
+                    _("Su cuenta tiene verificación en dos pasos: escriba el código."),
+                    code="otp_required",
+                )
+            check = verify_second_factor(user, code)
+            if not check.ok:
+                from .twostep import second_factor_failed
+
+                second_factor_failed(self.request, user, check=check, channel="admin")
+                raise ValidationError(code_error_message(check), code="otp_invalid")
+            from .twostep import second_factor_passed
+
+            second_factor_passed(self.request, user, method=check.method, channel="admin")
+        return cleaned

@@ -10,3 +10,9 @@ writes commits or rolls back together with the change.
 from django.dispatch import Signal
 
 person_email_changed = Signal()
+
+# ``second_factor_changed(sender=User, user=user, change=…, audit_event=event)`` is sent inside the
+# service's transaction when ``user``'s second factor was activated (``"enrolled"``), removed
+# (``"removed"``) or got new recovery codes (``"recovery_codes"``). The notifications layer tells
+# the person (docs/security.md §1.7, ASVS 6.3.7).
+second_factor_changed = Signal()

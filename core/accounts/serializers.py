@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from .dui import mask_dui, validate_dui_format
 from .forms import PASSWORD_INPUT_MAX_LENGTH
+from .twofactor import CODE_INPUT_MAX_LENGTH
 
 
 class TokenObtainInputSerializer(serializers.Serializer):
@@ -15,6 +16,16 @@ class TokenObtainInputSerializer(serializers.Serializer):
         trim_whitespace=False,  # passwords are used exactly as typed
         write_only=True,
         style={"input_type": "password"},
+    )
+    otp = serializers.CharField(
+        max_length=CODE_INPUT_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=_(
+            "Código de la aplicación de autenticación (6 dígitos) o un código de recuperación. "
+            "Obligatorio para las cuentas con verificación en dos pasos."
+        ),
     )
 
     def validate_dui(self, value: str) -> str:

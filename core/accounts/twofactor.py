@@ -14,20 +14,25 @@ are locked while a code is checked, so two requests cannot both spend one code.
 from __future__ import annotations
 
 import re
+import secrets
+from base64 import b32encode, b64encode
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.audit.services import audit_record
 
 from .choices import STAFF_ROLES
 from .scopes import has_role
 
 TOTP_CODE_RE = re.compile(r"^\d{6}$")
-# Recovery codes are 10 base32 characters (django-otp's StaticToken.random_token).
-RECOVERY_CODE_RE = re.compile(r"^[a-z2-7]{10}$")
+# Recovery codes: 80 random bits as 16 base32 characters (shown in groups of four).
+RECOVERY_CODE_RE = re.compile(r"^[a-z2-7]{16}$")
 # Bounds the work one request can cause; real codes are far shorter.
 CODE_INPUT_MAX_LENGTH = 32
 
@@ -102,3 +107,151 @@ def verify_second_factor(user: Any, raw_code: str) -> CodeCheck:
             if device.verify_token(code):
                 return CodeCheck(ok=True, method=method)
         return CodeCheck(ok=False, wait_until=wait_until)
+
+
+# --- Services (every write audited on the user's chain) ----------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+TOTP_DEVICE_NAME = "Aplicación de autenticación"
+RECOVERY_DEVICE_NAME = "Códigos de recuperación"
+
+
+def pending_totp_device(user: Any) -> TOTPDevice | None:
+    """The device being enrolled (created, its code not yet confirmed), if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+
+
+@transaction.atomic
+def totp_enrol_start(*, user: Any, request: Any = None) -> TOTPDevice:
+    """Draw a new secret for ``user`` (replacing an unfinished enrolment). Refused for people
+    without a staff role and for people who already have a confirmed app."""
+    from django.core.exceptions import PermissionDenied
+
+    if not can_enrol(user):
+        raise PermissionDenied
+    if has_second_factor(user):
+        from core.exceptions import Conflict
+
+        raise Conflict(
+            _("Su cuenta ya tiene una aplicación de autenticación activa."), code="enrolled"
+        )
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    audit_record(action="auth.otp_enrol_started", obj=user, actor=user, request=request)
+    return device
+
+
+def totp_enrol_confirm(*, user: Any, raw_code: str, request: Any = None) -> list[str] | None:
+    """Confirm the pending device with a code it shows; return the ten new recovery codes (to
+    show once), or ``None`` when the code is wrong (audited, nothing else changes)."""
+    device = pending_totp_device(user)
+    if device is None:
+        return None
+    code = normalize_code(raw_code)
+    ok = bool(TOTP_CODE_RE.match(code)) and device.verify_token(code)
+    if not ok:
+        audit_record(
+            action="auth.otp_failed",
+            obj=user,
+            actor=user,
+            request=request,
+            payload={"step": "enrol"},
+        )
+        return None
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _replace_recovery_codes(user)
+        event = audit_record(action="auth.otp_enrolled", obj=user, actor=user, request=request)
+        _changed(user, "enrolled", event)
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: Any, request: Any = None) -> list[str]:
+    """Replace ``user``'s recovery codes with ten new ones (the old ones stop working)."""
+    from core.exceptions import Conflict
+
+    if not has_second_factor(user):
+        raise Conflict(_("Active primero la verificación en dos pasos."), code="not_enrolled")
+    codes = _replace_recovery_codes(user)
+    event = audit_record(
+        action="auth.recovery_codes_regenerated", obj=user, actor=user, request=request
+    )
+    _changed(user, "recovery_codes", event)
+    return codes
+
+
+@transaction.atomic
+def second_factor_remove(*, user: Any, actor: Any, request: Any = None) -> int:
+    """Remove ``user``'s authenticator app and recovery codes (by themselves after a step-up,
+    or by an administrator when the phone is lost). Returns how many devices went."""
+    removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+    static, _detail = StaticDevice.objects.filter(user=user).delete()
+    event = audit_record(
+        action="auth.otp_removed",
+        obj=user,
+        actor=actor,
+        request=request,
+        payload={"by_administrator": getattr(actor, "pk", None) != user.pk},
+    )
+    _changed(user, "removed", event)
+    return removed + static
+
+
+def _changed(user: Any, change: str, event: Any) -> None:
+    from .hooks import second_factor_changed
+
+    second_factor_changed.send(sender=type(user), user=user, change=change, audit_event=event)
+
+
+def recovery_codes_left(user: Any) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def _replace_recovery_codes(user: Any) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [
+        b32encode(secrets.token_bytes(10)).decode("ascii").lower()
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def recovery_code_display(code: str) -> str:
+    """``abcdefghijklmnop`` → ``abcd-efgh-ijkl-mnop`` (typed with or without the hyphens)."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def totp_secret_base32(device: TOTPDevice) -> str:
+    """The secret as people type it into an app: base32, in groups of four."""
+    secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def totp_qr_data_uri(device: TOTPDevice) -> str:
+    """The ``otpauth://`` address of ``device`` as a QR code: an SVG ``data:`` URI drawn on
+    the server from reportlab's QR encoder (one path, a few kilobytes), so the page needs no
+    script and the secret never leaves the server for a third-party service."""
+    from reportlab.graphics.barcode import qrencoder
+
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(device.config_url)
+    qr.make()
+    count = qr.getModuleCount()
+    quiet = 4  # the white margin readers need, in modules
+    path = "".join(
+        f"M{c + quiet} {r + quiet}h1v1h-1z"
+        for r, row in enumerate(qr.modules)
+        for c, dark in enumerate(row)
+        if dark
+    )
+    side = count + 2 * quiet
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" '
+        f'shape-rendering="crispEdges"><rect width="{side}" height="{side}" fill="#fff"/>'
+        f'<path d="{path}" fill="#000"/></svg>'
+    )
+    return "data:image/svg+xml;base64," + b64encode(svg.encode("ascii")).decode("ascii")

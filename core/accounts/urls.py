@@ -6,7 +6,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("ingresar/", views.login_view, name="login"),
+    path("ingresar/codigo/", views.login_code, name="login_code"),
     path("salir/", views.logout_view, name="logout"),
     path("perfil/", views.profile, name="profile"),
     path("reautenticar/", views.step_up, name="step_up"),
+    path("seguridad/", views.security, name="security"),
 ]

@@ -252,6 +252,6 @@ def test_schema_documents_the_accounts_endpoints(client):
     assert "/api/v1/auth/logout/" in schema["paths"]
     assert schema["paths"]["/api/v1/me/"]["get"]["operationId"] == "me_retrieve"
     components = schema["components"]["schemas"]
-    assert set(components["TokenObtainInputRequest"]["properties"]) == {"dui", "password"}
+    assert set(components["TokenObtainInputRequest"]["properties"]) == {"dui", "password", "otp"}
     assert set(components["TokenObtainOutput"]["properties"]) == {"token", "expiry"}
     assert "dui" not in components["MePerson"]["properties"]
