@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "modules.schools",
     "modules.students",
     "modules.academics",
+    "modules.teachers",
     "helpdesk",
     "workflows",
     "workflows.accounts_review",
