@@ -44,6 +44,7 @@ urlpatterns = [
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),
     path("correcciones/", include("workflows.data_correction.urls")),
+    path("recursos-humanos/", include("workflows.hr.urls")),
     path("diagramas/", include("core.diagrams.urls")),
     path("bandeja/", include("core.work.urls")),
     path("procesos/", include("core.processes.urls")),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "workflows.registration",
     "workflows.password_reset",
     "workflows.data_correction",
+    "workflows.hr",
 ]
 
 MIDDLEWARE = [
