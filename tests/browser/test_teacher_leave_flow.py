@@ -112,9 +112,7 @@ def work_from_bandeja(page: Page, base: str, title: str) -> None:
     expect(page.get_by_text("Usted", exact=True)).to_be_visible()
 
 
-def test_teacher_asks_director_approves_hr_registers_record_shows_it(
-    live_server, browser, people
-):
+def test_teacher_asks_director_approves_hr_registers_record_shows_it(live_server, browser, people):
     base = live_server.url
     today = timezone.localdate()
     start, end = today, today + timedelta(days=2)
