@@ -274,15 +274,16 @@ class TimetableListApi(ListAPIView):
         return Response(SlotSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(
-    tags=TAGS,
-    summary="Quitar una hora clase del horario",
-    responses={204: None, 404: OpenApiResponse(description=ERROR_DESCRIPTIONS["404"])},
-)
 class TimetableSlotApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Quitar una hora clase del horario",
+        request=None,
+        responses={204: None, 404: OpenApiResponse(description=ERROR_DESCRIPTIONS["404"])},
+    )
     def delete(self, request: Request, pk: int) -> Response:
         slot = slot_scope(request.user, WRITE_ROLES).filter(pk=pk).first()
         if slot is None:
