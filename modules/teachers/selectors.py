@@ -148,6 +148,7 @@ class StaffRow:
 @dataclass(frozen=True)
 class StaffView:
     school: School
+    day: date
     rows: list[Any]
     per_level: list[Any]
     on_leave: int
@@ -202,7 +203,9 @@ def school_staff(*, school: School, day: date | None = None) -> StaffView:
         for row in rows
     ]
     teachers_on_leave = len({row.teacher_id for row in rows if row.on_leave})
-    return StaffView(school=school, rows=rows, per_level=per_level, on_leave=teachers_on_leave)
+    return StaffView(
+        school=school, day=day, rows=rows, per_level=per_level, on_leave=teachers_on_leave
+    )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ Thin: parse, call one selector or service, render. Outside the actor's scope: 40
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -52,8 +54,16 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def school_staff(request: HttpRequest, pk: int) -> HttpResponse:
     school = selectors.school_for_staff(request.user, pk=pk)
-    staff = selectors.school_staff(school=school)
+    staff = selectors.school_staff(school=school, day=_day(request.GET.get("fecha")))
     return render(request, "teachers/school_staff.html", {"staff": staff, "school": school})
+
+
+def _day(raw: str | None) -> date:
+    """The day the staff page shows (``?fecha=2026-03-02``); today when missing or invalid."""
+    try:
+        return date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
 
 
 @login_required

@@ -126,3 +126,27 @@ def test_a_teacher_of_the_section_reads_but_cannot_change_it(client, school, sec
     assert client.get(url).status_code == 200
     assert client.post(url, {"asignacion": assignment.pk, "dia": 2, "hora": 1}).status_code == 404
     assert TimetableSlot.objects.count() == 0
+
+
+def test_the_staff_page_shows_leave_on_the_days_it_covers(client, school, director):
+    teacher = make_teacher(school)
+    start = timezone.localdate() + timedelta(days=10)
+    leave_register(
+        teacher=teacher,
+        school=school,
+        leave_type=LeaveType.objects.get(code="duelo"),
+        start_date=start,
+        end_date=start + timedelta(days=2),
+    )
+    client.force_login(director)
+    url = reverse("teachers:school", args=[school.pk])
+
+    def on_leave(day: str) -> list[bool]:
+        response = client.get(url, {"fecha": day})
+        assert response.status_code == 200
+        return [row.on_leave for row in response.context["staff"].rows]
+
+    assert on_leave(start.isoformat()) == [True]
+    assert on_leave((start + timedelta(days=2)).isoformat()) == [True]
+    assert on_leave((start + timedelta(days=3)).isoformat()) == [False]
+    assert on_leave("no-es-fecha") == [False]  # bad input: today, never a 500
