@@ -23,9 +23,8 @@ from modules.schools.demo import DEMO_SCHOOL_YEAR
 from modules.schools.models import School, Section
 
 from .choices import ContractType, DegreeKind, Funding, Position
-from .models import Appointment, SubjectAssignment, Teacher, TimetableSlot
+from .models import SubjectAssignment, Teacher, TimetableSlot
 from .services import (
-    appointment_create,
     assignment_set,
     degree_add,
     teacher_upsert,
@@ -189,19 +188,3 @@ def _timetable(context: DemoContext, section: Section, assignments: list) -> Non
                 context.count("timetable periods")
                 rotation += attempt + 1
                 break
-
-
-def ensure_appointment(school: School, teacher: Teacher) -> Appointment:
-    """The demo appointment of ``teacher`` at ``school`` (for the HR demo step)."""
-    appointment = Appointment.objects.filter(teacher=teacher, school=school).first()
-    if appointment is None:
-        appointment = appointment_create(
-            teacher=teacher,
-            school=school,
-            position=Position.TEACHER,
-            shift="matutino",
-            contract_type=ContractType.SALARY_LAW,
-            funding=Funding.GENERAL_FUND,
-            start_date=APPOINTED_ON,
-        )
-    return appointment
