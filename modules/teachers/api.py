@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -47,7 +48,7 @@ def _int_param(request: Request, name: str) -> int | None:
     try:
         return int(raw)
     except ValueError as exc:
-        raise serializers.ValidationError({name: "Debe ser un número entero."}) from exc
+        raise serializers.ValidationError({name: [_("Debe ser un número entero.")]}) from exc
 
 
 class TeacherSerializer(serializers.Serializer):
