@@ -75,6 +75,24 @@ def _parser() -> argparse.ArgumentParser:
     run_academic.add_argument("--warmup", type=int, default=3)
     run_academic.add_argument("--only", action="append", help="Run only this operation key.")
     run_academic.add_argument("--json", dest="json_path", help="Save the results to this file.")
+
+    teachers = commands.add_parser(
+        "generate-teachers",
+        help="Add teachers, appointments, subject assignments and timetables (after "
+        "generate-academic).",
+    )
+    teachers.add_argument("--scale", type=float, default=1.0, help="1 = 50,000 teachers.")
+    teachers.add_argument("--year", type=int, default=2026, help="School year (2026).")
+    teachers.add_argument("--seed", type=int, default=2026)
+    teachers.add_argument("--force", action="store_true", help="Add to a database with teachers.")
+    teachers.add_argument("--rebuild-indexes", choices=["auto", "yes", "no"], default="auto")
+    teachers.add_argument("--no-vacuum", action="store_true", help="Skip VACUUM (ANALYZE).")
+
+    run_teachers = commands.add_parser("run-teachers", help="Time the teachers' pages.")
+    run_teachers.add_argument("--repeat", type=int, default=30)
+    run_teachers.add_argument("--warmup", type=int, default=3)
+    run_teachers.add_argument("--only", action="append", help="Run only this operation key.")
+    run_teachers.add_argument("--json", dest="json_path", help="Save the results to this file.")
     return parser
 
 
@@ -92,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in ("generate-academic", "run-academic"):
             return _academic(args)
+        if args.command in ("generate-teachers", "run-teachers"):
+            return _teachers(args)
         if args.command == "generate":
             generate(
                 GenerateOptions(
@@ -146,6 +166,32 @@ def _academic(args: argparse.Namespace) -> int:
     else:
         run_academic(
             AcademicRunOptions(
+                repeat=args.repeat,
+                warmup=args.warmup,
+                only=tuple(args.only or ()),
+                json_path=args.json_path,
+            )
+        )
+    return 0
+
+
+def _teachers(args: argparse.Namespace) -> int:
+    from .teachers import TeacherOptions, TeacherRunOptions, generate_teachers, run_teachers
+
+    if args.command == "generate-teachers":
+        generate_teachers(
+            TeacherOptions(
+                scale=args.scale,
+                year=args.year,
+                seed=args.seed,
+                force=args.force,
+                rebuild_indexes=args.rebuild_indexes,
+                vacuum=not args.no_vacuum,
+            )
+        )
+    else:
+        run_teachers(
+            TeacherRunOptions(
                 repeat=args.repeat,
                 warmup=args.warmup,
                 only=tuple(args.only or ()),

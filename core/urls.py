@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("modules.schools.api")),
     path("", include("modules.students.api")),
     path("", include("modules.academics.api")),
+    path("", include("modules.teachers.api")),
 ]
 
 urlpatterns = [
@@ -38,10 +39,12 @@ urlpatterns = [
     path("centros/", include("modules.schools.urls")),
     path("matricula/", include("modules.students.urls")),
     path("academico/", include("modules.academics.urls")),
+    path("docentes/", include("modules.teachers.urls")),
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),
     path("correcciones/", include("workflows.data_correction.urls")),
+    path("recursos-humanos/", include("workflows.hr.urls")),
     path("diagramas/", include("core.diagrams.urls")),
     path("bandeja/", include("core.work.urls")),
     path("procesos/", include("core.processes.urls")),

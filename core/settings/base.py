@@ -49,12 +49,14 @@ INSTALLED_APPS = [
     "modules.schools",
     "modules.students",
     "modules.academics",
+    "modules.teachers",
     "helpdesk",
     "workflows",
     "workflows.accounts_review",
     "workflows.registration",
     "workflows.password_reset",
     "workflows.data_correction",
+    "workflows.hr",
 ]
 
 MIDDLEWARE = [

@@ -35,7 +35,16 @@ def nav_of(html: str) -> list[str]:
         ),
         (
             "teacher",
-            ["Inicio", "Centros educativos", "Mis secciones", "Trámites", "Bandeja", "Mi perfil"],
+            [
+                "Inicio",
+                "Centros educativos",
+                "Mis secciones",
+                "Mi ficha docente",
+                "Licencias",
+                "Trámites",
+                "Bandeja",
+                "Mi perfil",
+            ],
         ),
         (
             "director",
@@ -47,12 +56,20 @@ def nav_of(html: str) -> list[str]:
                 "Trámites",
                 "Bandeja",
                 "Matrícula",
+                "Personal docente",
                 "Mi perfil",
             ],
         ),
         (
             "ministry_officer",
-            ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"],
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Bandeja",
+                "Personal docente",
+                "Mi perfil",
+            ],
         ),
         (
             "technician",
@@ -208,11 +225,12 @@ def test_demo_steps_run_lowest_layer_first():
 
     layers = [LAYERS.index(step.layer) for step in steps]
     assert layers == sorted(layers)
-    assert [step.name for step in steps][:5] == [
+    assert [step.name for step in steps][:6] == [
         "geography",
         "schools",
         "accounts",
         "academics",
+        "teachers",
         "helpdesk",
     ]
 

@@ -28,13 +28,16 @@ def test_graph_of_the_registration_lifecycle():
 def test_every_registered_lifecycle_is_listed_including_the_help_desk_cases():
     slugs = [d.slug for d in diagrams.diagram_list()]
 
-    # By title; the data-correction process is a flow (workflows/data_correction/apps.py)
+    # By title; the data-correction process is a flow (workflows/data_correction/apps.py), and
+    # so are the two HR processes (workflows/hr/apps.py)
     assert slugs == [
         "casos-de-la-mesa-de-ayuda",
         "correccion-de-datos-personales",
+        "correccion-de-expediente-docente",
         "recuperacion-de-contrasena",
         "registro-de-cuentas",
         "revision-de-cuentas",
+        "licencia-docente",
     ]
     assert diagrams.diagram_for_object_type("helpdesk.ticket").slug == slugs[0]
     assert diagrams.diagram_for_object_type("no.existe") is None

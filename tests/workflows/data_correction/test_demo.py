@@ -10,6 +10,7 @@ from django.urls import reverse
 from core.accounts.models import User
 from core.work.bandeja import work_queue
 from workflows.data_correction.models import DataCorrection
+from workflows.hr.models import LeaveRequest
 
 TECHNICIAN = "02026004-4"
 TEACHER = "02026003-6"
@@ -65,7 +66,12 @@ def test_every_demo_account_with_work_finds_it(seeded):
     assert waiting_for(TEACHER) == [
         f"Confirmar con el expediente escolar: {birth_case} · Fecha de nacimiento"
     ]
-    assert waiting_for(DIRECTOR) == [f"Aprobación del director: {surname_case} · Apellidos"]
+    # The director also has the demo teacher's leave request to decide (workflows/hr/demo.py).
+    leave = LeaveRequest.objects.get(requester__dui=TEACHER)
+    assert waiting_for(DIRECTOR) == [
+        f"Aprobación del director: {leave.summary}",
+        f"Aprobación del director: {surname_case} · Apellidos",
+    ]
     # An auditor has no Bandeja at all
     auditor = User.objects.get(dui=AUDITOR)
     with pytest.raises(PermissionDenied):
