@@ -118,6 +118,7 @@ def audit_record(
     from_state: str = "",
     to_state: str = "",
     payload: dict[str, Any] | None = None,
+    new_chain: bool = False,
 ) -> AuditEvent:
     """Append one event to the chain of ``obj`` (or of ``chain_key``) and return it.
 
@@ -125,6 +126,12 @@ def audit_record(
     describes. Appends to one chain are serialised: on PostgreSQL by a transaction-scoped
     advisory lock on the chain (held until the caller commits, so the next writer reads the new
     head), and in any case by the unique (chain, seq) key, on which a loser retries.
+
+    ``new_chain=True`` is for the first event of an object the caller's transaction has just
+    inserted: no other transaction can see the object, so its chain is empty and cannot grow
+    before the commit. The event is then written as the chain's first (seq 1 after the genesis
+    hash) in one INSERT: no lock, no read of the head, no savepoint. Should the chain exist after
+    all, the unique (chain, seq) key refuses the row and the caller's transaction fails.
     """
     if obj is not None:
         chain_key = chain_key or chain_key_for(obj)
@@ -149,6 +156,10 @@ def audit_record(
         "to_state": to_state or "",
         "payload": _json_safe(payload),
     }
+    if new_chain:
+        fields.update(seq=1, prev_hash=GENESIS_HASH)
+        with transaction.atomic(savepoint=False):
+            return AuditEvent.objects.create(hash=event_hash(fields), **fields)
     # No savepoint of its own inside the caller's transaction (only the insert gets one, for
     # the retry); outside any transaction this opens one, so the chain lock means something.
     with transaction.atomic(savepoint=False):
