@@ -47,6 +47,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy
 
 from .choices import EntryKind
@@ -98,7 +99,7 @@ FREQUENT_MATCHES = 20_000
 # A search of frequent words only ranks the most recent matches, this many at most, among
 # the RECENT_SCAN newest tickets in scope (so a word frequent elsewhere but absent from the
 # actor's queues costs a bounded walk, not a read of every ticket in scope).
-RECENT_WINDOW = 1_000
+RECENT_WINDOW = 500
 RECENT_SCAN = 10_000
 
 # For each term (in order): how many lexemes it has (0: only stop words) and the largest number
@@ -171,11 +172,14 @@ def _postgres_search(q: str, queue_ids: list[int]) -> tuple[Q, dict[str, Any], b
             # Only stop words: matches every ticket (and excludes none), ranks nothing.
             continue
         if excluded or documents > FREQUENT_MATCHES:
-            found = Q(search_document=query) | Exists(
-                TicketEntry.objects.filter(
-                    ticket=OuterRef("pk"), kind=EntryKind.REPLY, search_document=query
-                )
-            )
+            # "Has a matching public message" as a scalar subquery with LIMIT 1, not EXISTS:
+            # PostgreSQL may turn an EXISTS into a hash of every matching message (tens of
+            # thousands for a frequent word) built before the walk; this stays a probe of the
+            # ticket's own messages, made only for the tickets walked.
+            first_match = TicketEntry.objects.filter(
+                ticket=OuterRef("pk"), kind=EntryKind.REPLY, search_document=query
+            ).values("pk")[:1]
+            found = Q(search_document=query) | Q(IsNull(Subquery(first_match), False))
             condition &= ~found if excluded else found
         else:
             ids = (

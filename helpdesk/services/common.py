@@ -33,7 +33,8 @@ S = TicketStatus
 def _lock(ticket: Ticket) -> Ticket:
     if ticket.pk is None:
         raise ValueError("the ticket must be saved")
-    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+    # The queue comes along (every permission check reads it); only the ticket row is locked.
+    return Ticket.objects.select_related("queue").select_for_update(of=("self",)).get(pk=ticket.pk)
 
 
 def _lock_pair(first: Ticket, second: Ticket) -> tuple[Ticket, Ticket]:
