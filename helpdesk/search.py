@@ -101,6 +101,9 @@ FREQUENT_MATCHES = 20_000
 # actor's queues costs a bounded walk, not a read of every ticket in scope).
 RECENT_WINDOW = 500
 RECENT_SCAN = 10_000
+# Which matches a search ranks: all of them, the newest RECENT_WINDOW (found through the
+# indexes), or the newest RECENT_WINDOW among the RECENT_SCAN newest tickets in scope.
+RANK_ALL, RANK_NEWEST, RANK_WALK = "all", "newest", "walk"
 
 # For each term (in order): how many lexemes it has (0: only stop words) and the largest number
 # of documents of either table that the planner's statistics say contain its rarest lexeme (a
@@ -139,11 +142,11 @@ def _term_estimates(texts: list[str]) -> list[tuple[int, float]]:
         return [(int(lexemes), float(documents)) for _ord, lexemes, documents in cursor.fetchall()]
 
 
-def _postgres_search(q: str, queue_ids: list[int]) -> tuple[Q, dict[str, Any], bool] | None:
-    """The match condition, the rank annotation, and whether to rank only the most recent
-    matches. Every word (or phrase) must appear in the ticket's subject or form answers or in
-    one of its public messages, not necessarily the same one. Internal notes have no document
-    (``helpdesk.search_documents``).
+def _postgres_search(q: str, queue_ids: list[int]) -> tuple[Q, dict[str, Any], str] | None:
+    """The match condition, the rank annotation, and which matches to rank (``RANK_ALL``,
+    ``RANK_NEWEST`` or ``RANK_WALK``). Every word (or phrase) must appear in the ticket's
+    subject or form answers or in one of its public messages, not necessarily the same one.
+    Internal notes have no document (``helpdesk.search_documents``).
 
     How each word is matched depends on how common it is (``_term_estimates``):
 
@@ -155,9 +158,12 @@ def _postgres_search(q: str, queue_ids: list[int]) -> tuple[Q, dict[str, Any], b
       tickets would read most of both indexes;
     - a stop word ("de", "la") has no lexeme and matches every ticket.
 
-    With at least one rare word the rare words drive and every match is ranked. With frequent
-    words only (third value ``True``) the caller ranks the ``RECENT_WINDOW`` newest matches,
-    found by walking the tickets newest first: the first ones match almost at once.
+    With at least one rare word the rare words drive: every match is ranked (``RANK_ALL``)
+    unless the statistics expect more than ``RECENT_WINDOW`` documents for the rarest of them;
+    then the ``RECENT_WINDOW`` newest matches are (``RANK_NEWEST``: ranking costs a read of
+    each match's messages). With frequent words only (``RANK_WALK``) the caller ranks the
+    ``RECENT_WINDOW`` newest matches found by walking the ``RECENT_SCAN`` newest tickets in
+    scope: for a frequent word the first ones match almost at once.
     """
     in_scope = Ticket.objects.filter(queue_id__in=queue_ids)
     public = TicketEntry.objects.filter(kind=EntryKind.REPLY, ticket__queue_id__in=queue_ids)
@@ -165,7 +171,7 @@ def _postgres_search(q: str, queue_ids: list[int]) -> tuple[Q, dict[str, Any], b
     estimates = _term_estimates([text for text, _phrase, _excluded in terms])
     condition = Q()
     wanted: list[SearchQuery] = []
-    driven = False
+    driver_documents: float | None = None
     for (text, phrase, excluded), (lexemes, documents) in zip(terms, estimates, strict=True):
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="phrase" if phrase else "plain")
         if lexemes == 0:
@@ -189,14 +195,14 @@ def _postgres_search(q: str, queue_ids: list[int]) -> tuple[Q, dict[str, Any], b
                 .union(public.filter(search_document=query).order_by().values("ticket_id"))
             )
             condition &= Q(pk__in=ids)
-            driven = True
+            driver_documents = min(documents, driver_documents or documents)
         if not excluded:
             wanted.append(query)
     if not wanted and not any(lexemes == 0 for lexemes, _documents in estimates):
         return None
     if not wanted:
         # Stop words only: every ticket in scope, the newest first (no rank to compute).
-        return condition, {"search_rank": Value(0.0)}, True
+        return condition, {"search_rank": Value(0.0)}, RANK_WALK
     any_word = wanted[0]
     for query in wanted[1:]:
         any_word = any_word | query
@@ -207,13 +213,17 @@ def _postgres_search(q: str, queue_ids: list[int]) -> tuple[Q, dict[str, Any], b
         .values("best")
     )
     rank = SearchRank(F("search_document"), any_word) + Coalesce(Subquery(best_entry), Value(0.0))
-    return condition, {"search_rank": rank}, not driven
+    if driver_documents is None:
+        return condition, {"search_rank": rank}, RANK_WALK
+    if driver_documents > RECENT_WINDOW:
+        return condition, {"search_rank": rank}, RANK_NEWEST
+    return condition, {"search_rank": rank}, RANK_ALL
 
 
 # --- Fallback (SQLite) --------------------------------------------------------------------------
 
 
-def _fallback_search(q: str) -> tuple[Q, dict[str, Any], bool] | None:
+def _fallback_search(q: str) -> tuple[Q, dict[str, Any], str] | None:
     """Every word or phrase must appear (case-insensitively) in the subject, the form answers
     or a public message; ``-word`` excludes."""
     condition = Q()
@@ -240,7 +250,7 @@ def _fallback_search(q: str) -> tuple[Q, dict[str, Any], bool] | None:
         default=Value(1),
         output_field=IntegerField(),
     )
-    return condition, {"search_rank": rank}, False
+    return condition, {"search_rank": rank}, RANK_ALL
 
 
 # --- Entry point ------------------------------------------------------------------------------
@@ -287,10 +297,11 @@ class SearchResults:
     """What ``ticket_search_results`` found: the tickets, and how they were chosen.
 
     ``recent_window`` is ``RECENT_WINDOW`` when only the most recent matches were ranked (a
-    search of frequent words): ``tickets`` holds at most that many matches among the
-    ``recent_scan`` newest tickets in scope; when it is full there are more matches than it
-    shows (the count is capped, not exact). ``None``: every match is there and ranked, and its
-    count is exact.
+    search of common words): ``tickets`` holds at most that many of the newest matches; when
+    it is full there are more matches than it shows (the count is capped, not exact).
+    ``recent_scan`` is set when only the ``recent_scan`` newest tickets in scope were looked
+    at (frequent words only). ``None``: every match is there and ranked, and its count is
+    exact.
     """
 
     tickets: QuerySet[Ticket]
@@ -345,9 +356,17 @@ def ticket_search_results(
         search = _fallback_search(q)
     if search is None:  # nothing to look for (only exclusions, or only quotes)
         return SearchResults(scoped.none())
-    text_match, annotations, recent_only = search
+    text_match, annotations, ranked = search
     number = ticket_number_in(q)
-    if recent_only and number is None:
+    if ranked == RANK_NEWEST and number is None:
+        newest = scoped.filter(text_match).order_by("-id").values("pk")[:RECENT_WINDOW]
+        tickets = (
+            scoped.filter(pk__in=newest)
+            .annotate(**annotations)
+            .order_by(F("search_rank").desc(), "-created_at", "-id")
+        )
+        return SearchResults(tickets, recent_window=RECENT_WINDOW)
+    if ranked == RANK_WALK and number is None:
         # The newest RECENT_SCAN tickets in scope, newest first, each with whether it matches;
         # the outer query keeps the matches and stops at RECENT_WINDOW: PostgreSQL walks the
         # primary key backwards and stops at whichever bound comes first.

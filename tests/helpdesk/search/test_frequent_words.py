@@ -104,3 +104,29 @@ def test_the_api_says_the_count_is_capped(many, technician, everything_frequent)
 def test_an_exact_number_still_wins(many, technician, everything_frequent):
     found = list(ticket_search_results(actor=fresh(technician), q=many[0].number).tickets)
     assert [t.number for t in found] == [many[0].number]
+
+
+@pytest.fixture
+def common_but_indexed(monkeypatch):
+    """A word the statistics put in 50 documents: below "frequent" (it drives through the
+    indexes) but above the 3 matches ranked at most."""
+    monkeypatch.setattr(search_module, "FREQUENT_MATCHES", 1_000)
+    monkeypatch.setattr(search_module, "RECENT_WINDOW", 3)
+    monkeypatch.setattr(
+        search_module, "_term_estimates", lambda texts: [(1, 50.0) for _text in texts]
+    )
+
+
+def test_a_common_indexed_word_ranks_its_newest_matches(many, technician, common_but_indexed):
+    results = ticket_search_results(actor=fresh(technician), q="contraseña")
+    found = list(results.tickets)
+    assert (results.recent_window, results.recent_scan) == (3, None)
+    # Every match is a candidate (no walk bound): the three newest of the queue's six.
+    assert [t.number for t in found] == [t.number for t in reversed(many[3:])]
+
+
+def test_the_page_says_only_the_newest_were_ranked(client, many, technician, common_but_indexed):
+    client.force_login(technician)
+    html = client.get(URL, {"q": "contraseña"}).content.decode()
+    assert "Más de 3 resultados" in html
+    assert "se ordenan por pertinencia las 3 coincidencias más recientes" in html
