@@ -53,6 +53,25 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) the lists.")
     run.add_argument("--json", dest="json_path", help="Save the results to this JSON file.")
     run.add_argument("--baseline", help="A JSON file of an earlier run (smaller data) to compare.")
+    transitions = commands.add_parser(
+        "transitions", help="Claims and resolutions per second, next to a pgbench figure."
+    )
+    transitions.add_argument("--count", type=int, default=200, help="Tickets to claim/resolve.")
+    transitions.add_argument("--seconds", type=int, default=10, help="pgbench duration.")
+    compare = commands.add_parser(
+        "compare", help="The hot paths next to django-helpdesk 2.6.1 (its own environment)."
+    )
+    compare.add_argument(
+        "--peer-database-url", required=True, help="PostgreSQL URL of django-helpdesk's database."
+    )
+    compare.add_argument("--repeat", type=int, default=30, help="Timed requests per path and side.")
+    compare.add_argument("--batch", type=int, default=5, help="Requests per alternating batch.")
+    compare.add_argument(
+        "--generate", action="store_true", help="Migrate and fill the peer's (empty) database."
+    )
+    compare.add_argument("--tickets", type=int, default=100_000, help="Peer tickets (--generate).")
+    compare.add_argument("--entries", type=int, default=200_000, help="Peer follow-ups.")
+    compare.add_argument("--only", action="append", help="create, ticket, search or list.")
     academic = commands.add_parser(
         "generate-academic",
         help="Fill a database with a synthetic country's schools, students and attendance.",
@@ -112,6 +131,26 @@ def main(argv: list[str] | None = None) -> int:
             return _academic(args)
         if args.command in ("generate-teachers", "run-teachers"):
             return _teachers(args)
+        if args.command == "compare":
+            from .compare import CompareOptions, run_compare
+
+            run_compare(
+                CompareOptions(
+                    peer_database_url=args.peer_database_url,
+                    repeat=args.repeat,
+                    batch=args.batch,
+                    generate=args.generate,
+                    tickets=args.tickets,
+                    entries=args.entries,
+                    only=tuple(args.only or ()),
+                )
+            )
+            return 0
+        if args.command == "transitions":
+            from .transitions import TransitionOptions, run_transitions
+
+            run_transitions(TransitionOptions(count=args.count, seconds=args.seconds))
+            return 0
         if args.command == "generate":
             generate(
                 GenerateOptions(

@@ -26,6 +26,11 @@ from django.urls import NoReverseMatch, reverse
 
 from .generate import BenchError, check_migrations
 
+# The search page's words: one found in most tickets, two such words, one found in none.
+FREQUENT_WORD = "necesito"
+TWO_WORDS = "necesito documento"
+ABSENT_WORD = "murciélago"
+
 
 @dataclass
 class RunOptions:
@@ -264,6 +269,48 @@ def build_operations(actors: Actors, options: RunOptions, out: IO[str]) -> list[
                     get(national, deep_national),
                 )
             )
+    if staff_list:
+        # Every status (closed and cancelled too), in each offered order, first and deep page.
+        every = f"{staff_list}?status=all"
+        variants = [("staff_list_all", "", staff, every)]
+        variants.append(("staff_list_all_reverse", ", newest deadline first", staff, every))
+        if actors.supervisor is not None:
+            variants.append(("staff_list_all_national", ", national supervisor", national, every))
+        for key, label, client, url in variants:
+            if key.endswith("reverse"):
+                url = f"{url}&ordering=-due"
+            operations.append(
+                Operation(key, f"Staff list API, every status{label}, page 1", get(client, url))
+            )
+            deep_url, followed = _follow(client, url, options.deep_pages)
+            operations.append(
+                Operation(
+                    f"{key}_deep",
+                    f"Staff list API, every status{label}, page {followed + 1}",
+                    get(client, deep_url),
+                )
+            )
+    search = _url("helpdesk:search")
+    if search:
+        searches = [
+            ("search_frequent", f"one frequent word («{FREQUENT_WORD}»)", FREQUENT_WORD),
+            ("search_two_words", f"two frequent words («{TWO_WORDS}»)", TWO_WORDS),
+            ("search_absent", f"an absent word («{ABSENT_WORD}»)", ABSENT_WORD),
+        ]
+        if actors.ticket_numbers:
+            searches.append(("search_number", "a ticket number", actors.ticket_numbers[-1]))
+        scopes = [("", "technician", staff)]
+        if actors.supervisor is not None:
+            scopes.append(("_national", "national supervisor", national))
+        for suffix, who, client in scopes:
+            for key, what, q in searches:
+                operations.append(
+                    Operation(
+                        key + suffix,
+                        f"Search page, {what}, {who}",
+                        lambda _i, c=client, q=q: c.get(search, {"q": q}),
+                    )
+                )
     numbers = actors.ticket_numbers
     if numbers and _url("helpdesk:staff_ticket", number=numbers[0]):
         operations.append(

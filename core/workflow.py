@@ -122,7 +122,18 @@ def _lock(obj: M) -> M:
     """
     if obj.pk is None:
         raise ValueError("transition() needs a saved object")
-    return type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    locked = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    # Related rows the caller already loaded (a queue, a service…) are reused when the locked
+    # row still points to the same ones: the permission checks read them again otherwise. The
+    # lock is on this row only, never on those, so reading them again would not be fresher.
+    for model_field in obj._meta.concrete_fields:
+        if (
+            model_field.is_relation
+            and model_field.is_cached(obj)
+            and getattr(locked, model_field.attname) == getattr(obj, model_field.attname)
+        ):
+            model_field.set_cached_value(locked, model_field.get_cached_value(obj))
+    return locked
 
 
 def _sync(target: models.Model, source: models.Model) -> None:

@@ -481,6 +481,9 @@ class Ticket(TicketLifecycle, FSMModelMixin, models.Model):
                 condition=Q(status__in=ACTIVE_STATUSES),
                 name="ticket_active_due_idx",
             ),
+            # The staff list over every status (closed and cancelled too), either way: the
+            # same walk over all tickets; a deep page's cursor is a range of this index.
+            models.Index(fields=["resolution_due_at", "id"], name="ticket_due_idx"),
             # The Bandeja: a queue's active tickets, assigned or not (counts and item lists).
             models.Index(
                 fields=["queue", "assignee"],

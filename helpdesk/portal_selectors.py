@@ -6,10 +6,19 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from .models import Attachment, Queue, Service, ServiceField, Ticket
+from .models import Attachment, Queue, Service, ServiceField, SlaPriorityTarget, Ticket
 from .selectors import ticket_entries_for, ticket_get_for
 
 
@@ -78,6 +87,46 @@ def catalogue_get(*, code: str) -> Service:
     service = _with_fields(_catalogue_rows()).filter(code=code).first()
     if service is None:
         raise Http404
+    return service
+
+
+def catalogue_get_to_request(*, code: str) -> Service:
+    """One active service as opening a ticket needs it: one query, two when it has form fields.
+
+    Queue and SLA policy are joined; the policy's targets for the service's default priority
+    are annotated (``default_first_response_target``, ``default_resolution_target``: the
+    priority's override, else the policy's own; ``deadlines.sla_targets`` reads them), so the
+    priority overrides are not read; the form fields are read only when there are any.
+    404 as ``catalogue_get``.
+    """
+    override = SlaPriorityTarget.objects.filter(
+        policy=OuterRef("sla_policy"), priority=OuterRef("default_priority")
+    )
+    service = (
+        Service.objects.filter(code=code, is_active=True, queue__is_active=True)
+        .select_related("queue", "sla_policy")
+        .annotate(
+            default_first_response_target=Coalesce(
+                Subquery(override.values("first_response_target")[:1]),
+                F("sla_policy__first_response_target"),
+            ),
+            default_resolution_target=Coalesce(
+                Subquery(override.values("resolution_target")[:1]),
+                F("sla_policy__resolution_target"),
+            ),
+            has_fields=Exists(ServiceField.objects.filter(service=OuterRef("pk"))),
+        )
+        .first()
+    )
+    if service is None:
+        raise Http404
+    if service.has_fields:
+        prefetch_related_objects(
+            [service], Prefetch("fields", queryset=ServiceField.objects.order_by("order", "id"))
+        )
+    else:
+        # What ``prefetch_related`` would have stored for no fields.
+        service._prefetched_objects_cache = {"fields": ServiceField.objects.none()}
     return service
 
 

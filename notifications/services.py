@@ -162,7 +162,6 @@ def _withdraw_secret(message: OutboxMessage) -> list[str]:
     return ["body_text", "body_html", "link"]
 
 
-@transaction.atomic
 def notify(
     *,
     recipient: Person,
@@ -209,7 +208,36 @@ def notify(
         user = getattr(recipient, "user", None)
     elif user.person_id != recipient.pk:
         raise ValueError("user must be the recipient's account")
+    # No savepoint of its own inside the caller's transaction (a keyed insert gets one, for
+    # the race it settles); outside any transaction this opens one.
+    with transaction.atomic(savepoint=False):
+        return _write_rows(
+            recipient=recipient,
+            template=template,
+            context=context,
+            wanted=wanted,
+            user=user,
+            idempotency_key=idempotency_key,
+            link=link,
+            reply_to=reply_to,
+            to_address=to_address,
+            sensitive=sensitive,
+        )
 
+
+def _write_rows(
+    *,
+    recipient: Person,
+    template: str,
+    context: dict[str, Any],
+    wanted: list[str],
+    user: User | None,
+    idempotency_key: str | None,
+    link: str,
+    reply_to: str,
+    to_address: str,
+    sensitive: bool,
+) -> list[OutboxMessage]:
     base_key = idempotency_key or uuid.uuid4().hex
     keys = {channel: f"{base_key}:{channel}" for channel in wanted}
     existing: dict[str, OutboxMessage] = {}
@@ -223,7 +251,6 @@ def notify(
     full_context = build_context(recipient=recipient, context=context, link=link)
     tz = user_timezone(user)
     messages: list[OutboxMessage] = []
-    queued = False
     for channel in wanted:
         if channel in existing:
             messages.append(existing[channel])
@@ -257,11 +284,15 @@ def notify(
                 subject=rendered.subject,
                 body_text=rendered.text,
             )
-        row = _insert_once(row)
         messages.append(row)
-        queued = queued or row.status == OutboxStatus.PENDING
-
-    if queued:
+    fresh = [row for row in messages if row.pk is None]
+    if idempotency_key is None:
+        # Fresh random keys cannot collide: all rows in one INSERT, without savepoints.
+        OutboxMessage.objects.bulk_create(fresh)
+    else:
+        written = {id(row): _insert_once(row) for row in fresh}
+        messages = [written.get(id(row), row) for row in messages]
+    if any(row.status == OutboxStatus.PENDING for row in fresh):
         kick_relay_after_commit()
     return messages
 

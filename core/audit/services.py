@@ -91,17 +91,19 @@ def _json_safe(payload: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(payload or {}, default=str, sort_keys=True))
 
 
-def _advisory_lock(name: str) -> None:
-    """Serialise writers of ``name`` until the current transaction ends (PostgreSQL only).
+def _advisory_lock(name: str) -> bool:
+    """Serialise writers of ``name`` until the current transaction ends (PostgreSQL only);
+    ``True`` when the lock was taken.
 
     Other databases serialise writers on their own (SQLite has one writer at a time).
     """
     if connection.vendor != "postgresql":
-        return
+        return False
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_ADVISORY_LOCK_CLASS, name]
         )
+    return True
 
 
 def audit_record(
@@ -118,13 +120,21 @@ def audit_record(
     from_state: str = "",
     to_state: str = "",
     payload: dict[str, Any] | None = None,
+    new_chain: bool = False,
 ) -> AuditEvent:
     """Append one event to the chain of ``obj`` (or of ``chain_key``) and return it.
 
     Runs inside the caller's transaction, so the event commits or rolls back with the change it
     describes. Appends to one chain are serialised: on PostgreSQL by a transaction-scoped
     advisory lock on the chain (held until the caller commits, so the next writer reads the new
-    head), and in any case by the unique (chain, seq) key, on which a loser retries.
+    head, and the insert needs no savepoint), elsewhere by the unique (chain, seq) key, on which
+    a loser retries.
+
+    ``new_chain=True`` is for the first event of an object the caller's transaction has just
+    inserted: no other transaction can see the object, so its chain is empty and cannot grow
+    before the commit. The event is then written as the chain's first (seq 1 after the genesis
+    hash) in one INSERT: no lock, no read of the head, no savepoint. Should the chain exist after
+    all, the unique (chain, seq) key refuses the row and the caller's transaction fails.
     """
     if obj is not None:
         chain_key = chain_key or chain_key_for(obj)
@@ -149,10 +159,26 @@ def audit_record(
         "to_state": to_state or "",
         "payload": _json_safe(payload),
     }
+    if new_chain:
+        fields.update(seq=1, prev_hash=GENESIS_HASH)
+        with transaction.atomic(savepoint=False):
+            return AuditEvent.objects.create(hash=event_hash(fields), **fields)
     # No savepoint of its own inside the caller's transaction (only the insert gets one, for
     # the retry); outside any transaction this opens one, so the chain lock means something.
     with transaction.atomic(savepoint=False):
-        _advisory_lock(f"chain:{chain_key}")
+        if _advisory_lock(f"chain:{chain_key}"):
+            # PostgreSQL: the chain's lock is held until the caller's transaction ends and every
+            # writer takes it, so (at READ COMMITTED, Django's level) the head read next is the
+            # chain's latest and the insert cannot lose a race: no savepoint, no retry.
+            head = (
+                AuditEvent.objects.filter(chain_key=chain_key)
+                .order_by("-seq")
+                .values_list("seq", "hash")
+                .first()
+            )
+            seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+            fields.update(seq=seq, prev_hash=prev_hash)
+            return AuditEvent.objects.create(hash=event_hash(fields), **fields)
         for attempt in range(_APPEND_ATTEMPTS):
             head = (
                 AuditEvent.objects.filter(chain_key=chain_key)

@@ -27,9 +27,9 @@ from core.throttling import LiveScopedRateThrottle
 from helpdesk.choices import Channel, FieldType, TicketStatus
 from helpdesk.conf import TICKET_CREATE
 from helpdesk.display import service_expectations
-from helpdesk.models import Service, ServiceField, Ticket
+from helpdesk.models import Service, ServiceField, Ticket, TicketEntry
 from helpdesk.permissions import can_request_service, is_requester
-from helpdesk.portal_selectors import catalogue_get, catalogue_list
+from helpdesk.portal_selectors import catalogue_get_to_request, catalogue_list
 from helpdesk.selectors import ticket_entries_for, ticket_get_for, ticket_list_for_requester
 from helpdesk.services import ticket_cancel, ticket_create, ticket_rate, ticket_reply
 
@@ -168,7 +168,7 @@ class TicketCreateInputSerializer(serializers.Serializer):
 
     def validate_service(self, value: str) -> Service:
         try:
-            return catalogue_get(code=value)
+            return catalogue_get_to_request(code=value)
         except Http404 as exc:
             raise serializers.ValidationError(
                 _("No existe un trámite disponible con ese código.")
@@ -260,8 +260,11 @@ class TicketListCreateApi(GenericAPIView):
             channel=Channel.API,
             request=request._request,
         )
+        # A new ticket's conversation is what ``ticket_create`` just wrote, unless a process
+        # started with it (it may add messages): then it is read back as for a GET.
+        entries = ticket.opening_entries if ticket.process_id is None else None
         return Response(
-            _ticket_data(request, ticket),
+            _ticket_data(request, ticket, entries=entries),
             status=status.HTTP_201_CREATED,
         )
 
@@ -274,8 +277,11 @@ def _own_ticket(request: Request, number: str) -> Ticket:
     return ticket
 
 
-def _ticket_data(request: Request, ticket: Ticket) -> dict[str, Any]:
-    entries = ticket_entries_for(actor=request.user, ticket=ticket)
+def _ticket_data(
+    request: Request, ticket: Ticket, entries: list[TicketEntry] | None = None
+) -> dict[str, Any]:
+    if entries is None:
+        entries = ticket_entries_for(actor=request.user, ticket=ticket)
     context = {"request": request, "entries": entries}
     return TicketDetailSerializer(ticket, context=context).data
 

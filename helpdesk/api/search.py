@@ -27,7 +27,7 @@ from helpdesk.search import (
     MAX_QUERY_CHARS,
     SearchTooBroadError,
     search_time_limit,
-    ticket_search,
+    ticket_search_results,
 )
 from helpdesk.selectors import queue_list_for_staff
 from helpdesk.staff_selectors import STATUS_FILTER_ACTIVE, STATUS_FILTER_ALL
@@ -74,8 +74,35 @@ def _statuses(status: str) -> tuple[str, ...] | None:
 
 
 class TicketSearchPagination(LimitOffsetPagination):
+    """Limit/offset pages with ``count``, plus ``count_is_exact``: ``false`` when the words are
+    so frequent that only the newest matches were ranked (``recent_window`` of them at most,
+    ``count`` is then capped at it)."""
+
     default_limit = 25
     max_limit = 100
+    recent_window: int | None = None
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        capped = self.recent_window is not None and self.count >= self.recent_window
+        response.data["count_is_exact"] = not capped
+        response.data["recent_window"] = self.recent_window
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count_is_exact"] = {
+            "type": "boolean",
+            "description": "false: palabras muy frecuentes; solo se ordenaron las coincidencias "
+            "más recientes y «count» es un tope, no el total.",
+        }
+        paginated["properties"]["recent_window"] = {
+            "type": "integer",
+            "nullable": True,
+            "description": "Cuántas coincidencias recientes se ordenaron como máximo "
+            "(null: todas).",
+        }
+        return paginated
 
 
 class _TicketSearchSchema(AutoSchema):
@@ -100,12 +127,14 @@ class TicketSearchApi(GenericAPIView):
             queue = queue_list_for_staff(actor=self.request.user).filter(code=data["queue"]).first()
             if queue is None:  # not a queue the caller serves: nothing to find there
                 return Ticket.objects.none()
-        return ticket_search(
+        results = ticket_search_results(
             actor=self.request.user,
             q=data["q"],
             queue=queue,
             statuses=_statuses(data["status"]),
-        ).prefetch_related(
+        )
+        self.paginator.recent_window = results.recent_window
+        return results.tickets.prefetch_related(
             # Only merged tickets have a target: a page without one runs no query for it.
             Prefetch("merged_into", queryset=Ticket.objects.only("pk", "number"))
         )

@@ -33,7 +33,8 @@ S = TicketStatus
 def _lock(ticket: Ticket) -> Ticket:
     if ticket.pk is None:
         raise ValueError("the ticket must be saved")
-    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+    # The queue comes along (every permission check reads it); only the ticket row is locked.
+    return Ticket.objects.select_related("queue").select_for_update(of=("self",)).get(pk=ticket.pk)
 
 
 def _lock_pair(first: Ticket, second: Ticket) -> tuple[Ticket, Ticket]:
@@ -130,8 +131,18 @@ def _add_entry(
         message_id=message_id,
         created_at=at or timezone.now(),
     )
-    _store_attachments(entry=entry, files=files, actor=author)
+    stored = _store_attachments(entry=entry, files=files, actor=author)
+    known_attachments(entry, stored)
     return entry
+
+
+def known_attachments(entry: TicketEntry, attachments: list[Attachment]) -> None:
+    """Remember ``attachments`` as ``entry.attachments.all()``, as ``prefetch_related`` would,
+    for an entry written in this request: showing it needs no query."""
+    rows = Attachment.objects.filter(entry=entry)
+    rows._result_cache = attachments
+    rows._prefetch_done = True
+    entry._prefetched_objects_cache = {"attachments": rows}
 
 
 def _scope_label(queue: Queue) -> str:

@@ -6,8 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,17 +33,30 @@ from .common import (
     _scope_label,
     _store_attachments,
     _sync,
+    known_attachments,
 )
 from .deadlines import sla_deadlines
 
 
 def _next_number(now: datetime) -> str:
     """``MA-2026-000123``: the counter row of the year is incremented under its row lock, so
-    concurrent creations get distinct, gapless numbers (a rolled back creation leaves a gap)."""
+    concurrent creations get distinct, gapless numbers (a rolled back creation leaves a gap).
+
+    One statement (PostgreSQL and SQLite ≥ 3.35 both have ``ON CONFLICT … DO UPDATE …
+    RETURNING``): the year's row is created on its first ticket, incremented otherwise, and the
+    new value read back, all under the row lock the update takes.
+    """
     year = timezone.localtime(now).year
-    TicketCounter.objects.get_or_create(year=year)
-    TicketCounter.objects.filter(year=year).update(last_value=F("last_value") + 1)
-    value = TicketCounter.objects.filter(year=year).values_list("last_value", flat=True).get()
+    table = connection.ops.quote_name(TicketCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        # Only the table name is interpolated, from the model's own metadata.
+        cursor.execute(
+            f"INSERT INTO {table} (year, last_value) VALUES (%s, 1) "  # noqa: S608
+            f"ON CONFLICT (year) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [year],
+        )
+        (value,) = cursor.fetchone()
     digits = helpdesk_settings.TICKET_NUMBER_DIGITS
     return f"{helpdesk_settings.TICKET_PREFIX}-{year}-{value:0{digits}d}"
 
@@ -73,6 +85,10 @@ def ticket_create(
     ``data``/``files`` are the service form's answers; ``attachments`` are extra files for the
     description. Raises ``PermissionDenied`` when the requester may not ask for this service and
     ``ValidationError`` (keyed by field) for bad answers; nothing is written then.
+
+    The ticket, its first message, its audit event and its outbox rows are written in one
+    transaction: all of them or none. The returned ticket carries ``opening_entries`` (the
+    messages written with it, for a response that does not read them back).
     """
     if not can_request_service(requester, service):
         raise PermissionDenied
@@ -111,6 +127,7 @@ def ticket_create(
         resolution_due_at=deadlines.resolution_due_at,
         resolution_warn_at=deadlines.resolution_warn_at,
     )
+    opening_entries: list[Any] = []
     if description or extra_files or form_files:
         entry = _add_entry(
             ticket=ticket,
@@ -124,13 +141,20 @@ def ticket_create(
         )
         if form_files:
             form_data = dict(ticket.form_data)
+            attachments = list(entry.attachments.all())
             for key, upload, info in form_files:
                 (stored,) = _store_attachments(entry=entry, files=[(upload, info)], actor=requester)
                 form_data[key] = {"attachment_id": stored.pk, "name": stored.original_name}
+                attachments.append(stored)
+            known_attachments(entry, attachments)
             ticket.form_data = form_data
             ticket.save(update_fields=["form_data"])
+        opening_entries.append(entry)
     audit_record(
         action="ticket.created",
+        # The ticket row was inserted by this transaction: its chain is empty and nobody else
+        # can append to it before the commit.
+        new_chain=True,
         obj=ticket,
         actor=requester,
         role="requester",
@@ -147,10 +171,16 @@ def ticket_create(
             "fields": sorted(k for k, v in ticket.form_data.items() if v not in (None, "")),
         },
     )
-    _notify(user=requester, template="ticket_created", ticket=ticket, key="created")
+    # No idempotency key: the ticket id is new, so no earlier row can carry the same key (and
+    # looking for one would cost a query on every creation).
+    _notify(user=requester, template="ticket_created", ticket=ticket)
     if ticket.queue.assignment_mode != AssignmentMode.MANUAL:
         _auto_assign(ticket, request=request)
     ticket_created.send(sender=Ticket, ticket=ticket)
+    # What the caller may show without reading it back: a new ticket has no rating yet, and
+    # its conversation is the description just written (with its files).
+    Ticket.rating.related.set_cached_value(ticket, None)
+    ticket.opening_entries = opening_entries
     return ticket
 
 

@@ -28,7 +28,7 @@ from helpdesk.search import (
     SearchTooBroadError,
     normalize_query,
     search_time_limit,
-    ticket_search,
+    ticket_search_results,
 )
 from helpdesk.selectors import queue_list_for_staff
 
@@ -104,17 +104,28 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query = normalize_query(form.cleaned_data["q"])
     too_broad = ""
+    results = None
     if query:
-        tickets = ticket_search(
-            actor=request.user, q=query, queue=form.queue(), statuses=form.statuses()
-        )
         try:
-            with search_time_limit():  # both queries (count and page) run inside the limit
-                page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
+            with search_time_limit():  # the plan, the count and the page run inside the limit
+                results = ticket_search_results(
+                    actor=request.user, q=query, queue=form.queue(), statuses=form.statuses()
+                )
+                page = Paginator(results.tickets, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
                 page.object_list = list(page.object_list)
         except SearchTooBroadError as exc:
             page, too_broad = None, str(exc)
-    context = {"form": form, "query": query, "page": page, "too_broad": too_broad}
+    # Frequent words: only the newest matches are ranked, and a full window means "more".
+    window = results.recent_window if results is not None and page is not None else None
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "too_broad": too_broad,
+        "recent_window": window,
+        "recent_scan": results.recent_scan if window else None,
+        "more_than_shown": bool(window) and page.paginator.count >= window,
+    }
     return render(request, "helpdesk/search/results.html", context)
 
 

@@ -189,6 +189,16 @@ def _canned_body(request: HttpRequest, ticket: Ticket) -> str:
         return ""
 
 
+# The conversation shows this many messages a page, the newest page first.
+CONVERSATION_PAGE_SIZE = 30
+
+
+def _conversation_page(request: HttpRequest) -> int:
+    """``?conversacion=<n>``: page ``n`` of the conversation counting from the newest (1)."""
+    value = request.GET.get("conversacion", "")
+    return int(value) if value.isdigit() and len(value) < 6 and int(value) > 0 else 1
+
+
 def _history_cursor(request: HttpRequest) -> int | None:
     """``?historial=<seq>``: the timeline page of events older than that one."""
     value = request.GET.get("historial", "")
@@ -220,8 +230,17 @@ def _render_page(
         if "reply" in actions
         else []
     )
+    # One page of the conversation, oldest first on the page: the newest messages on page 1,
+    # one more read to know whether older ones exist (no COUNT).
+    page = _conversation_page(request)
+    start = (page - 1) * CONVERSATION_PAGE_SIZE
+    newest_first = list(
+        ticket_entries_for(actor=request.user, ticket=ticket).order_by("-created_at", "-id")[
+            start : start + CONVERSATION_PAGE_SIZE + 1
+        ]
+    )
     entries = mark_resolutions(
-        ticket=ticket, entries=ticket_entries_for(actor=request.user, ticket=ticket)
+        ticket=ticket, entries=reversed(newest_first[:CONVERSATION_PAGE_SIZE])
     )
     # The latest resolution message, linked from the summary.
     resolution_entry_id = max((e.pk for e in entries if e.is_resolution), default=None)
@@ -233,6 +252,9 @@ def _render_page(
         "clocks": ticket_sla_clocks(ticket),
         "answers": form_answers(list(ticket.service.fields.all()), ticket.form_data or {}),
         "entries": entries,
+        "conversation_page": page,
+        "conversation_older": page + 1 if len(newest_first) > CONVERSATION_PAGE_SIZE else None,
+        "conversation_newer": page - 1 if page > 1 else None,
         "resolution_entry_id": resolution_entry_id,
         "timeline": ticket_timeline(ticket=ticket, before=_history_cursor(request)),
         "canned_responses": canned,

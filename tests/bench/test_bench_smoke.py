@@ -2,12 +2,15 @@
 the generator streams rows with COPY)."""
 
 import io
+import shutil
 
 import pytest
 from django.apps import apps
+from django.db import connection
 
 from bench.generate import BenchError, GenerateOptions, generate
 from bench.run import RunOptions, run_benchmark
+from bench.transitions import TransitionOptions, run_transitions
 from core.accounts.models import RoleGrant, User
 from helpdesk.catalogue import load_catalogue
 from helpdesk.choices import FINAL_STATUSES
@@ -57,6 +60,7 @@ def test_generate_then_run_one_pass(shipped_rows):
     # …then each one answered without an error and the table lists them all.
     keys = {r.key for r in results}
     assert {"staff_list_first", "requester_list", "ticket_create", "claim"} <= keys
+    assert {"staff_list_all", "staff_list_all_deep", "search_frequent", "search_number"} <= keys
     for result in results:
         assert result.n == 1
         assert all(status < 400 for status in result.statuses), (result.key, result.statuses)
@@ -81,3 +85,26 @@ def test_generate_refuses_a_database_with_tickets(shipped_rows):
         generate(GenerateOptions(tickets=5, entries=5, technicians=2, queues=6), out=io.StringIO())
 
     assert Ticket.objects.count() == 5
+
+
+def test_transitions_are_timed_next_to_pgbench(shipped_rows):
+    generate(
+        GenerateOptions(
+            tickets=50, entries=150, technicians=10, queues=8, requesters=20, supervisors=2
+        ),
+        out=io.StringIO(),
+    )
+    printed = io.StringIO()
+
+    results = run_transitions(TransitionOptions(count=3, seconds=1), out=printed)
+
+    assert results["claim"] > 0
+    assert results["resolve"] > 0
+    assert Ticket.objects.filter(status="resolved", subject__startswith="Consulta").count() >= 3
+    if shutil.which("pgbench"):
+        assert results["pgbench"] > 0
+        assert "of the database's one-client ceiling" in printed.getvalue()
+    # The scratch tables of the pgbench script are gone.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_lock_row'), to_regclass('bench_insert_row')")
+        assert cursor.fetchone() == (None, None)

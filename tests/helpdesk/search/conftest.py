@@ -1,5 +1,7 @@
 """Fixtures shared by the search page and API tests."""
 
+import dataclasses
+
 import pytest
 from django.db import connection
 
@@ -8,6 +10,8 @@ from tests.helpdesk.conftest import make_queue, make_service, open_ticket
 
 # The search's time limit on PostgreSQL: savepoint, set_config(statement_timeout), release.
 TIME_LIMIT_QUERIES = 3 if connection.vendor == "postgresql" else 0
+# The words' statistics (how common each is) that choose the plan, on PostgreSQL.
+PLAN_QUERIES = 1 if connection.vendor == "postgresql" else 0
 
 
 @pytest.fixture
@@ -35,10 +39,12 @@ def cases(clock, requester, service, elsewhere):
 def slow_search(monkeypatch, settings):
     """Searches (page and API) that outlast a 1 ms time limit (each row waits 50 ms)."""
     settings.HELPDESK_SEARCH_TIMEOUT_MS = 1
-    real = search_module.ticket_search
+    real = search_module.ticket_search_results
 
     def slow(**kwargs):
-        return real(**kwargs).extra(where=["pg_sleep(0.05) IS NOT NULL"])
+        results = real(**kwargs)
+        slowed = results.tickets.extra(where=["pg_sleep(0.05) IS NOT NULL"])
+        return dataclasses.replace(results, tickets=slowed)
 
-    monkeypatch.setattr("helpdesk.views.search.ticket_search", slow)
-    monkeypatch.setattr("helpdesk.api.search.ticket_search", slow)
+    monkeypatch.setattr("helpdesk.views.search.ticket_search_results", slow)
+    monkeypatch.setattr("helpdesk.api.search.ticket_search_results", slow)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from helpdesk.services import ticket_add_note, ticket_claim, ticket_merge
 from tests.helpdesk.conftest import open_ticket
-from tests.helpdesk.search.conftest import TIME_LIMIT_QUERIES
+from tests.helpdesk.search.conftest import PLAN_QUERIES, TIME_LIMIT_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_without_a_query_only_the_form_shows_and_nothing_is_searched(
     def no_search(**kwargs):
         raise AssertionError("an empty query must not run a search")
 
-    monkeypatch.setattr("helpdesk.views.search.ticket_search", no_search)
+    monkeypatch.setattr("helpdesk.views.search.ticket_search_results", no_search)
     client.force_login(technician)
 
     response = client.get(URL, {} if q is None else {"q": q})
@@ -265,7 +265,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
     # assignee (with their people) joined; 1 the unread-notifications count in the header;
     # then the session-timeout middleware saves the session: savepoint, UPDATE, release. On
     # PostgreSQL the search's time limit adds 3: savepoint, set_config, release.
-    with django_assert_num_queries(11 + TIME_LIMIT_QUERIES):
+    with django_assert_num_queries(11 + TIME_LIMIT_QUERIES + PLAN_QUERIES):
         response = client.get(URL, {"q": "constancia"})
 
     assert len(found(response)) == rows

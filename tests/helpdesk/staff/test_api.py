@@ -14,10 +14,12 @@ from helpdesk.models import Ticket, TicketEntry
 from helpdesk.selectors import ticket_entries_for
 from helpdesk.services import (
     ticket_add_note,
+    ticket_cancel,
     ticket_claim,
     ticket_link,
     ticket_merge,
     ticket_reply,
+    ticket_resolve,
     ticket_set_priority,
     ticket_sla_sweep,
 )
@@ -458,3 +460,30 @@ def test_the_note_is_internal_and_the_requester_never_reads_it(clock, world):
     assert response.json()["kind"] == "note"
     seen = ticket_entries_for(actor=fresh(world.requester), ticket=ticket)
     assert "Solo para el equipo" not in [e.body for e in seen]
+
+
+@pytest.mark.parametrize("ordering", ["due", "-due"])
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_list_over_every_status_runs_a_fixed_number_of_queries(
+    clock, world, count, ordering, django_assert_num_queries
+):
+    """Closed and cancelled tickets too (``status=all``), in each offered order: the same 4
+    queries as the active list, whatever the number of rows."""
+    for index in range(count):
+        ticket = world.open()
+        if index % 3 == 1:
+            ticket_cancel(actor=ticket.requester, ticket=ticket)
+        elif index % 3 == 2:
+            ticket_claim(actor=world.technician, ticket=ticket)
+            ticket_resolve(actor=world.technician, ticket=ticket, message="Listo.")
+    client = api_client(world.technician)
+
+    with django_assert_num_queries(4):
+        response = client.get(LIST, {"status": "all", "ordering": ordering})
+
+    rows = response.json()["results"]
+    assert len(rows) == count
+    expected = {("new", "cancelled", "resolved")[index % 3] for index in range(count)}
+    assert {row["status"] for row in rows} == expected
+    dues = [row["resolution_due_at"] for row in rows]
+    assert dues == sorted(dues, reverse=ordering == "-due")
