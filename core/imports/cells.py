@@ -36,7 +36,9 @@ class Errors:
             raise RowInvalid(self.items)
 
 
-def text(row: dict[str, Any], key: str, errors: Errors, *, max_length: int, required: bool = True) -> str:
+def text(
+    row: dict[str, Any], key: str, errors: Errors, *, max_length: int, required: bool = True
+) -> str:
     value = row.get(key)
     value = "" if value is None else str(value).strip()
     if not value and required:
@@ -51,7 +53,12 @@ def text(row: dict[str, Any], key: str, errors: Errors, *, max_length: int, requ
 
 
 def integer(
-    row: dict[str, Any], key: str, errors: Errors, *, minimum: int = 0, maximum: int = 10**12,
+    row: dict[str, Any],
+    key: str,
+    errors: Errors,
+    *,
+    minimum: int = 0,
+    maximum: int = 10**12,
     required: bool = True,
 ) -> int | None:
     value = text(row, key, errors, max_length=20, required=required)
@@ -60,8 +67,11 @@ def integer(
     if value.endswith(".0"):  # a whole number a spreadsheet stored as a decimal
         value = value[:-2]
     if not _INT.fullmatch(value):
-        errors.add(key, _("«%(value)s» no es un número entero.") % {"value": value},
-                   _("Escriba solo dígitos, sin puntos ni espacios."))
+        errors.add(
+            key,
+            _("«%(value)s» no es un número entero.") % {"value": value},
+            _("Escriba solo dígitos, sin puntos ni espacios."),
+        )
         return None
     number = int(value)
     if not minimum <= number <= maximum:
@@ -116,8 +126,12 @@ def dui(row: dict[str, Any], key: str, errors: Errors, *, required: bool = False
 
 
 def choice(
-    row: dict[str, Any], key: str, errors: Errors, options: Iterable[tuple[str, Any]],
-    *, required: bool = True,
+    row: dict[str, Any],
+    key: str,
+    errors: Errors,
+    options: Iterable[tuple[str, Any]],
+    *,
+    required: bool = True,
 ) -> str:
     """A value of ``options`` (value, label); the label is accepted too, in any case."""
     value = text(row, key, errors, max_length=60, required=required)
@@ -131,6 +145,7 @@ def choice(
     errors.add(
         key,
         _("«%(value)s» no es un valor permitido.") % {"value": value},
-        _("Use uno de: %(options)s.") % {"options": ", ".join(str(option) for option, _l in options)},
+        _("Use uno de: %(options)s.")
+        % {"options": ", ".join(str(option) for option, _l in options)},
     )
     return ""

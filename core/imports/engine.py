@@ -16,6 +16,7 @@ written when the transaction ends.
 import itertools
 import logging
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -84,7 +85,9 @@ def check_batch(
         try:
             items.append(importer.parse(ctx, row))
         except RowInvalid as invalid:
-            errors.extend(RowError(number, column, message, hint) for column, message, hint in invalid.errors)
+            errors.extend(
+                RowError(number, column, message, hint) for column, message, hint in invalid.errors
+            )
     return items, errors
 
 
@@ -115,7 +118,11 @@ def check_job(job_id: int) -> None:
             if errors and room > 0:
                 ImportRowError.objects.bulk_create(
                     ImportRowError(
-                        job=job, row=e.row, column=e.column, message=e.message[:500], hint=e.hint[:300]
+                        job=job,
+                        row=e.row,
+                        column=e.column,
+                        message=e.message[:500],
+                        hint=e.hint[:300],
                     )
                     for e in errors[:room]
                 )
@@ -124,18 +131,37 @@ def check_job(job_id: int) -> None:
     except FileRejected as rejected:
         ImportRowError.objects.create(job=job, row=0, column="", message=rejected.message[:500])
         transition(
-            actor=None, obj=job, name="fail_check", total_rows=total, error_rows=bad_rows,
-            message=rejected.message, payload={"code": rejected.code},
+            actor=None,
+            obj=job,
+            name="fail_check",
+            total_rows=total,
+            error_rows=bad_rows,
+            message=rejected.message,
+            payload={"code": rejected.code},
         )
         return
     if bad_rows:
-        message = _("%(bad)d de %(total)d filas tienen errores. Corrija el archivo y súbalo de nuevo.") % {
-            "bad": bad_rows, "total": total,
+        message = _(
+            "%(bad)d de %(total)d filas tienen errores. Corrija el archivo y súbalo de nuevo."
+        ) % {
+            "bad": bad_rows,
+            "total": total,
         }
-        transition(actor=None, obj=job, name="fail_check", total_rows=total, error_rows=bad_rows, message=message)
+        transition(
+            actor=None,
+            obj=job,
+            name="fail_check",
+            total_rows=total,
+            error_rows=bad_rows,
+            message=message,
+        )
     elif total == 0:
         transition(
-            actor=None, obj=job, name="fail_check", total_rows=0, error_rows=0,
+            actor=None,
+            obj=job,
+            name="fail_check",
+            total_rows=0,
+            error_rows=0,
             message=_("El archivo no tiene filas de datos."),
         )
     else:
@@ -147,15 +173,15 @@ class _Progress:
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
-        self.side = None
+        self.connection = None
         if connection.vendor == "postgresql":
-            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
 
     def write(self, processed: int) -> None:
-        if self.side is None:
+        if self.connection is None:
             return
         try:
-            with self.side.cursor() as cursor:
+            with self.connection.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '2s'")
                 cursor.execute(
                     f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s WHERE id = %s",  # noqa: S608
@@ -165,8 +191,8 @@ class _Progress:
             logger.warning("import %s: progress not written", self.job_id, exc_info=True)
 
     def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
+        if self.connection is not None:
+            self.connection.close()
 
 
 def _failure_message(exc: BaseException) -> str:
@@ -175,8 +201,11 @@ def _failure_message(exc: BaseException) -> str:
         where = _("fila %(row)d") % {"row": error.row}
         if error.column:
             where += _(", columna %(column)s") % {"column": error.column}
-        return _("La importación se detuvo en la %(where)s: %(message)s No se guardó ninguna fila.") % {
-            "where": where, "message": error.message,
+        return _(
+            "La importación se detuvo en la %(where)s: %(message)s No se guardó ninguna fila."
+        ) % {
+            "where": where,
+            "message": error.message,
         }
     if isinstance(exc, FileRejected):
         return exc.message + " " + _("No se guardó ninguna fila.")
@@ -195,9 +224,8 @@ def run_job(job_id: int) -> None:
     importer = get_importer(job.kind)
     transition(actor=None, obj=job, name="begin")
     ctx = _context(job)
-    progress = _Progress(job.pk)
     try:
-        with transaction.atomic():
+        with closing(_Progress(job.pk)) as progress, transaction.atomic():
             counts = UpsertCounts()
             processed = 0
             for batch in _batches(_rows(job, importer), BATCH_SIZE):
@@ -225,13 +253,14 @@ def run_job(job_id: int) -> None:
                     "by": job.created_by_id,
                 },
             )
-    except Exception as exc:  # noqa: BLE001 - every failure ends the job as failed, rolled back
+    except Exception as exc:
         if not isinstance(exc, _Stop | FileRejected | Conflict | ValidationError):
             logger.exception("import %s failed", job.pk)
         job.refresh_from_db()
         transition(
-            actor=None, obj=job, name="fail", message=_failure_message(exc),
+            actor=None,
+            obj=job,
+            name="fail",
+            message=_failure_message(exc),
             payload={"file_sha256": job.file_sha256, "error": type(exc).__name__},
         )
-    finally:
-        progress.close()

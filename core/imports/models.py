@@ -66,6 +66,15 @@ class ImportJob(ImportJobLifecycle, FSMModelMixin, models.Model):
         return self.status in (JobStatus.CHECKING, JobStatus.QUEUED, JobStatus.RUNNING)
 
     @property
+    def badge(self) -> str:
+        """The badge variant of the status (static/css/siges.css)."""
+        if self.status == JobStatus.DONE:
+            return "success"
+        if self.status in (JobStatus.REJECTED, JobStatus.FAILED):
+            return "error"
+        return "info" if self.status == JobStatus.READY else "warning"
+
+    @property
     def percent(self) -> int:
         if self.status == JobStatus.DONE:
             return 100

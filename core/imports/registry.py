@@ -100,7 +100,7 @@ class Importer:
         raise NotImplementedError
 
     def upsert(self, ctx: ImportContext, items: Sequence[Any]) -> UpsertCounts:
-        """Write checked rows (creating or updating, in bulk); runs inside the file's transaction."""
+        """Write checked rows (creating or updating, in bulk), inside the file's transaction."""
         raise NotImplementedError
 
     def column_keys(self) -> list[str]:

@@ -38,7 +38,9 @@ def _department_id(actor: Any) -> int | None:
 
 
 @transaction.atomic
-def job_create(*, actor: Any, kind: str, upload: Any, request: HttpRequest | None = None) -> ImportJob:
+def job_create(
+    *, actor: Any, kind: str, upload: Any, request: HttpRequest | None = None
+) -> ImportJob:
     """Check and store an uploaded file and queue its dry run (after commit).
 
     Raises ``PermissionDenied`` for someone who may not import and ``ValidationError`` (Spanish,

@@ -52,7 +52,10 @@ class SchoolImporter(Importer):
         Column(
             "clasificacion",
             _l("Clasificación"),
-            _l("parvularia, centro_escolar, instituto_nacional, complejo_educativo, colegio u other."),
+            _l(
+                "parvularia, centro_escolar, instituto_nacional, complejo_educativo, colegio "
+                "u other."
+            ),
             "centro_escolar",
         ),
         Column("zona", _l("Zona"), _l("urban o rural (Urbana, Rural)."), "rural"),
@@ -194,7 +197,9 @@ class SectionImporter(Importer):
     description = _l("Crea secciones de un año lectivo o actualiza su cupo.")
     position = 20
     columns = (
-        Column("codigo_centro", _l("Código del centro"), _l("Código del centro educativo."), "10234"),
+        Column(
+            "codigo_centro", _l("Código del centro"), _l("Código del centro educativo."), "10234"
+        ),
         Column("año", _l("Año lectivo"), _l("Año lectivo de la sección."), "2026"),
         Column("grado", _l("Grado"), _l("Código del grado (G1…G9, BG1…) o su nombre."), "G1"),
         Column("seccion", _l("Sección"), _l("Letra o nombre de la sección."), "A"),

@@ -54,7 +54,9 @@ class StudentImporter(Importer):
             "",
             required=False,
         ),
-        Column("codigo_centro", _l("Código del centro"), _l("Código del centro educativo."), "10234"),
+        Column(
+            "codigo_centro", _l("Código del centro"), _l("Código del centro educativo."), "10234"
+        ),
         Column("año", _l("Año lectivo"), _l("Año lectivo de la matrícula."), "2026"),
         Column("grado", _l("Grado"), _l("Código del grado (G1…G9, BG1…) o su nombre."), "G4"),
         Column("seccion", _l("Sección"), _l("Letra o nombre de la sección."), "A"),
@@ -93,10 +95,14 @@ class StudentImporter(Importer):
         students = Student.objects.select_related("person").in_bulk(nies, field_name="nie")
         ctx.cache["students"] = students
         duis = {str(row.get("dui", "")).strip() for row in rows} - {""}
-        ctx.cache["persons_by_dui"] = {
-            person.dui: person
-            for person in Person.objects.filter(dui__in=duis).select_related("student")
-        } if duis else {}
+        ctx.cache["persons_by_dui"] = (
+            {
+                person.dui: person
+                for person in Person.objects.filter(dui__in=duis).select_related("student")
+            }
+            if duis
+            else {}
+        )
         ctx.cache["current"] = {
             (e["student_id"], e["school_year_id"]): e["section_id"]
             for e in Enrollment.objects.filter(
@@ -143,15 +149,19 @@ class StudentImporter(Importer):
         if dui:
             holder = ctx.cache["persons_by_dui"].get(dui)
             if not ctx.first_time("dui", dui):
-                errors.add("dui", _("Este DUI ya aparece en una fila anterior del archivo."),
-                           _("Cada persona tiene un DUI distinto."))
+                errors.add(
+                    "dui",
+                    _("Este DUI ya aparece en una fila anterior del archivo."),
+                    _("Cada persona tiene un DUI distinto."),
+                )
             elif holder is not None:
                 own = student is not None and holder.pk == student.person_id
                 other_student = getattr(holder, "student", None) if not own else None
                 if other_student is not None:
                     errors.add(
                         "dui",
-                        _("El DUI pertenece a otro estudiante (NIE %(nie)s).") % {"nie": other_student.nie},
+                        _("El DUI pertenece a otro estudiante (NIE %(nie)s).")
+                        % {"nie": other_student.nie},
                         _("Revise el DUI o el NIE de esta fila."),
                     )
                 elif student is not None and not own:
@@ -168,7 +178,10 @@ class StudentImporter(Importer):
             if section is None:
                 errors.add(
                     "seccion",
-                    _("No existe la sección %(grade)s %(name)s (%(shift)s) de %(year)s en ese centro.")
+                    _(
+                        "No existe la sección %(grade)s %(name)s (%(shift)s) de %(year)s "
+                        "en ese centro."
+                    )
                     % {"grade": grade.name, "name": name, "shift": shift, "year": year},
                     _("Importe primero las secciones o corrija grado, sección y turno."),
                 )
@@ -190,7 +203,8 @@ class StudentImporter(Importer):
             if counts[section.pk] >= section.capacity:
                 errors.add(
                     "seccion",
-                    _("La sección ya tiene su cupo completo (%(capacity)s).") % {"capacity": section.capacity},
+                    _("La sección ya tiene su cupo completo (%(capacity)s).")
+                    % {"capacity": section.capacity},
                     _("Aumente el cupo de la sección o matricule en otra sección."),
                 )
             else:

@@ -52,7 +52,7 @@ def nav_of(html: str) -> list[str]:
         ),
         (
             "ministry_officer",
-            ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"],
+            ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Importaciones", "Mi perfil"],
         ),
         (
             "technician",

@@ -4,7 +4,6 @@ import pytest
 
 from core.audit.models import AuditEvent
 from core.imports.lifecycles import JobStatus
-from core.imports.models import ImportRowError
 from modules.students.choices import EnrollmentStatus
 from modules.students.models import Enrollment, Student
 
@@ -24,7 +23,8 @@ def test_a_clean_file_is_checked_then_imported_with_counts(campus, upload, start
 
     assert job.status == JobStatus.DONE
     assert (job.created_count, job.updated_count, job.unchanged_count) == (5, 0, 0)
-    assert job.processed_rows == 5 and job.percent == 100
+    assert job.processed_rows == 5
+    assert job.percent == 100
     assert Student.objects.count() == 5
     statuses = set(Enrollment.objects.values_list("status", flat=True))
     assert statuses == {EnrollmentStatus.ACTIVE}
