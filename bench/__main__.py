@@ -75,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     run_academic.add_argument("--warmup", type=int, default=3)
     run_academic.add_argument("--only", action="append", help="Run only this operation key.")
     run_academic.add_argument("--json", dest="json_path", help="Save the results to this file.")
+    import_students = commands.add_parser(
+        "import-students",
+        help="Generate a student file and time its dry run, import and re-import.",
+    )
+    import_students.add_argument("--rows", type=int, default=100_000)
     return parser
 
 
@@ -92,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in ("generate-academic", "run-academic"):
             return _academic(args)
+        if args.command == "import-students":
+            from .imports import ImportBenchOptions, import_students
+
+            import_students(ImportBenchOptions(rows=args.rows))
+            return 0
         if args.command == "generate":
             generate(
                 GenerateOptions(

@@ -22,6 +22,22 @@ _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _INT = re.compile(r"[0-9]+", re.ASCII)
 
 
+def _date_hint() -> str:
+    return _("Escriba la fecha como dd/mm/aaaa, por ejemplo 25/01/2015.")
+
+
+def option_map(options: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """{casefolded value or label: value} for ``choice``; build it once per file (labels are
+    translated when it is built), e.g. in ``ctx.cache``."""
+    found: dict[str, str] = {}
+    options = list(options)
+    for option, label in options:
+        found.setdefault(str(label).casefold(), str(option))
+    for option, _label in options:
+        found[str(option).casefold()] = str(option)
+    return found
+
+
 class Errors:
     """Collects the errors of one row; ``raise_if_any`` raises them together."""
 
@@ -93,20 +109,23 @@ def day(row: dict[str, Any], key: str, errors: Errors, *, required: bool = True)
     value = text(row, key, errors, max_length=20, required=required)
     if not value:
         return None
-    hint = _("Escriba la fecha como dd/mm/aaaa, por ejemplo 25/01/2015.")
     match = _DMY.fullmatch(value)
     if match:
         d, m, y = (int(part) for part in match.groups())
     else:
         match = _ISO.fullmatch(value)
         if not match:
-            errors.add(key, _("«%(value)s» no es una fecha válida.") % {"value": value}, hint)
+            errors.add(
+                key, _("«%(value)s» no es una fecha válida.") % {"value": value}, _date_hint()
+            )
             return None
         y, m, d = (int(part) for part in match.groups())
     try:
         return date(y, m, d)
     except ValueError:
-        errors.add(key, _("«%(value)s» no es una fecha que exista.") % {"value": value}, hint)
+        errors.add(
+            key, _("«%(value)s» no es una fecha que exista.") % {"value": value}, _date_hint()
+        )
         return None
 
 
@@ -129,23 +148,22 @@ def choice(
     row: dict[str, Any],
     key: str,
     errors: Errors,
-    options: Iterable[tuple[str, Any]],
+    options: dict[str, str] | Iterable[tuple[str, Any]],
     *,
     required: bool = True,
 ) -> str:
-    """A value of ``options`` (value, label); the label is accepted too, in any case."""
+    """A value of ``options`` (an ``option_map``, or (value, label) pairs); the label is
+    accepted too, in any case."""
     value = text(row, key, errors, max_length=60, required=required)
     if not value:
         return ""
-    options = list(options)
-    wanted = value.casefold()
-    for option, label in options:
-        if wanted in (str(option).casefold(), str(label).casefold()):
-            return str(option)
+    mapping = options if isinstance(options, dict) else option_map(options)
+    found = mapping.get(value.casefold())
+    if found is not None:
+        return found
     errors.add(
         key,
         _("«%(value)s» no es un valor permitido.") % {"value": value},
-        _("Use uno de: %(options)s.")
-        % {"options": ", ".join(str(option) for option, _l in options)},
+        _("Use uno de: %(options)s.") % {"options": ", ".join(dict.fromkeys(mapping.values()))},
     )
     return ""

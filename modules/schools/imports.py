@@ -180,7 +180,9 @@ def section_key_cells(
             _("Use el código del grado (P4…P6, G1…G9, BG1, BG2, BT1…BT3)."),
         )
     name = cells.text(row, "seccion", errors, max_length=10).upper()
-    shift = cells.choice(row, "turno", errors, Shift.choices)
+    if "shift_map" not in ctx.cache:
+        ctx.cache["shift_map"] = cells.option_map(Shift.choices)
+    shift = cells.choice(row, "turno", errors, ctx.cache["shift_map"])
     return school, year, grade, name, shift
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 from core.accounts.choices import Sex
 from core.accounts.models import Person
 from core.imports import cells
+from core.imports.bulk import insert_rows
 from core.imports.registry import Column, ImportContext, Importer, UpsertCounts
 from modules.schools.imports import _load_schools, section_key_cells
 from modules.schools.models import Section
@@ -110,6 +111,12 @@ class StudentImporter(Importer):
             ).values("student_id", "school_year_id", "section_id")
         }
 
+    @staticmethod
+    def _sexes(ctx: ImportContext) -> dict[str, str]:
+        if "sex_map" not in ctx.cache:
+            ctx.cache["sex_map"] = cells.option_map(Sex.choices)
+        return ctx.cache["sex_map"]
+
     def parse(self, ctx: ImportContext, row: dict[str, Any]) -> dict[str, Any]:
         errors = cells.Errors()
         nie = cells.integer(row, "nie", errors, minimum=1, maximum=9_999_999_999)
@@ -117,7 +124,7 @@ class StudentImporter(Importer):
             "first_names": cells.text(row, "nombres", errors, max_length=100),
             "last_names": cells.text(row, "apellidos", errors, max_length=100),
             "birth_date": cells.day(row, "fecha_nacimiento", errors),
-            "sex": cells.choice(row, "sexo", errors, Sex.choices, required=False),
+            "sex": cells.choice(row, "sexo", errors, self._sexes(ctx), required=False),
             "dui": cells.dui(row, "dui", errors) or None,
         }
         today = timezone.localdate()
@@ -243,34 +250,47 @@ class StudentImporter(Importer):
                 continue
             person = item["person"]
             if person is None:
-                person = Person(**item["person_values"])
-                new_people.append(person)
+                new_people.append(item["person_values"])
             else:
                 for field, value in item["person_values"].items():
                     setattr(person, field, value)
                 changed_people.append(person)
             pending.append((item, person))
-        Person.objects.bulk_create(new_people)
-        Person.objects.bulk_update(changed_people, list(PERSON_FIELDS))
-        new_students = [Student(person=person, nie=item["nie"]) for item, person in pending]
-        Student.objects.bulk_create(new_students)
-        by_nie = {student.nie: student for student in new_students}
+        person_ids = insert_rows(Person, new_people)
+        if changed_people:
+            Person.objects.bulk_update(changed_people, list(PERSON_FIELDS))
+        fresh = iter(person_ids)
+        student_rows = [
+            {"person_id": person.pk if person is not None else next(fresh), "nie": item["nie"]}
+            for item, person in pending
+        ]
+        student_ids = dict(
+            zip(
+                (row["nie"] for row in student_rows),
+                insert_rows(Student, student_rows),
+                strict=True,
+            )
+        )
+        state = Enrollment.imported_state()
         enrollments = []
         for item in items:
             section = item["section"]
             if section is None:
                 continue
-            student = item["student"] or by_nie[item["nie"]]
-            enrollments.append(
-                Enrollment.imported(
-                    student=student,
-                    section=section,
-                    school_id=section.school_id,
-                    school_year_id=section.school_year_id,
-                    enrolled_on=item["enrolled_on"],
-                )
+            student_id = (
+                item["student"].pk if item["student"] is not None else student_ids[item["nie"]]
             )
-        Enrollment.objects.bulk_create(enrollments)
+            enrollments.append(
+                {
+                    **state,
+                    "student_id": student_id,
+                    "section_id": section.pk,
+                    "school_id": section.school_id,
+                    "school_year_id": section.school_year_id,
+                    "enrolled_on": item["enrolled_on"],
+                }
+            )
+        insert_rows(Enrollment, enrollments)
         for item in items:
             if item["student"] is None or item["section"] is not None:
                 counts.created += 1
