@@ -39,5 +39,8 @@ def job_scope(user: Any) -> QuerySet[ImportJob]:
     if not user.is_authenticated:
         return ImportJob.objects.none()
     return scope_filter(
-        user, ImportJob.objects.select_related("created_by"), roles=IMPORT_ROLES, paths=JOB_PATHS
+        user,
+        ImportJob.objects.select_related("created_by__person"),
+        roles=IMPORT_ROLES,
+        paths=JOB_PATHS,
     )

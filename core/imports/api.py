@@ -37,6 +37,7 @@ class _Pages(CursorPagination):
 class JobSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
+    kind_label = serializers.CharField()
     file_name = serializers.CharField()
     file_sha256 = serializers.CharField()
     status = serializers.CharField()

@@ -142,7 +142,8 @@ def check_job(job_id: int) -> None:
         return
     if bad_rows:
         message = _(
-            "%(bad)d de %(total)d filas tienen errores. Corrija el archivo y súbalo de nuevo."
+            "%(bad)d de %(total)d filas tienen errores. No se guardó nada: corrija el archivo "
+            "y súbalo de nuevo."
         ) % {
             "bad": bad_rows,
             "total": total,

@@ -66,6 +66,13 @@ class ImportJob(ImportJobLifecycle, FSMModelMixin, models.Model):
         return self.status in (JobStatus.CHECKING, JobStatus.QUEUED, JobStatus.RUNNING)
 
     @property
+    def kind_label(self) -> str:
+        from .registry import get_importer
+
+        importer = get_importer(self.kind)
+        return str(importer.label) if importer is not None else self.kind
+
+    @property
     def badge(self) -> str:
         """The badge variant of the status (static/css/siges.css)."""
         if self.status == JobStatus.DONE:

@@ -22,6 +22,8 @@ from .conftest import STUDENT_HEADER, csv_bytes, student_rows
 
 pytestmark = pytest.mark.django_db
 
+QUERIES_HISTORY = 9
+
 
 def snapshot() -> tuple:
     return (
@@ -328,3 +330,22 @@ def test_progress_is_visible_outside_the_import_transaction(campus, upload, star
     assert job.status == JobStatus.DONE
     # Another connection sees the progress grow while the students stay invisible until commit.
     assert seen == [(0, "running"), 0, (2, "running"), 0, (4, "running"), 0]
+
+
+@pytest.mark.parametrize("jobs", [2, 6])
+def test_the_history_page_reads_a_fixed_number_of_queries(
+    campus, upload, client, django_assert_num_queries, jobs
+):
+    for number in range(jobs):
+        upload(
+            campus["admin"],
+            "students",
+            csv_bytes(STUDENT_HEADER, student_rows(1, start=number + 1)),
+        )
+    client.force_login(campus["admin"])
+
+    # The same count at both sizes: the uploader of every job comes with the page of jobs.
+    with django_assert_num_queries(QUERIES_HISTORY):
+        response = client.get(reverse("imports:home"))
+
+    assert response.content.decode().count("badge-info") == jobs
