@@ -24,7 +24,7 @@ from .models import ImportJob, ImportRowError
 from .registry import importers
 from .selectors import job_errors, job_get, job_list, progress_of
 from .services import job_create, job_start
-from .views import REPORT_HEADER
+from .views import report_header
 
 TAGS = ["importaciones"]
 
@@ -210,7 +210,7 @@ class JobReportCsvApi(APIView):
         _importer_only(request)
         job = job_get(request.user, pk)
         rows = ((e.row, e.column, e.message, e.hint) for e in job_errors(job).iterator())
-        return csv_response(f"informe-importacion-{job.pk}.csv", REPORT_HEADER, rows)
+        return csv_response(f"informe-importacion-{job.pk}.csv", report_header(), rows)
 
 
 urlpatterns = [

@@ -29,7 +29,7 @@ from core.workflow import transition
 from .access import allowed_departments
 from .lifecycles import JobStatus
 from .models import MAX_STORED_ERRORS, ImportJob, ImportRowError
-from .reading import FileRejected, read_rows
+from .reading import FileRejected, estimate_rows, read_rows
 from .registry import ImportContext, Importer, RowError, RowInvalid, UpsertCounts, get_importer
 
 logger = logging.getLogger(__name__)
@@ -109,6 +109,8 @@ def check_job(job_id: int) -> None:
         return
     ctx = _context(job)
     total = bad_rows = stored = 0
+    estimate = estimate_rows(job.file.path, job.content_type)
+    ImportJob.objects.filter(pk=job.pk).update(total_rows=estimate, processed_rows=0)
     try:
         for batch in _batches(_rows(job, importer), BATCH_SIZE):
             _items, errors = check_batch(importer, ctx, batch)
@@ -127,7 +129,9 @@ def check_job(job_id: int) -> None:
                     for e in errors[:room]
                 )
                 stored += min(room, len(errors))
-            ImportJob.objects.filter(pk=job.pk).update(total_rows=total, processed_rows=total)
+            ImportJob.objects.filter(pk=job.pk).update(
+                total_rows=max(estimate, total), processed_rows=total
+            )
     except FileRejected as rejected:
         ImportRowError.objects.create(job=job, row=0, column="", message=rejected.message[:500])
         transition(

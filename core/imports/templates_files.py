@@ -3,6 +3,7 @@
 import io
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from core.exports import csv_response
 
@@ -27,8 +28,8 @@ def template_xlsx(importer: Importer) -> HttpResponse:
     for row in sheet.iter_rows(min_row=2, max_row=2):
         for cell in row:
             cell.number_format = "@"
-    notes = workbook.create_sheet("Columnas")
-    notes.append(["columna", "nombre", "descripción", "ejemplo", "obligatoria"])
+    notes = workbook.create_sheet(_("Columnas"))
+    notes.append([_("columna"), _("nombre"), _("descripción"), _("ejemplo"), _("obligatoria")])
     for column in importer.columns:
         notes.append(
             [

@@ -22,7 +22,10 @@ from .services import job_create, job_start
 from .templates_files import template_csv, template_xlsx
 
 SHOWN_ERRORS = 200
-REPORT_HEADER = ("fila", "columna", "problema", "cómo corregirlo")
+
+
+def report_header() -> tuple[str, ...]:
+    return (_("fila"), _("columna"), _("problema"), _("cómo corregirlo"))
 
 
 def _importer_only(request: HttpRequest) -> None:
@@ -99,7 +102,7 @@ def job_report(request: HttpRequest, pk: int) -> HttpResponse:
     _importer_only(request)
     job = job_get(request.user, pk)
     rows = ((e.row, e.column, e.message, e.hint) for e in job_errors(job).iterator())
-    return csv_response(f"informe-importacion-{job.pk}.csv", REPORT_HEADER, rows)
+    return csv_response(f"informe-importacion-{job.pk}.csv", report_header(), rows)
 
 
 @login_required
