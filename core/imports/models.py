@@ -1,7 +1,7 @@
 """Import jobs: one uploaded file, its dry-run report, its progress and its outcome.
 
-See docs/imports.md. The file is kept under a random name in MEDIA_ROOT (never served) until the
-job ends; the report rows are ``ImportRowError``.
+See docs/imports.md. The file is kept under a random name in MEDIA_ROOT (never served): the audit
+events cite its SHA-256. The report rows are ``ImportRowError``.
 """
 
 import secrets

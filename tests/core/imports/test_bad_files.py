@@ -206,3 +206,25 @@ def test_the_same_nie_twice_in_a_file_is_reported_on_the_second_row(campus, uplo
     job = upload(campus["admin"], "students", csv_bytes(STUDENT_HEADER, rows))
 
     assert report(job)[0][:2] == (4, "nie")
+
+
+def test_a_file_with_too_many_rows_is_refused_whole(campus, upload, monkeypatch):
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
+
+    job = upload(campus["admin"], "students", csv_bytes(STUDENT_HEADER, student_rows(5)))
+
+    assert job.status == JobStatus.REJECTED
+    assert "más de 3 filas" in job.message
+    assert Student.objects.count() == 0
+
+
+def test_a_damaged_workbook_is_reported(campus, upload):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "esto no es xml")
+
+    job = upload(campus["admin"], "students", buffer.getvalue(), name="alumnos.xlsx")
+
+    assert job.status == JobStatus.REJECTED
+    assert "dañado" in job.message
