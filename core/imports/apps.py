@@ -8,6 +8,7 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Importaciones")
 
     def ready(self) -> None:
+        from core.periodic import register_periodic_task
         from core.shell import register_nav_entry, register_panel_entry
 
         from .access import IMPORT_ROLES
@@ -23,6 +24,10 @@ class ImportsConfig(AppConfig):
             url_name="imports:home",
             description=_("Carga masiva de centros, secciones y estudiantes desde CSV o Excel."),
             position=60,
+        )
+
+        register_periodic_task(
+            "imports-sweep", task="core.imports.tasks.import_sweep", seconds=600, expires=600
         )
 
         from .audit_labels import register

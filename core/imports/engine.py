@@ -17,10 +17,12 @@ import itertools
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import closing
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
@@ -189,7 +191,8 @@ class _Progress:
             with self.connection.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '2s'")
                 cursor.execute(
-                    f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s WHERE id = %s",  # noqa: S608
+                    f"UPDATE {ImportJob._meta.db_table} "  # noqa: S608
+                    "SET processed_rows = %s, updated_at = now() WHERE id = %s",
                     [processed, self.job_id],
                 )
         except DatabaseError:  # progress is a courtesy: never stop the import for it
@@ -269,3 +272,30 @@ def run_job(job_id: int) -> None:
             message=_failure_message(exc),
             payload={"file_sha256": job.file_sha256, "error": type(exc).__name__},
         )
+
+
+# A running import writes its progress (and ``updated_at``) after every batch of a few seconds;
+# one silent for this long lost its worker: its transaction was rolled back by the database.
+STALE_AFTER = timedelta(minutes=30)
+
+
+def sweep_stale_jobs() -> int:
+    """Mark ``failed`` the running imports whose worker died (docs/imports.md §5)."""
+    limit = timezone.now() - STALE_AFTER
+    failed = 0
+    for job in ImportJob.objects.filter(status=JobStatus.RUNNING, updated_at__lt=limit):
+        try:
+            transition(
+                actor=None,
+                obj=job,
+                name="fail",
+                message=_(
+                    "La importación se interrumpió (el proceso que la ejecutaba se detuvo). "
+                    "No se guardó ninguna fila: súbala de nuevo."
+                ),
+                payload={"file_sha256": job.file_sha256, "error": "stale"},
+            )
+        except Conflict:
+            continue  # it moved on meanwhile
+        failed += 1
+    return failed

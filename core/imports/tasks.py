@@ -13,3 +13,8 @@ def import_check(job_id: int) -> None:
 @shared_task(name="core.imports.tasks.import_run")
 def import_run(job_id: int) -> None:
     engine.run_job(job_id)
+
+
+@shared_task(name="core.imports.tasks.import_sweep")
+def import_sweep() -> int:
+    return engine.sweep_stale_jobs()

@@ -3,10 +3,12 @@ importers, templates and the report download."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from core.accounts.services import person_create
 from core.audit.models import AuditEvent
@@ -14,6 +16,8 @@ from core.imports import engine
 from core.imports.lifecycles import JobStatus
 from core.imports.models import ImportJob
 from core.imports.registry import get_importer
+from core.imports.services import job_start
+from core.workflow import transition
 from modules.schools.models import School, Section
 from modules.students.models import Enrollment, Student
 from modules.students.services import enrollment_create, student_create
@@ -349,3 +353,20 @@ def test_the_history_page_reads_a_fixed_number_of_queries(
         response = client.get(reverse("imports:home"))
 
     assert response.content.decode().count("badge-info") == jobs
+
+
+def test_a_running_import_whose_worker_died_is_swept_to_failed(campus, upload, monkeypatch):
+    job = upload(campus["admin"], "students", csv_bytes(STUDENT_HEADER, student_rows(2)))
+    monkeypatch.setattr("core.imports.services._queue", lambda name, pk: None)
+    job_start(actor=campus["admin"], job=job)
+    transition(actor=None, obj=job, name="begin")  # a worker took it, then died
+    fresh = ImportJob.objects.filter(pk=job.pk)
+    assert engine.sweep_stale_jobs() == 0  # still recent
+
+    fresh.update(updated_at=timezone.now() - timedelta(minutes=31))
+    assert engine.sweep_stale_jobs() == 1
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "súbala de nuevo" in job.message
+    assert Student.objects.count() == 0
