@@ -27,6 +27,8 @@ from .conftest import STUDENT_HEADER, csv_bytes, student_rows
 pytestmark = pytest.mark.django_db
 
 QUERIES_HISTORY = 9
+QUERIES_JOB_PAGE = 10
+QUERIES_PROGRESS = 4
 
 
 def snapshot() -> tuple:
@@ -370,3 +372,19 @@ def test_a_running_import_whose_worker_died_is_swept_to_failed(campus, upload, m
     assert job.status == JobStatus.FAILED
     assert "súbala de nuevo" in job.message
     assert Student.objects.count() == 0
+
+
+@pytest.mark.parametrize("bad_rows", [2, 12])
+def test_the_job_page_and_progress_read_a_fixed_number_of_queries(
+    campus, upload, client, django_assert_num_queries, bad_rows
+):
+    rows = [row.replace("25/01/2019", "2019/25/01") for row in student_rows(bad_rows)]
+    job = upload(campus["admin"], "students", csv_bytes(STUDENT_HEADER, rows))
+    client.force_login(campus["admin"])
+
+    with django_assert_num_queries(QUERIES_JOB_PAGE):
+        page = client.get(reverse("imports:job", args=[job.pk]))
+    with django_assert_num_queries(QUERIES_PROGRESS):
+        client.get(reverse("imports:progress", args=[job.pk]))
+
+    assert page.content.decode().count("fecha_nacimiento") == bad_rows
