@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.imports import cells
 from core.imports.registry import Column, ImportContext, Importer, UpsertCounts
@@ -17,8 +17,10 @@ from core.imports.registry import Column, ImportContext, Importer, UpsertCounts
 from .choices import SchoolClassification, SchoolSector, Shift, Zone
 from .models import Grade, Municipality, School, SchoolYear, Section
 
-_OUT_OF_SCOPE = _l("El centro educativo pertenece a un departamento fuera de su alcance.")
-_OUT_OF_SCOPE_HINT = _l("Quite esta fila: solo puede importar centros de su departamento.")
+_OUT_OF_SCOPE = gettext_lazy("El centro educativo pertenece a un departamento fuera de su alcance.")
+_OUT_OF_SCOPE_HINT = gettext_lazy(
+    "Quite esta fila: solo puede importar centros de su departamento."
+)
 
 
 def _municipalities(ctx: ImportContext) -> dict[str, Municipality]:
@@ -37,36 +39,62 @@ def _duplicate(errors: cells.Errors, column: str) -> None:
 
 class SchoolImporter(Importer):
     kind = "schools"
-    label = _l("Centros educativos")
-    description = _l("Crea o actualiza centros educativos por su código.")
+    label = gettext_lazy("Centros educativos")
+    description = gettext_lazy("Crea o actualiza centros educativos por su código.")
     position = 10
     columns = (
-        Column("codigo", _l("Código"), _l("Código del centro educativo (único)."), "10234"),
-        Column("nombre", _l("Nombre"), _l("Nombre oficial."), "Centro Escolar Las Flores"),
+        Column(
+            "codigo",
+            gettext_lazy("Código"),
+            gettext_lazy("Código del centro educativo (único)."),
+            "10234",
+        ),
+        Column(
+            "nombre",
+            gettext_lazy("Nombre"),
+            gettext_lazy("Nombre oficial."),
+            "Centro Escolar Las Flores",
+        ),
         Column(
             "sector",
-            _l("Sector"),
-            _l("public, private, subsidised o early_childhood (o su nombre: Oficial, Privado…)."),
+            gettext_lazy("Sector"),
+            gettext_lazy(
+                "public, private, subsidised o early_childhood (o su nombre: Oficial, Privado…)."
+            ),
             "public",
         ),
         Column(
             "clasificacion",
-            _l("Clasificación"),
-            _l(
+            gettext_lazy("Clasificación"),
+            gettext_lazy(
                 "parvularia, centro_escolar, instituto_nacional, complejo_educativo, colegio "
                 "u other."
             ),
             "centro_escolar",
         ),
-        Column("zona", _l("Zona"), _l("urban o rural (Urbana, Rural)."), "rural"),
+        Column(
+            "zona", gettext_lazy("Zona"), gettext_lazy("urban o rural (Urbana, Rural)."), "rural"
+        ),
         Column(
             "codigo_municipio",
-            _l("Código de municipio"),
-            _l("Código de cuatro dígitos del municipio."),
+            gettext_lazy("Código de municipio"),
+            gettext_lazy("Código de cuatro dígitos del municipio."),
             "0604",
         ),
-        Column("direccion", _l("Dirección"), _l("Opcional."), "Cantón El Rosario", required=False),
-        Column("telefono", _l("Teléfono"), _l("Opcional."), "2222-0000", required=False),
+        Column(
+            "direccion",
+            gettext_lazy("Dirección"),
+            gettext_lazy("Opcional."),
+            "Cantón El Rosario",
+            required=False,
+        ),
+        Column(
+            "telefono",
+            gettext_lazy("Teléfono"),
+            gettext_lazy("Opcional."),
+            "2222-0000",
+            required=False,
+        ),
     )
 
     def prepare(self, ctx: ImportContext, rows: Sequence[dict[str, Any]]) -> None:
@@ -195,18 +223,41 @@ def _load_schools(ctx: ImportContext, rows: Sequence[dict[str, Any]]) -> None:
 
 class SectionImporter(Importer):
     kind = "sections"
-    label = _l("Secciones")
-    description = _l("Crea secciones de un año lectivo o actualiza su cupo.")
+    label = gettext_lazy("Secciones")
+    description = gettext_lazy("Crea secciones de un año lectivo o actualiza su cupo.")
     position = 20
     columns = (
         Column(
-            "codigo_centro", _l("Código del centro"), _l("Código del centro educativo."), "10234"
+            "codigo_centro",
+            gettext_lazy("Código del centro"),
+            gettext_lazy("Código del centro educativo."),
+            "10234",
         ),
-        Column("año", _l("Año lectivo"), _l("Año lectivo de la sección."), "2026"),
-        Column("grado", _l("Grado"), _l("Código del grado (G1…G9, BG1…) o su nombre."), "G1"),
-        Column("seccion", _l("Sección"), _l("Letra o nombre de la sección."), "A"),
-        Column("turno", _l("Turno"), _l("matutino, vespertino o nocturno."), "matutino"),
-        Column("cupo", _l("Cupo"), _l("Opcional; 40 si se deja vacío."), "35", required=False),
+        Column(
+            "año", gettext_lazy("Año lectivo"), gettext_lazy("Año lectivo de la sección."), "2026"
+        ),
+        Column(
+            "grado",
+            gettext_lazy("Grado"),
+            gettext_lazy("Código del grado (G1…G9, BG1…) o su nombre."),
+            "G1",
+        ),
+        Column(
+            "seccion", gettext_lazy("Sección"), gettext_lazy("Letra o nombre de la sección."), "A"
+        ),
+        Column(
+            "turno",
+            gettext_lazy("Turno"),
+            gettext_lazy("matutino, vespertino o nocturno."),
+            "matutino",
+        ),
+        Column(
+            "cupo",
+            gettext_lazy("Cupo"),
+            gettext_lazy("Opcional; 40 si se deja vacío."),
+            "35",
+            required=False,
+        ),
     )
 
     def prepare(self, ctx: ImportContext, rows: Sequence[dict[str, Any]]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from core.accounts.choices import Sex
 from core.accounts.models import Person
@@ -32,40 +32,69 @@ PERSON_FIELDS = ("first_names", "last_names", "birth_date", "sex", "dui")
 
 class StudentImporter(Importer):
     kind = "students"
-    label = _l("Estudiantes y matrícula")
-    description = _l(
+    label = gettext_lazy("Estudiantes y matrícula")
+    description = gettext_lazy(
         "Crea o actualiza estudiantes por su NIE y los matricula en secciones existentes."
     )
     position = 30
     columns = (
-        Column("nie", _l("NIE"), _l("Número de identificación del estudiante."), "1234567"),
-        Column("nombres", _l("Nombres"), _l("Nombres del estudiante."), "Ana María"),
-        Column("apellidos", _l("Apellidos"), _l("Apellidos del estudiante."), "López Pérez"),
+        Column(
+            "nie",
+            gettext_lazy("NIE"),
+            gettext_lazy("Número de identificación del estudiante."),
+            "1234567",
+        ),
+        Column(
+            "nombres", gettext_lazy("Nombres"), gettext_lazy("Nombres del estudiante."), "Ana María"
+        ),
+        Column(
+            "apellidos",
+            gettext_lazy("Apellidos"),
+            gettext_lazy("Apellidos del estudiante."),
+            "López Pérez",
+        ),
         Column(
             "fecha_nacimiento",
-            _l("Fecha de nacimiento"),
-            _l("dd/mm/aaaa (también se acepta aaaa-mm-dd)."),
+            gettext_lazy("Fecha de nacimiento"),
+            gettext_lazy("dd/mm/aaaa (también se acepta aaaa-mm-dd)."),
             "25/01/2015",
         ),
-        Column("sexo", _l("Sexo"), _l("F o M. Opcional."), "F", required=False),
+        Column("sexo", gettext_lazy("Sexo"), gettext_lazy("F o M. Opcional."), "F", required=False),
         Column(
             "dui",
-            _l("DUI"),
-            _l("Solo si el estudiante es mayor de edad. Opcional."),
+            gettext_lazy("DUI"),
+            gettext_lazy("Solo si el estudiante es mayor de edad. Opcional."),
             "",
             required=False,
         ),
         Column(
-            "codigo_centro", _l("Código del centro"), _l("Código del centro educativo."), "10234"
+            "codigo_centro",
+            gettext_lazy("Código del centro"),
+            gettext_lazy("Código del centro educativo."),
+            "10234",
         ),
-        Column("año", _l("Año lectivo"), _l("Año lectivo de la matrícula."), "2026"),
-        Column("grado", _l("Grado"), _l("Código del grado (G1…G9, BG1…) o su nombre."), "G4"),
-        Column("seccion", _l("Sección"), _l("Letra o nombre de la sección."), "A"),
-        Column("turno", _l("Turno"), _l("matutino, vespertino o nocturno."), "matutino"),
+        Column(
+            "año", gettext_lazy("Año lectivo"), gettext_lazy("Año lectivo de la matrícula."), "2026"
+        ),
+        Column(
+            "grado",
+            gettext_lazy("Grado"),
+            gettext_lazy("Código del grado (G1…G9, BG1…) o su nombre."),
+            "G4",
+        ),
+        Column(
+            "seccion", gettext_lazy("Sección"), gettext_lazy("Letra o nombre de la sección."), "A"
+        ),
+        Column(
+            "turno",
+            gettext_lazy("Turno"),
+            gettext_lazy("matutino, vespertino o nocturno."),
+            "matutino",
+        ),
         Column(
             "fecha_matricula",
-            _l("Fecha de matrícula"),
-            _l("dd/mm/aaaa. Opcional: si se deja vacía, la fecha de la importación."),
+            gettext_lazy("Fecha de matrícula"),
+            gettext_lazy("dd/mm/aaaa. Opcional: si se deja vacía, la fecha de la importación."),
             "15/01/2026",
             required=False,
         ),
