@@ -112,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     run_teachers.add_argument("--warmup", type=int, default=3)
     run_teachers.add_argument("--only", action="append", help="Run only this operation key.")
     run_teachers.add_argument("--json", dest="json_path", help="Save the results to this file.")
+    import_students = commands.add_parser(
+        "import-students",
+        help="Generate a student file and time its dry run, import and re-import.",
+    )
+    import_students.add_argument("--rows", type=int, default=100_000)
     return parser
 
 
@@ -150,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
             from .transitions import TransitionOptions, run_transitions
 
             run_transitions(TransitionOptions(count=args.count, seconds=args.seconds))
+            return 0
+        if args.command == "import-students":
+            from .imports import ImportBenchOptions, import_students
+
+            import_students(ImportBenchOptions(rows=args.rows))
             return 0
         if args.command == "generate":
             generate(

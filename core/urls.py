@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("modules.students.api")),
     path("", include("modules.academics.api")),
     path("", include("modules.teachers.api")),
+    path("", include("core.imports.api")),
 ]
 
 urlpatterns = [
@@ -48,6 +49,7 @@ urlpatterns = [
     path("diagramas/", include("core.diagrams.urls")),
     path("bandeja/", include("core.work.urls")),
     path("procesos/", include("core.processes.urls")),
+    path("importaciones/", include("core.imports.urls")),
     # The help desk owns its paths: tramites/… (citizens), mesa/… (staff).
     path("", include("helpdesk.urls")),
     path("admin/", admin.site.urls),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "core.accounts",
     "core.audit",
     "core.processes",
+    "core.imports",
     "notifications",
     "modules.schools",
     "modules.students",

@@ -38,3 +38,10 @@ class SchoolsConfig(AppConfig):
         from .audit_labels import register
 
         register()
+
+        from core.imports.registry import register_importer
+
+        from .imports import SchoolImporter, SectionImporter
+
+        register_importer(SchoolImporter())
+        register_importer(SectionImporter())

@@ -31,3 +31,9 @@ class StudentsConfig(AppConfig):
         from .audit_labels import register
 
         register()
+
+        from core.imports.registry import register_importer
+
+        from .imports import StudentImporter
+
+        register_importer(StudentImporter())

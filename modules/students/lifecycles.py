@@ -46,6 +46,13 @@ class EnrollmentLifecycle(models.Model):
     class Meta:
         abstract = True
 
+    @staticmethod
+    def imported_state() -> dict[str, Any]:
+        """The state of a new enrollment carried over from an earlier system by a bulk import:
+        it was confirmed there, so it starts ``active`` (docs/imports.md §7). Nothing else
+        creates an enrollment in a state other than the initial one."""
+        return {"status": S.ACTIVE}
+
     @transition(
         field=status,
         source=S.PROVISIONAL,

@@ -68,6 +68,7 @@ def nav_of(html: str) -> list[str]:
                 "Trámites",
                 "Bandeja",
                 "Personal docente",
+                "Importaciones",
                 "Mi perfil",
             ],
         ),
