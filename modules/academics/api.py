@@ -24,6 +24,7 @@ from modules.students.models import Enrollment
 
 from . import selectors, summaries
 from .choices import AttendanceStatus
+from .family_api import urlpatterns as family_urlpatterns
 from .services import Mark, attendance_record, conduct_record, grades_save, section_year_close
 
 TAGS = ["académico"]
@@ -340,3 +341,6 @@ urlpatterns = [
     path("academico/secciones/<int:pk>/cierre/", ClosingApi.as_view(), name="academics-close"),
     path("academico/matriculas/<int:pk>/conducta/", ConductApi.as_view(), name="academics-conduct"),
 ]
+
+# The family app's endpoints (modules/academics/family_api.py).
+urlpatterns += family_urlpatterns
