@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 def _guardian_of(*enrollments):
     guardian = create_user(role=Role.CITIZEN)
     for enrollment in enrollments:
-        guardian_link(
-            student=enrollment.student, person=guardian.person, relationship="mother"
-        )
+        guardian_link(student=enrollment.student, person=guardian.person, relationship="mother")
     guardian.refresh_from_db()
     return guardian
 
@@ -111,7 +109,7 @@ def test_the_child_page_shows_enrollment_attendance_grades_conduct_and_record(
         (date(2026, 3, 2), "absent", ""),
     ]
     row = next(r for r in context["grades"].subjects if r.subject == subject.name)
-    # 5, 7 and 4: the mean 5.33 is 5.3 on the 0–10 scale of one decimal, which passes (5).
+    # 5, 7 and 4: the mean 5.33 is 5.3 on the 0-10 scale of one decimal, which passes (5).
     assert (row.cells, row.final, row.passed) == (["5.0", "7.0", "4.0"], "5.3", True)
     assert all(r.passed is None for r in context["grades"].subjects if r is not row)
     assert (context["conduct"].total, context["conduct"].limit) == (3, 15)
