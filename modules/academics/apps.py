@@ -70,6 +70,11 @@ class AcademicsConfig(AppConfig):
             description=_("Matrícula, asistencia, notas, conducta y expediente de sus hijos."),
             position=30,
         )
+        from core.work import register_source
+
+        from .work import AttendancePendingSource
+
+        register_source(AttendancePendingSource())
         from modules.students.selectors import register_record_contributor
 
         from .record import record_results

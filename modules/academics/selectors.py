@@ -6,12 +6,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.accounts.choices import Role
 from core.accounts.scopes import ScopePaths, get_in_scope_or_404, scope_filter, scope_q
-from modules.schools.models import School, Section
+from modules.schools.calendars import public_holidays, regimen_days
+from modules.schools.choices import Regimen
+from modules.schools.models import Calendar, CalendarEvent, School, Section
 from modules.students.choices import CURRENT_STATUSES, EnrollmentStatus
 from modules.students.models import Enrollment
 
@@ -236,4 +248,56 @@ def school_list_mine(actor: Any) -> QuerySet[School]:
             )
         )
         .order_by("municipality__name", "code")
+    )
+
+
+def section_list_attendance_pending(actor: Any, *, day: date) -> QuerySet[Section]:
+    """The actor's sections (teacher: theirs; director: the school's) whose attendance of
+    ``day`` is not recorded yet although ``day`` is one of their class days. One query.
+
+    The class-day test is ``modules.schools.calendars.is_class_day`` written in SQL for many
+    sections at once: a day of the section's regimen, not a public holiday (both decided here
+    in Python, they do not depend on the row), inside the school's own calendar for the year
+    or else the national one, and in no event suspending classes of either calendar. Closed
+    sections and sections without a current enrollment have nothing to take.
+    """
+    regimens = [regimen for regimen in Regimen.values if day.weekday() in regimen_days(regimen)]
+    if not regimens or day in public_holidays(day.year):
+        return Section.objects.none()
+    own = Calendar.objects.filter(school_year=OuterRef("school_year"), school=OuterRef("school"))
+    national = Calendar.objects.filter(school_year=OuterRef("school_year"), school__isnull=True)
+    suspended = CalendarEvent.objects.filter(
+        Q(calendar__school=OuterRef("school")) | Q(calendar__school__isnull=True),
+        calendar__school_year=OuterRef("school_year"),
+        start_date__lte=day,
+        end_date__gte=day,
+        suspends_classes=True,
+    )
+    queryset = scope_filter(
+        actor,
+        Section.objects.select_related("school", "grade"),
+        roles=TEACHING_ROLES,
+        paths=SECTION_PATHS,
+    )
+    return (
+        queryset.filter(regimen__in=regimens, closing__isnull=True)
+        .annotate(
+            calendar_start=Coalesce(
+                Subquery(own.values("start_date")[:1]), Subquery(national.values("start_date")[:1])
+            ),
+            calendar_end=Coalesce(
+                Subquery(own.values("end_date")[:1]), Subquery(national.values("end_date")[:1])
+            ),
+        )
+        .filter(calendar_start__lte=day, calendar_end__gte=day)
+        .filter(
+            Exists(
+                Enrollment.objects.filter(
+                    section=OuterRef("pk"), status__in=CURRENT_STATUSES, enrolled_on__lte=day
+                )
+            ),
+            ~Exists(suspended),
+            ~Exists(AttendanceDay.objects.filter(section=OuterRef("pk"), date=day)),
+        )
+        .order_by("school__name", "grade__position", "name", "pk")
     )
