@@ -10,6 +10,7 @@ from django.db.models import (
     Count,
     Exists,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -23,7 +24,7 @@ from core.accounts.choices import Role
 from core.accounts.scopes import ScopePaths, get_in_scope_or_404, scope_filter, scope_q
 from modules.schools.calendars import public_holidays, regimen_days
 from modules.schools.choices import Regimen
-from modules.schools.models import Calendar, CalendarEvent, School, Section
+from modules.schools.models import Calendar, CalendarEvent, ScaleConcept, School, Section
 from modules.students.choices import CURRENT_STATUSES, EnrollmentStatus
 from modules.students.models import Enrollment
 
@@ -148,10 +149,14 @@ def grading_context(section: Section) -> GradingContext:
     plan = section.study_plan
     if plan is None:
         return GradingContext(section, None, {}, {}, {})
-    subjects = {subject.pk: subject for subject in plan.subjects.all()}
-    periods = {period.pk: period for period in plan.periods.all()}
+    # Ordered here on their own columns: the models' default orderings reach through the plan
+    # to its year and grade, joins these one-plan reads do not need.
+    subjects = {subject.pk: subject for subject in plan.subjects.order_by("position", "pk")}
+    periods = {period.pk: period for period in plan.periods.order_by("number")}
     scale = plan.scale
-    prefetch_related_objects([scale], "concepts")
+    prefetch_related_objects(
+        [scale], Prefetch("concepts", queryset=ScaleConcept.objects.order_by("position"))
+    )
     rows = (
         Enrollment.objects.filter(section=section, status__in=CURRENT_STATUSES)
         .order_by("student__person__last_names", "student__person__first_names", "pk")
@@ -165,9 +170,10 @@ def grade_values(
     context: GradingContext, *, subject_ids: list[int] | None = None
 ) -> dict[tuple[int, int, int], ScaleValue]:
     """(enrollment, subject, period) → stored value, in one query."""
+    # Unordered: the model's default ordering joins a dozen tables to sort rows read into a dict.
     queryset = GradeEntry.objects.filter(
         enrollment_id__in=context.enrollment_ids, period_id__in=list(context.periods)
-    )
+    ).order_by()
     if subject_ids is not None:
         queryset = queryset.filter(subject_id__in=subject_ids)
     return {
@@ -183,7 +189,9 @@ def recovery_values(context: GradingContext) -> dict[tuple[int, int], Any]:
         (enrollment_id, subject_id): score
         for enrollment_id, subject_id, score in RecoveryGrade.objects.filter(
             enrollment_id__in=context.enrollment_ids
-        ).values_list("enrollment_id", "subject_id", "score")
+        )
+        .order_by()
+        .values_list("enrollment_id", "subject_id", "score")
     }
 
 

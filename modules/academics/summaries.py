@@ -42,6 +42,9 @@ class GridCell:
     name: str
     text: str
     error: str = ""
+    # "<enrollment>-<period>", the input's name and id suffix: a string, so the template
+    # prints it as is (an integer would go through number localization, at every use).
+    key: str = ""
 
 
 @dataclass
@@ -65,6 +68,10 @@ class Grid:
     @property
     def is_conceptual(self) -> bool:
         return self.scale.kind == ScaleKind.CONCEPTUAL
+
+    @property
+    def is_numeric(self) -> bool:
+        return not self.is_conceptual
 
     @property
     def passed_count(self) -> int:
@@ -104,7 +111,13 @@ def grade_grid(
             stored.append(value)
             text = typed[(enrollment_id, period_id)] if typed is not None else _text(value, scale)
             cells.append(
-                GridCell(period_id, period.name, text, errors.get((enrollment_id, period_id), ""))
+                GridCell(
+                    period_id,
+                    period.name,
+                    text,
+                    errors.get((enrollment_id, period_id), ""),
+                    f"{enrollment_id}-{period_id}",
+                )
             )
         final = scale_final(scale, stored)
         grid.rows.append(
