@@ -187,7 +187,7 @@ def test_the_conduct_page_reads_a_fixed_number_of_queries(
 
 def test_the_recovery_page_lists_who_may_sit_it_and_saves_a_mark(client, media):
     section, teacher = media
-    passing, two_failed, three_failed = enroll(section, 3)
+    _passing, two_failed, _three_failed = enroll(section, 3)
     subjects = _fill(section, teacher, {1: {1: "3", 2: "4"}, 2: {1: "3", 2: "4", 3: "2"}})
     client.force_login(teacher)
     url = reverse("academics:recovery", args=[section.pk])
@@ -245,7 +245,7 @@ def test_a_basica_section_has_no_recovery(client, section, teacher):
 
 
 def test_recovery_outside_the_scope_is_404_and_changes_nothing(client, media):
-    section, teacher = media
+    _section, teacher = media
     elsewhere = make_section(grade_code="BG1", name="Z")
     other_teacher = create_user(role=Role.TEACHER, scope_kind="section", target=elsewhere)
     (stranger,) = enroll(elsewhere, 1)
