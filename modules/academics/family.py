@@ -130,6 +130,11 @@ class SubjectGrades:
     final: str
     passed: bool | None  # None while a period is missing
     recovery: str = ""
+    periods: list[str] = field(default_factory=list)  # the periods' names, for the cells
+
+    @property
+    def by_period(self) -> list[tuple[str, str]]:
+        return list(zip(self.periods, self.cells, strict=True))
 
 
 @dataclass
@@ -186,6 +191,7 @@ def child_grades(enrollment: Enrollment) -> ChildGrades | None:
                 final=_text(final, scale),
                 passed=passed,
                 recovery=_text(ScaleValue(recovery), scale) if recovery is not None else "",
+                periods=[period.name for period in periods],
             )
         )
     return ChildGrades(scale, periods, rows)

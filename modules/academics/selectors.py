@@ -69,13 +69,15 @@ def _sections() -> QuerySet[Section]:
 def section_list_mine(actor: Any, *, year: int | None = None) -> QuerySet[Section]:
     """ "Mis secciones": the sections a teacher or director works on, with their counts.
 
-    One query: enrolled students counted and today's attendance flagged in subqueries.
+    One query: enrolled students counted, today's attendance flagged and the calendar read in
+    subqueries (``has_class`` then says whether today is a class day, without a query).
     """
     today = timezone.localdate()
     queryset = scope_filter(actor, _sections(), roles=TEACHING_ROLES, paths=SECTION_PATHS)
     if year is not None:
         queryset = queryset.filter(school_year_id=year)
-    return queryset.annotate(
+    # With the calendar, so the page can tell a pending attendance from a day without classes.
+    return _with_calendar(queryset, today).annotate(
         enrolled=Count("enrollments", filter=Q(enrollments__status__in=CURRENT_STATUSES)),
         taken_today=Exists(AttendanceDay.objects.filter(section=OuterRef("pk"), date=today)),
     )
@@ -259,6 +261,47 @@ def school_list_mine(actor: Any) -> QuerySet[School]:
     )
 
 
+def _with_calendar(queryset: QuerySet[Section], day: date) -> QuerySet[Section]:
+    """Annotate each section's class period (its school's own calendar for the year, else the
+    national one) and whether an event of either calendar suspends classes on ``day``."""
+    own = Calendar.objects.filter(school_year=OuterRef("school_year"), school=OuterRef("school"))
+    national = Calendar.objects.filter(school_year=OuterRef("school_year"), school__isnull=True)
+    suspended = CalendarEvent.objects.filter(
+        Q(calendar__school=OuterRef("school")) | Q(calendar__school__isnull=True),
+        calendar__school_year=OuterRef("school_year"),
+        start_date__lte=day,
+        end_date__gte=day,
+        suspends_classes=True,
+    )
+    return queryset.annotate(
+        calendar_start=Coalesce(
+            Subquery(own.values("start_date")[:1]), Subquery(national.values("start_date")[:1])
+        ),
+        calendar_end=Coalesce(
+            Subquery(own.values("end_date")[:1]), Subquery(national.values("end_date")[:1])
+        ),
+        classes_suspended=Exists(suspended),
+    )
+
+
+def _class_regimens(day: date) -> list[str]:
+    """The regimens with classes on ``day`` (none on a public holiday); no query."""
+    if day in public_holidays(day.year):
+        return []
+    return [regimen for regimen in Regimen.values if day.weekday() in regimen_days(regimen)]
+
+
+def has_class(section: Section, day: date) -> bool:
+    """``modules.schools.calendars.is_class_day`` for a section read through
+    ``_with_calendar`` (no query)."""
+    return (
+        section.regimen in _class_regimens(day)
+        and section.calendar_start is not None
+        and section.calendar_start <= day <= section.calendar_end
+        and not section.classes_suspended
+    )
+
+
 def section_list_attendance_pending(actor: Any, *, day: date) -> QuerySet[Section]:
     """The actor's sections (teacher: theirs; director: the school's) whose attendance of
     ``day`` is not recorded yet although ``day`` is one of their class days. One query.
@@ -269,18 +312,9 @@ def section_list_attendance_pending(actor: Any, *, day: date) -> QuerySet[Sectio
     or else the national one, and in no event suspending classes of either calendar. Closed
     sections and sections without a current enrollment have nothing to take.
     """
-    regimens = [regimen for regimen in Regimen.values if day.weekday() in regimen_days(regimen)]
-    if not regimens or day in public_holidays(day.year):
+    regimens = _class_regimens(day)
+    if not regimens:
         return Section.objects.none()
-    own = Calendar.objects.filter(school_year=OuterRef("school_year"), school=OuterRef("school"))
-    national = Calendar.objects.filter(school_year=OuterRef("school_year"), school__isnull=True)
-    suspended = CalendarEvent.objects.filter(
-        Q(calendar__school=OuterRef("school")) | Q(calendar__school__isnull=True),
-        calendar__school_year=OuterRef("school_year"),
-        start_date__lte=day,
-        end_date__gte=day,
-        suspends_classes=True,
-    )
     queryset = scope_filter(
         actor,
         Section.objects.select_related("school", "grade"),
@@ -288,23 +322,14 @@ def section_list_attendance_pending(actor: Any, *, day: date) -> QuerySet[Sectio
         paths=SECTION_PATHS,
     )
     return (
-        queryset.filter(regimen__in=regimens, closing__isnull=True)
-        .annotate(
-            calendar_start=Coalesce(
-                Subquery(own.values("start_date")[:1]), Subquery(national.values("start_date")[:1])
-            ),
-            calendar_end=Coalesce(
-                Subquery(own.values("end_date")[:1]), Subquery(national.values("end_date")[:1])
-            ),
-        )
-        .filter(calendar_start__lte=day, calendar_end__gte=day)
+        _with_calendar(queryset.filter(regimen__in=regimens, closing__isnull=True), day)
+        .filter(calendar_start__lte=day, calendar_end__gte=day, classes_suspended=False)
         .filter(
             Exists(
                 Enrollment.objects.filter(
                     section=OuterRef("pk"), status__in=CURRENT_STATUSES, enrolled_on__lte=day
                 )
             ),
-            ~Exists(suspended),
             ~Exists(AttendanceDay.objects.filter(section=OuterRef("pk"), date=day)),
         )
         .order_by("school__name", "grade__position", "name", "pk")

@@ -57,6 +57,9 @@ def _int(raw: str | None) -> int | None:
 @login_required
 def my_sections(request: HttpRequest) -> HttpResponse:
     sections = list(selectors.section_list_mine(request.user))
+    today = timezone.localdate()
+    for section in sections:
+        section.class_today = selectors.has_class(section, today)
     return render(request, "academics/my_sections.html", {"sections": sections})
 
 

@@ -3,6 +3,7 @@ attendance of a class day is missing; gone once taken; nothing on a day without 
 scoped (a teacher their sections, a director their school's); two queries at any size."""
 
 from datetime import date, datetime, time
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -132,3 +133,27 @@ def test_the_source_reads_two_queries_whatever_the_number_of_sections(
         )
 
     assert len(result.assigned) == sections + 1  # with the fixture's own section
+
+
+@pytest.mark.parametrize(
+    ("day", "badge"),
+    [(CLASS_DAY, "Asistencia de hoy pendiente"), (SATURDAY, "Hoy no hay clases")],
+    ids=["class-day", "weekend"],
+)
+def test_my_sections_tells_a_pending_attendance_from_a_day_without_classes(
+    client, section, teacher, day, badge
+):
+    enroll(section, 1)
+    client.force_login(teacher)
+
+    # "Today" for the page only (the grants stay in force as of the real date).
+    today = mock.Mock(localdate=mock.Mock(return_value=day))
+    with (
+        mock.patch("modules.academics.views.timezone", today),
+        mock.patch("modules.academics.selectors.timezone", today),
+    ):
+        page = client.get(reverse("academics:my_sections")).content.decode()
+
+    assert badge in page
+    (other,) = {"Asistencia de hoy pendiente", "Hoy no hay clases"} - {badge}
+    assert other not in page
