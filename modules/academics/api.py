@@ -116,7 +116,10 @@ class AcademicGradeInputSerializer(serializers.Serializer):
 
 
 class AcademicConductInputSerializer(serializers.Serializer):
-    demerits = serializers.IntegerField()
+    """Deméritos or méritos (one of the two, 1 to 15)."""
+
+    demerits = serializers.IntegerField(required=False, default=0)
+    merits = serializers.IntegerField(required=False, default=0)
     reason = serializers.CharField(max_length=300)
     date = serializers.DateField(required=False)
 
@@ -126,13 +129,15 @@ class AcademicConductSerializer(serializers.Serializer):
     enrollment = serializers.IntegerField(source="enrollment_id")
     date = serializers.DateField()
     demerits = serializers.IntegerField()
+    merits = serializers.IntegerField()
     reason = serializers.CharField()
 
 
 class AcademicConductTotalSerializer(serializers.Serializer):
     enrollment = serializers.IntegerField(source="enrollment_id")
     student = serializers.CharField()
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="Deméritos acumulados.")
+    merits = serializers.IntegerField(help_text="Méritos acumulados.")
 
 
 class AcademicConductLineSerializer(AcademicConductSerializer):
@@ -395,7 +400,7 @@ class ConductApi(APIView):
 
     @extend_schema(
         tags=TAGS,
-        summary="Registrar deméritos de conducta",
+        summary="Anotar deméritos o méritos de conducta",
         request=AcademicConductInputSerializer,
         responses={201: AcademicConductSerializer},
     )
@@ -407,6 +412,7 @@ class ConductApi(APIView):
             actor=request.user,
             enrollment=enrollment,
             demerits=data.validated_data["demerits"],
+            merits=data.validated_data["merits"],
             reason=data.validated_data["reason"],
             day=data.validated_data.get("date"),
             request=request,

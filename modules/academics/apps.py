@@ -93,7 +93,7 @@ class AcademicsConfig(AppConfig):
                 "attendance.corrected": _("Asistencia corregida"),
                 "grades.saved": _("Calificaciones guardadas"),
                 "grades.recovery_recorded": _("Recuperación registrada"),
-                "conduct.recorded": _("Deméritos registrados"),
+                "conduct.recorded": _("Registro de conducta anotado"),
                 "section.year_closed": _("Año lectivo de la sección cerrado"),
             }
         )

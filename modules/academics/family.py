@@ -209,6 +209,10 @@ class ChildConduct:
     def total(self) -> int:
         return sum(entry.demerits for entry in self.entries)
 
+    @property
+    def merits(self) -> int:
+        return sum(entry.merits for entry in self.entries)
+
 
 def child_conduct(enrollment: Enrollment) -> ChildConduct:
     """The enrollment's conduct ledger, newest first, with the section's limit: two queries."""

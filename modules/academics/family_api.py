@@ -51,11 +51,13 @@ class FamilyChildSerializer(serializers.Serializer):
 class FamilyConductEntrySerializer(serializers.Serializer):
     date = serializers.DateField()
     demerits = serializers.IntegerField()
+    merits = serializers.IntegerField()
     reason = serializers.CharField()
 
 
 class FamilyConductSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="Deméritos acumulados en la matrícula.")
+    merits = serializers.IntegerField(help_text="Méritos acumulados (no compensan deméritos).")
     limit = serializers.IntegerField(help_text="Con este total no se promueve el grado.")
     entries = FamilyConductEntrySerializer(many=True)
 
@@ -143,7 +145,12 @@ class ChildDetailApi(APIView):
             "student": child.student,
             "enrollment": child.enrollment,
             "conduct": conduct
-            and {"total": conduct.total, "limit": conduct.limit, "entries": conduct.entries},
+            and {
+                "total": conduct.total,
+                "merits": conduct.merits,
+                "limit": conduct.limit,
+                "entries": conduct.entries,
+            },
         }
         return Response(FamilyChildDetailSerializer(data).data)
 

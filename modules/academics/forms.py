@@ -9,8 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ConductForm(forms.Form):
+    DEMERITS, MERITS = "demeritos", "meritos"
+
     enrollment = forms.TypedChoiceField(label=_("Estudiante"), coerce=int)
-    demerits = forms.IntegerField(label=_("Deméritos"), min_value=1, max_value=15, initial=1)
+    kind = forms.ChoiceField(
+        label=_("Anotación"),
+        choices=[(DEMERITS, _("Deméritos")), (MERITS, _("Méritos"))],
+        initial=DEMERITS,
+    )
+    points = forms.IntegerField(label=_("Cantidad"), min_value=1, max_value=15, initial=1)
     reason = forms.CharField(label=_("Motivo"), max_length=300)
     day = forms.DateField(
         label=_("Fecha"),

@@ -285,13 +285,14 @@ def school_overview(school: School) -> dict[str, Any]:
 class ConductStudent:
     enrollment_id: int
     student: str
-    total: int
+    total: int  # deméritos
+    merits: int = 0
 
 
 @dataclass
 class ConductSheet:
     students: list[ConductStudent]
-    entries: list[Any]  # named rows: pk, enrollment_id, date, demerits, reason, student
+    entries: list[Any]  # named rows: pk, enrollment_id, date, demerits, merits, reason, names
     limit: int
 
 
@@ -304,7 +305,15 @@ def conduct_sheet(section: Section, *, enrollment_id: int | None = None) -> Cond
         .values_list("pk", "student__person__last_names", "student__person__first_names")
     )
     students = {pk: f"{last}, {first}" for pk, last, first in context_students}
-    totals = demerit_totals(frozenset(students))
+    totals = {
+        enrollment_id: (demerits, merits)
+        for enrollment_id, demerits, merits in ConductEntry.objects.filter(
+            enrollment_id__in=list(students)
+        )
+        .values_list("enrollment_id")
+        .annotate(Sum("demerits"), Sum("merits"))
+        .values_list("enrollment_id", "demerits__sum", "merits__sum")
+    }
     lines = ConductEntry.objects.filter(enrollment__section=section).order_by("-date", "-pk")
     if enrollment_id is not None:
         lines = lines.filter(enrollment_id=enrollment_id)
@@ -314,6 +323,7 @@ def conduct_sheet(section: Section, *, enrollment_id: int | None = None) -> Cond
             "enrollment_id",
             "date",
             "demerits",
+            "merits",
             "reason",
             "enrollment__student__person__last_names",
             "enrollment__student__person__first_names",
@@ -321,7 +331,9 @@ def conduct_sheet(section: Section, *, enrollment_id: int | None = None) -> Cond
         )
     )
     return ConductSheet(
-        students=[ConductStudent(pk, name, totals.get(pk, 0)) for pk, name in students.items()],
+        students=[
+            ConductStudent(pk, name, *totals.get(pk, (0, 0))) for pk, name in students.items()
+        ],
         entries=entries,
         limit=promotion_rule_for(section).demerit_limit,
     )

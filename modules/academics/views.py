@@ -239,7 +239,8 @@ def conduct(request: HttpRequest, pk: int) -> HttpResponse:
                 conduct_record(
                     actor=request.user,
                     enrollment=enrollment,
-                    demerits=data["demerits"],
+                    demerits=data["points"] if data["kind"] == ConductForm.DEMERITS else 0,
+                    merits=data["points"] if data["kind"] == ConductForm.MERITS else 0,
                     reason=data["reason"],
                     day=data["day"],
                     request=request,
@@ -247,7 +248,7 @@ def conduct(request: HttpRequest, pk: int) -> HttpResponse:
             except (ValidationError, Conflict) as error:
                 _form_errors(form, error)
             else:
-                messages.success(request, _("Deméritos registrados."))
+                messages.success(request, _("Anotación de conducta registrada."))
                 url = reverse("academics:conduct", args=[section.pk])
                 return redirect(f"{url}?estudiante={enrollment.pk}")
     return render(

@@ -43,7 +43,13 @@ def test_a_teacher_records_demerits_with_a_reason_and_sees_the_totals(client, se
     url = reverse("academics:conduct", args=[section.pk])
 
     response = client.post(
-        url, {"enrollment": child.pk, "demerits": "4", "reason": "Uso del celular en clase"}
+        url,
+        {
+            "enrollment": child.pk,
+            "kind": "demeritos",
+            "points": "4",
+            "reason": "Uso del celular en clase",
+        },
     )
 
     assert response.status_code == 302
@@ -69,12 +75,12 @@ def test_a_refused_conduct_entry_keeps_the_form_and_writes_nothing(client, secti
 
     response = client.post(
         reverse("academics:conduct", args=[section.pk]),
-        {"enrollment": child.pk, "demerits": "20", "reason": "  ", "day": "2099-01-01"},
+        {"enrollment": child.pk, "kind": "demeritos", "points": "20", "reason": "  "},
     )
 
     assert response.status_code == 400
     form = response.context["form"]
-    assert set(form.errors) == {"demerits", "reason"}
+    assert set(form.errors) == {"points", "reason"}
     assert _state() == before
 
 
@@ -85,7 +91,13 @@ def test_a_future_date_is_refused_by_the_service(client, section, teacher):
 
     response = client.post(
         reverse("academics:conduct", args=[section.pk]),
-        {"enrollment": child.pk, "demerits": "2", "reason": "Tarde", "day": "31/12/2099"},
+        {
+            "enrollment": child.pk,
+            "kind": "demeritos",
+            "points": "2",
+            "reason": "Tarde",
+            "day": "31/12/2099",
+        },
     )
 
     assert response.status_code == 400
@@ -101,7 +113,7 @@ def test_conduct_outside_the_scope_is_404_and_changes_nothing(client, section, t
 
     page = client.post(
         reverse("academics:conduct", args=[elsewhere.pk]),
-        {"enrollment": stranger.pk, "demerits": "3", "reason": "X"},
+        {"enrollment": stranger.pk, "kind": "demeritos", "points": "3", "reason": "X"},
     )
     api = client.post(
         reverse("v1:academics-conduct", args=[stranger.pk]),
@@ -126,7 +138,9 @@ def test_an_officer_reads_the_ledger_but_cannot_write(client, section):
     before = _state()
 
     page = client.get(url)
-    refused = client.post(url, {"enrollment": child.pk, "demerits": "1", "reason": "X"})
+    refused = client.post(
+        url, {"enrollment": child.pk, "kind": "meritos", "points": "1", "reason": "X"}
+    )
 
     assert page.status_code == 200
     assert page.context["can_write"] is False
@@ -148,12 +162,26 @@ def test_the_conduct_api_lists_the_section_and_one_enrollment(client, section, t
     sheet = client.get(reverse("v1:academics-section-conduct", args=[section.pk])).json()
     mine = client.get(reverse("v1:academics-conduct", args=[child.pk])).json()
 
+    merit = client.post(
+        reverse("v1:academics-conduct", args=[other.pk]),
+        {"merits": 2, "reason": "Ayudó a organizar la feria"},
+        content_type="application/json",
+    )
+    both = client.post(
+        reverse("v1:academics-conduct", args=[other.pk]),
+        {"merits": 2, "demerits": 1, "reason": "X"},
+        content_type="application/json",
+    )
+    sheet = client.get(reverse("v1:academics-section-conduct", args=[section.pk])).json()
+
+    assert merit.status_code == 201
+    assert both.status_code == 400
     assert sheet["limit"] == 15
-    assert {row["enrollment"]: row["total"] for row in sheet["students"]} == {
-        child.pk: 3,
-        other.pk: 5,
+    assert {row["enrollment"]: (row["total"], row["merits"]) for row in sheet["students"]} == {
+        child.pk: (3, 0),
+        other.pk: (5, 2),
     }
-    assert len(sheet["entries"]) == 3
+    assert len(sheet["entries"]) == 4
     assert [(line["demerits"], line["date"]) for line in mine] == [
         (1, "2026-03-02"),
         (2, "2026-03-02"),
@@ -169,12 +197,13 @@ def test_the_conduct_page_reads_a_fixed_number_of_queries(
     for enrollment in enrollments:
         client.post(
             reverse("academics:conduct", args=[section.pk]),
-            {"enrollment": enrollment.pk, "demerits": "1", "reason": "Tarde"},
+            {"enrollment": enrollment.pk, "kind": "demeritos", "points": "1", "reason": "Tarde"},
         )
     url = reverse("academics:conduct", args=[section.pk])
     client.get(url)
 
-    # session 1, user 1, grants 1, the section 1, students 1, totals 1, lines 1, rule 1,
+    # session 1, user 1, grants 1, the section 1, students 1, totals (both kinds) 1, lines 1,
+    # rule 1,
     # unread messages 1
     with django_assert_num_queries(9):
         response = client.get(url)
@@ -329,7 +358,30 @@ def test_demerits_dated_in_the_past_keep_their_date(client, section, teacher):
 
     client.post(
         reverse("academics:conduct", args=[section.pk]),
-        {"enrollment": child.pk, "demerits": "1", "reason": "Tarde", "day": "02/03/2026"},
+        {
+            "enrollment": child.pk,
+            "kind": "demeritos",
+            "points": "1",
+            "reason": "Tarde",
+            "day": "02/03/2026",
+        },
     )
 
     assert ConductEntry.objects.get().date == date(2026, 3, 2)
+
+
+def test_merits_are_recorded_and_do_not_count_towards_the_limit(client, section, teacher):
+    (child,) = enroll(section, 1)
+    client.force_login(teacher)
+    url = reverse("academics:conduct", args=[section.pk])
+
+    response = client.post(
+        url, {"enrollment": child.pk, "kind": "meritos", "points": "3", "reason": "Monitor"}
+    )
+
+    assert response.status_code == 302
+    entry = ConductEntry.objects.get()
+    assert (entry.demerits, entry.merits) == (0, 3)
+    (row,) = client.get(url).context["sheet"].students
+    assert (row.total, row.merits) == (0, 3)
+    assert AuditEvent.objects.get(action="conduct.recorded").payload["merits"] == 3
