@@ -269,6 +269,7 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "helpdesk.choices.TicketStatus",
         "EnrollmentStatusEnum": "modules.students.choices.EnrollmentStatus",
         "AttendanceStatusEnum": "modules.academics.choices.AttendanceStatus",
+        "ScaleKindEnum": "modules.schools.choices.ScaleKind",
     },
 }
 
