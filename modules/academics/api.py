@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import path
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -57,6 +58,12 @@ class AcademicSectionSerializer(serializers.Serializer):
     shift = serializers.CharField()
     enrolled = serializers.IntegerField()
     attendance_taken_today = serializers.BooleanField(source="taken_today")
+    class_today = serializers.SerializerMethodField(
+        help_text="Si hoy es día de clases en el calendario de la sección."
+    )
+
+    def get_class_today(self, section: Any) -> bool:
+        return selectors.has_class(section, timezone.localdate())
 
 
 class AcademicAttendanceRowSerializer(serializers.Serializer):
