@@ -88,12 +88,6 @@ class CoreConfig(AppConfig):
                 _("Títulos"),
                 _("Confirmación de solicitudes de títulos."),
             ),
-            (
-                Role.GUARDIAN,
-                "mis-hijos",
-                _("Mis hijos"),
-                _("Matrícula, asistencia y calificaciones."),
-            ),
         ):
             register_panel_entry(
                 roles=[role], key=key, label=label, description=description, position=95

@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "helpdesk.choices.TicketStatus",
         "EnrollmentStatusEnum": "modules.students.choices.EnrollmentStatus",
         "AttendanceStatusEnum": "modules.academics.choices.AttendanceStatus",
+        "ScaleKindEnum": "modules.schools.choices.ScaleKind",
     },
 }
 

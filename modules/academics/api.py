@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import path
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -24,7 +25,15 @@ from modules.students.models import Enrollment
 
 from . import selectors, summaries
 from .choices import AttendanceStatus
-from .services import Mark, attendance_record, conduct_record, grades_save, section_year_close
+from .family_api import urlpatterns as family_urlpatterns
+from .services import (
+    Mark,
+    attendance_record,
+    conduct_record,
+    grades_save,
+    recovery_record,
+    section_year_close,
+)
 
 TAGS = ["académico"]
 
@@ -49,6 +58,12 @@ class AcademicSectionSerializer(serializers.Serializer):
     shift = serializers.CharField()
     enrolled = serializers.IntegerField()
     attendance_taken_today = serializers.BooleanField(source="taken_today")
+    class_today = serializers.SerializerMethodField(
+        help_text="Si hoy es día de clases en el calendario de la sección."
+    )
+
+    def get_class_today(self, section: Any) -> bool:
+        return selectors.has_class(section, timezone.localdate())
 
 
 class AcademicAttendanceRowSerializer(serializers.Serializer):
@@ -108,7 +123,10 @@ class AcademicGradeInputSerializer(serializers.Serializer):
 
 
 class AcademicConductInputSerializer(serializers.Serializer):
-    demerits = serializers.IntegerField()
+    """Deméritos or méritos (one of the two, 1 to 15)."""
+
+    demerits = serializers.IntegerField(required=False, default=0)
+    merits = serializers.IntegerField(required=False, default=0)
     reason = serializers.CharField(max_length=300)
     date = serializers.DateField(required=False)
 
@@ -118,7 +136,58 @@ class AcademicConductSerializer(serializers.Serializer):
     enrollment = serializers.IntegerField(source="enrollment_id")
     date = serializers.DateField()
     demerits = serializers.IntegerField()
+    merits = serializers.IntegerField()
     reason = serializers.CharField()
+
+
+class AcademicConductTotalSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(source="enrollment_id")
+    student = serializers.CharField()
+    total = serializers.IntegerField(help_text="Deméritos acumulados.")
+    merits = serializers.IntegerField(help_text="Méritos acumulados.")
+
+
+class AcademicConductLineSerializer(AcademicConductSerializer):
+    id = serializers.IntegerField(source="pk")
+    last_names = serializers.CharField(source="enrollment__student__person__last_names")
+    first_names = serializers.CharField(source="enrollment__student__person__first_names")
+
+
+class AcademicConductSheetSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(help_text="Con este total de deméritos no se promueve.")
+    students = AcademicConductTotalSerializer(many=True)
+    entries = AcademicConductLineSerializer(many=True)
+
+
+class AcademicRecoveryCellSerializer(serializers.Serializer):
+    subject_id = serializers.IntegerField()
+    subject = serializers.CharField()
+    final = serializers.CharField()
+    recovery = serializers.CharField(allow_blank=True)
+    passed = serializers.BooleanField(help_text="Con la recuperación contada.")
+
+
+class AcademicRecoveryStudentSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(source="enrollment_id")
+    student = serializers.CharField()
+    cells = AcademicRecoveryCellSerializer(many=True)
+
+
+class AcademicRecoverySheetSerializer(serializers.Serializer):
+    max_subjects = serializers.IntegerField(
+        help_text="Asignaturas reprobadas con derecho a recuperación (0: el nivel no tiene)."
+    )
+    students = AcademicRecoveryStudentSerializer(many=True)
+
+
+class AcademicRecoveryInputSerializer(serializers.Serializer):
+    value = serializers.CharField(max_length=20)
+
+
+class AcademicRecoveryGradeSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(source="enrollment_id")
+    subject = serializers.IntegerField(source="subject_id")
+    score = serializers.DecimalField(max_digits=5, decimal_places=2)
 
 
 class AcademicResultSerializer(serializers.Serializer):
@@ -255,29 +324,102 @@ class GradeGridApi(APIView):
         return Response(AcademicGradeGridSerializer(summaries.grade_grid(context, subject)).data)
 
 
+def _enrollment(request: Request, pk: int, roles: tuple[str, ...]) -> Enrollment:
+    return get_in_scope_or_404(
+        request.user,
+        Enrollment.objects.select_related(
+            "section__school", "section__closing", "section__grade", "section__study_plan__scale"
+        ),
+        roles=roles,
+        paths=selectors.ENROLLMENT_PATHS,
+        pk=pk,
+    )
+
+
+class SectionConductApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Registro de conducta de la sección: totales por estudiante y anotaciones",
+        responses=AcademicConductSheetSerializer,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        section = selectors.section_get(request.user, pk)
+        return Response(AcademicConductSheetSerializer(summaries.conduct_sheet(section)).data)
+
+
+class RecoverySheetApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Estudiantes en condición de recuperación y sus asignaturas reprobadas",
+        responses=AcademicRecoverySheetSerializer,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        section = selectors.section_get(request.user, pk)
+        return Response(AcademicRecoverySheetSerializer(summaries.recovery_sheet(section)).data)
+
+
+class RecoveryApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Registrar la nota de recuperación de una asignatura reprobada",
+        request=AcademicRecoveryInputSerializer,
+        responses={
+            200: AcademicRecoveryGradeSerializer,
+            400: OpenApiResponse(description="La nota no es válida para la escala."),
+            409: OpenApiResponse(
+                description="La asignatura no está reprobada, el estudiante reprobó más "
+                "asignaturas de las que la regla permite recuperar, o el año está cerrado."
+            ),
+        },
+    )
+    def put(self, request: Request, pk: int, subject: int) -> Response:
+        enrollment = _enrollment(request, pk, selectors.TEACHING_ROLES)
+        data = AcademicRecoveryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grade = recovery_record(
+            actor=request.user,
+            enrollment=enrollment,
+            subject_id=subject,
+            text=data.validated_data["value"],
+            request=request,
+        )
+        return Response(AcademicRecoveryGradeSerializer(grade).data)
+
+
 class ConductApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=TAGS,
-        summary="Registrar deméritos de conducta",
+        summary="Anotaciones de conducta de una matrícula",
+        responses=AcademicConductSerializer(many=True),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        enrollment = _enrollment(request, pk, selectors.READ_ROLES)
+        entries = enrollment.conduct.order_by("-date", "-pk")
+        return Response(AcademicConductSerializer(entries, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Anotar deméritos o méritos de conducta",
         request=AcademicConductInputSerializer,
         responses={201: AcademicConductSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        enrollment = get_in_scope_or_404(
-            request.user,
-            Enrollment.objects.select_related("section__school", "section__closing"),
-            roles=selectors.TEACHING_ROLES,
-            paths=selectors.ENROLLMENT_PATHS,
-            pk=pk,
-        )
+        enrollment = _enrollment(request, pk, selectors.TEACHING_ROLES)
         data = AcademicConductInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = conduct_record(
             actor=request.user,
             enrollment=enrollment,
             demerits=data.validated_data["demerits"],
+            merits=data.validated_data["merits"],
             reason=data.validated_data["reason"],
             day=data.validated_data.get("date"),
             request=request,
@@ -339,4 +481,22 @@ urlpatterns = [
     ),
     path("academico/secciones/<int:pk>/cierre/", ClosingApi.as_view(), name="academics-close"),
     path("academico/matriculas/<int:pk>/conducta/", ConductApi.as_view(), name="academics-conduct"),
+    path(
+        "academico/secciones/<int:pk>/conducta/",
+        SectionConductApi.as_view(),
+        name="academics-section-conduct",
+    ),
+    path(
+        "academico/secciones/<int:pk>/recuperacion/",
+        RecoverySheetApi.as_view(),
+        name="academics-recovery-sheet",
+    ),
+    path(
+        "academico/matriculas/<int:pk>/recuperacion/<int:subject>/",
+        RecoveryApi.as_view(),
+        name="academics-recovery",
+    ),
 ]
+
+# The family app's endpoints (modules/academics/family_api.py).
+urlpatterns += family_urlpatterns

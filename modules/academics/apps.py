@@ -54,6 +54,27 @@ class AcademicsConfig(AppConfig):
             description=_("Matrícula, asistencia y notas pendientes por sección; cierre del año."),
             position=11,
         )
+        children = _("Mis hijos")
+        register_nav_entry(
+            key="my-children",
+            label=children,
+            url_name="academics:family",
+            position=14,
+            roles=[Role.GUARDIAN],
+        )
+        register_panel_entry(
+            roles=[Role.GUARDIAN],
+            key="mis-hijos",
+            label=children,
+            url_name="academics:family",
+            description=_("Matrícula, asistencia, notas, conducta y expediente de sus hijos."),
+            position=30,
+        )
+        from core.work import register_source
+
+        from .work import AttendancePendingSource
+
+        register_source(AttendancePendingSource())
         from modules.students.selectors import register_record_contributor
 
         from .record import record_results
@@ -72,7 +93,7 @@ class AcademicsConfig(AppConfig):
                 "attendance.corrected": _("Asistencia corregida"),
                 "grades.saved": _("Calificaciones guardadas"),
                 "grades.recovery_recorded": _("Recuperación registrada"),
-                "conduct.recorded": _("Deméritos registrados"),
+                "conduct.recorded": _("Registro de conducta anotado"),
                 "section.year_closed": _("Año lectivo de la sección cerrado"),
             }
         )

@@ -1,12 +1,14 @@
 """Demo data of the academic modules for ``manage.py seed_demo`` (core/demo.py): the demo school
 DEMO-001 gets students in its three 2026 sections, among them the guardian's child Sofía Marisol
 Hernández Rivas in the demo teacher's 4.º grado A; their enrollments, the attendance of every
-class day of February 2026 and the first period's grades, all written through the services, so
-the teacher, director and guardian demo accounts open onto real data.
+class day of February 2026, the first period's grades and a few conduct-ledger lines, all
+written through the services, so the teacher, director and guardian demo accounts open onto
+real data.
 
 DEMO ONLY. Idempotent: a student is found by name and birth date, an enrollment by student and
-year, a day's attendance by section and date, a grade by enrollment, subject and period; only
-what is missing is written. Runs after the ``accounts`` step (modules/schools/demo.py).
+year, a day's attendance by section and date, a grade by enrollment, subject and period, a
+section's conduct lines by the section; only what is missing is written. Runs after the
+``accounts`` step (modules/schools/demo.py).
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from modules.students.choices import CURRENT_STATUSES, Relationship
 from modules.students.models import Enrollment, Guardian, Student
 from modules.students.services import enrollment_create, guardian_link, student_create
 
-from .models import AttendanceDay, GradeEntry
-from .services import Mark, attendance_record, grades_save
+from .models import AttendanceDay, ConductEntry, GradeEntry
+from .services import Mark, attendance_record, conduct_record, grades_save
 
 DEMO_SCHOOL = "DEMO-001"
 DEMO_MONTH = 2  # February: the first month of classes of the 2026 calendar
@@ -187,7 +189,36 @@ def seed_academics(context: DemoContext) -> None:
         writer = teacher_grant.user if teacher_grant else director
         _attendance(context, writer, section)
         _grades(context, writer, section)
+        _conduct(context, writer, section)
     _link_guardian(context)
+
+
+# (position in the section's list, deméritos, day of February, reason): a few lines of the
+# conduct ledger, the guardian's child (first in 4.º grado A) among them.
+CONDUCT_LINES = (
+    (0, 2, 12, "Llegó tarde sin justificación tres veces en la semana."),
+    (3, 5, 19, "Daño a material del aula."),
+)
+
+
+def _conduct(context: DemoContext, writer: User, section: Section) -> None:
+    if ConductEntry.objects.filter(enrollment__section=section).exists():
+        return
+    enrollments = list(
+        Enrollment.objects.filter(section=section, status__in=CURRENT_STATUSES)
+        .select_related("section__closing")
+        .order_by("pk")
+    )
+    for index, demerits, day, reason in CONDUCT_LINES:
+        if index < len(enrollments):
+            conduct_record(
+                actor=writer,
+                enrollment=enrollments[index],
+                demerits=demerits,
+                reason=reason,
+                day=date(DEMO_SCHOOL_YEAR, DEMO_MONTH, day),
+            )
+            context.count("conduct entries")
 
 
 def _link_guardian(context: DemoContext) -> None:

@@ -135,13 +135,16 @@ class RecoveryGrade(models.Model):
 
 
 class ConductEntry(models.Model):
-    """One line of the school-conduct ledger: deméritos with the reason (append only)."""
+    """One line of the school-conduct ledger, with the reason (append only): deméritos, or
+    méritos (a recognition). Only deméritos count towards the promotion limit (docs/domain.md
+    §4); a line carries one or the other, never both."""
 
     enrollment = models.ForeignKey(
         "students.Enrollment", on_delete=models.PROTECT, related_name="conduct"
     )
     date = models.DateField(_("fecha"))
-    demerits = models.PositiveSmallIntegerField(_("deméritos"))
+    demerits = models.PositiveSmallIntegerField(_("deméritos"), default=0)
+    merits = models.PositiveSmallIntegerField(_("méritos"), default=0)
     reason = models.CharField(_("motivo"), max_length=300)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -154,12 +157,13 @@ class ConductEntry(models.Model):
         verbose_name_plural = _("registros de conducta")
         constraints = [
             models.CheckConstraint(
-                name="conduct_demerits_positive", condition=models.Q(demerits__gt=0)
+                name="conduct_merits_or_demerits",
+                condition=models.Q(demerits__gt=0, merits=0) | models.Q(demerits=0, merits__gt=0),
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.enrollment_id} {self.demerits}"
+        return f"{self.enrollment_id} -{self.demerits} +{self.merits}"
 
 
 class PromotionRule(models.Model):

@@ -6,12 +6,25 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.accounts.choices import Role
 from core.accounts.scopes import ScopePaths, get_in_scope_or_404, scope_filter, scope_q
-from modules.schools.models import School, Section
+from modules.schools.calendars import public_holidays, regimen_days
+from modules.schools.choices import Regimen
+from modules.schools.models import Calendar, CalendarEvent, ScaleConcept, School, Section
 from modules.students.choices import CURRENT_STATUSES, EnrollmentStatus
 from modules.students.models import Enrollment
 
@@ -56,13 +69,15 @@ def _sections() -> QuerySet[Section]:
 def section_list_mine(actor: Any, *, year: int | None = None) -> QuerySet[Section]:
     """ "Mis secciones": the sections a teacher or director works on, with their counts.
 
-    One query: enrolled students counted and today's attendance flagged in subqueries.
+    One query: enrolled students counted, today's attendance flagged and the calendar read in
+    subqueries (``has_class`` then says whether today is a class day, without a query).
     """
     today = timezone.localdate()
     queryset = scope_filter(actor, _sections(), roles=TEACHING_ROLES, paths=SECTION_PATHS)
     if year is not None:
         queryset = queryset.filter(school_year_id=year)
-    return queryset.annotate(
+    # With the calendar, so the page can tell a pending attendance from a day without classes.
+    return _with_calendar(queryset, today).annotate(
         enrolled=Count("enrollments", filter=Q(enrollments__status__in=CURRENT_STATUSES)),
         taken_today=Exists(AttendanceDay.objects.filter(section=OuterRef("pk"), date=today)),
     )
@@ -136,10 +151,14 @@ def grading_context(section: Section) -> GradingContext:
     plan = section.study_plan
     if plan is None:
         return GradingContext(section, None, {}, {}, {})
-    subjects = {subject.pk: subject for subject in plan.subjects.all()}
-    periods = {period.pk: period for period in plan.periods.all()}
+    # Ordered here on their own columns: the models' default orderings reach through the plan
+    # to its year and grade, joins these one-plan reads do not need.
+    subjects = {subject.pk: subject for subject in plan.subjects.order_by("position", "pk")}
+    periods = {period.pk: period for period in plan.periods.order_by("number")}
     scale = plan.scale
-    prefetch_related_objects([scale], "concepts")
+    prefetch_related_objects(
+        [scale], Prefetch("concepts", queryset=ScaleConcept.objects.order_by("position"))
+    )
     rows = (
         Enrollment.objects.filter(section=section, status__in=CURRENT_STATUSES)
         .order_by("student__person__last_names", "student__person__first_names", "pk")
@@ -153,9 +172,10 @@ def grade_values(
     context: GradingContext, *, subject_ids: list[int] | None = None
 ) -> dict[tuple[int, int, int], ScaleValue]:
     """(enrollment, subject, period) → stored value, in one query."""
+    # Unordered: the model's default ordering joins a dozen tables to sort rows read into a dict.
     queryset = GradeEntry.objects.filter(
         enrollment_id__in=context.enrollment_ids, period_id__in=list(context.periods)
-    )
+    ).order_by()
     if subject_ids is not None:
         queryset = queryset.filter(subject_id__in=subject_ids)
     return {
@@ -171,7 +191,9 @@ def recovery_values(context: GradingContext) -> dict[tuple[int, int], Any]:
         (enrollment_id, subject_id): score
         for enrollment_id, subject_id, score in RecoveryGrade.objects.filter(
             enrollment_id__in=context.enrollment_ids
-        ).values_list("enrollment_id", "subject_id", "score")
+        )
+        .order_by()
+        .values_list("enrollment_id", "subject_id", "score")
     }
 
 
@@ -236,4 +258,79 @@ def school_list_mine(actor: Any) -> QuerySet[School]:
             )
         )
         .order_by("municipality__name", "code")
+    )
+
+
+def _with_calendar(queryset: QuerySet[Section], day: date) -> QuerySet[Section]:
+    """Annotate each section's class period (its school's own calendar for the year, else the
+    national one) and whether an event of either calendar suspends classes on ``day``."""
+    own = Calendar.objects.filter(school_year=OuterRef("school_year"), school=OuterRef("school"))
+    national = Calendar.objects.filter(school_year=OuterRef("school_year"), school__isnull=True)
+    suspended = CalendarEvent.objects.filter(
+        Q(calendar__school=OuterRef("school")) | Q(calendar__school__isnull=True),
+        calendar__school_year=OuterRef("school_year"),
+        start_date__lte=day,
+        end_date__gte=day,
+        suspends_classes=True,
+    )
+    return queryset.annotate(
+        calendar_start=Coalesce(
+            Subquery(own.values("start_date")[:1]), Subquery(national.values("start_date")[:1])
+        ),
+        calendar_end=Coalesce(
+            Subquery(own.values("end_date")[:1]), Subquery(national.values("end_date")[:1])
+        ),
+        classes_suspended=Exists(suspended),
+    )
+
+
+def _class_regimens(day: date) -> list[str]:
+    """The regimens with classes on ``day`` (none on a public holiday); no query."""
+    if day in public_holidays(day.year):
+        return []
+    return [regimen for regimen in Regimen.values if day.weekday() in regimen_days(regimen)]
+
+
+def has_class(section: Section, day: date) -> bool:
+    """``modules.schools.calendars.is_class_day`` for a section read through
+    ``_with_calendar`` (no query)."""
+    return (
+        section.regimen in _class_regimens(day)
+        and section.calendar_start is not None
+        and section.calendar_start <= day <= section.calendar_end
+        and not section.classes_suspended
+    )
+
+
+def section_list_attendance_pending(actor: Any, *, day: date) -> QuerySet[Section]:
+    """The actor's sections (teacher: theirs; director: the school's) whose attendance of
+    ``day`` is not recorded yet although ``day`` is one of their class days. One query.
+
+    The class-day test is ``modules.schools.calendars.is_class_day`` written in SQL for many
+    sections at once: a day of the section's regimen, not a public holiday (both decided here
+    in Python, they do not depend on the row), inside the school's own calendar for the year
+    or else the national one, and in no event suspending classes of either calendar. Closed
+    sections and sections without a current enrollment have nothing to take.
+    """
+    regimens = _class_regimens(day)
+    if not regimens:
+        return Section.objects.none()
+    queryset = scope_filter(
+        actor,
+        Section.objects.select_related("school", "grade"),
+        roles=TEACHING_ROLES,
+        paths=SECTION_PATHS,
+    )
+    return (
+        _with_calendar(queryset.filter(regimen__in=regimens, closing__isnull=True), day)
+        .filter(calendar_start__lte=day, calendar_end__gte=day, classes_suspended=False)
+        .filter(
+            Exists(
+                Enrollment.objects.filter(
+                    section=OuterRef("pk"), status__in=CURRENT_STATUSES, enrolled_on__lte=day
+                )
+            ),
+            ~Exists(AttendanceDay.objects.filter(section=OuterRef("pk"), date=day)),
+        )
+        .order_by("school__name", "grade__position", "name", "pk")
     )

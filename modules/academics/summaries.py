@@ -13,8 +13,9 @@ from django.db.models.functions import Coalesce
 from modules.schools.choices import ScaleKind
 from modules.schools.models import GradingPeriod, School, Section, Subject
 from modules.students.choices import CURRENT_STATUSES
+from modules.students.models import Enrollment
 
-from .models import AttendanceDay, GradeEntry, YearResult
+from .models import AttendanceDay, ConductEntry, GradeEntry, YearResult
 from .promotion import decide, subject_outcomes
 from .scales import ScaleValue, scale_final, scale_passes
 from .selectors import (
@@ -42,6 +43,9 @@ class GridCell:
     name: str
     text: str
     error: str = ""
+    # "<enrollment>-<period>", the input's name and id suffix: a string, so the template
+    # prints it as is (an integer would go through number localization, at every use).
+    key: str = ""
 
 
 @dataclass
@@ -65,6 +69,10 @@ class Grid:
     @property
     def is_conceptual(self) -> bool:
         return self.scale.kind == ScaleKind.CONCEPTUAL
+
+    @property
+    def is_numeric(self) -> bool:
+        return not self.is_conceptual
 
     @property
     def passed_count(self) -> int:
@@ -104,7 +112,13 @@ def grade_grid(
             stored.append(value)
             text = typed[(enrollment_id, period_id)] if typed is not None else _text(value, scale)
             cells.append(
-                GridCell(period_id, period.name, text, errors.get((enrollment_id, period_id), ""))
+                GridCell(
+                    period_id,
+                    period.name,
+                    text,
+                    errors.get((enrollment_id, period_id), ""),
+                    f"{enrollment_id}-{period_id}",
+                )
             )
         final = scale_final(scale, stored)
         grid.rows.append(
@@ -262,3 +276,123 @@ def school_overview(school: School) -> dict[str, Any]:
         "sections": rows,
         "enrolled": sum(row.enrolled for row in rows),
     }
+
+
+# --- Conduct ledger and Media recovery ---------------------------------------------------------
+
+
+@dataclass
+class ConductStudent:
+    enrollment_id: int
+    student: str
+    total: int  # deméritos
+    merits: int = 0
+
+
+@dataclass
+class ConductSheet:
+    students: list[ConductStudent]
+    entries: list[Any]  # named rows: pk, enrollment_id, date, demerits, merits, reason, names
+    limit: int
+
+
+def conduct_sheet(section: Section, *, enrollment_id: int | None = None) -> ConductSheet:
+    """The section's current students with their demerit totals, and the ledger's lines (of one
+    student when ``enrollment_id`` is given), newest first: four queries."""
+    context_students = (
+        Enrollment.objects.filter(section=section, status__in=CURRENT_STATUSES)
+        .order_by("student__person__last_names", "student__person__first_names", "pk")
+        .values_list("pk", "student__person__last_names", "student__person__first_names")
+    )
+    students = {pk: f"{last}, {first}" for pk, last, first in context_students}
+    totals = {
+        enrollment_id: (demerits, merits)
+        for enrollment_id, demerits, merits in ConductEntry.objects.filter(
+            enrollment_id__in=list(students)
+        )
+        .values_list("enrollment_id")
+        .annotate(Sum("demerits"), Sum("merits"))
+        .values_list("enrollment_id", "demerits__sum", "merits__sum")
+    }
+    lines = ConductEntry.objects.filter(enrollment__section=section).order_by("-date", "-pk")
+    if enrollment_id is not None:
+        lines = lines.filter(enrollment_id=enrollment_id)
+    entries = list(
+        lines.values_list(
+            "pk",
+            "enrollment_id",
+            "date",
+            "demerits",
+            "merits",
+            "reason",
+            "enrollment__student__person__last_names",
+            "enrollment__student__person__first_names",
+            named=True,
+        )
+    )
+    return ConductSheet(
+        students=[
+            ConductStudent(pk, name, *totals.get(pk, (0, 0))) for pk, name in students.items()
+        ],
+        entries=entries,
+        limit=promotion_rule_for(section).demerit_limit,
+    )
+
+
+@dataclass
+class RecoveryCell:
+    subject_id: int
+    subject: str
+    final: str
+    recovery: str
+    passed: bool  # with the recovery counted
+    error: str = ""  # set by the page after a refused save
+
+
+@dataclass
+class RecoveryStudent:
+    enrollment_id: int
+    student: str
+    cells: list[RecoveryCell]
+
+
+@dataclass
+class RecoverySheet:
+    max_subjects: int  # 0: the section's level has no recovery
+    students: list[RecoveryStudent]
+    scale: Any = None
+
+
+def recovery_sheet(section: Section) -> RecoverySheet:
+    """The students who may sit Media recovery (at least one failed subject with its final, at
+    most the rule's limit) and each failed subject with the recovery recorded so far. The same
+    rule the recovery service and the closing apply (modules/academics/promotion.py). Seven
+    queries: rule, subjects, periods, concepts, students, grades, recoveries."""
+    rule = promotion_rule_for(section)
+    if not rule.max_recovery_subjects:
+        return RecoverySheet(0, [])
+    context = grading_context(section)
+    if context.scale is None:
+        return RecoverySheet(rule.max_recovery_subjects, [])
+    values = grade_values(context)
+    recoveries = recovery_values(context)
+    students = []
+    for enrollment_id, name in context.students.items():
+        outcomes, finals = subject_outcomes(context, enrollment_id, values, recoveries, rule)
+        failed = [outcome for outcome in outcomes if not outcome.passed_regular]
+        if not failed or len(failed) > rule.max_recovery_subjects:
+            continue
+        cells = [
+            RecoveryCell(
+                subject_id=outcome.subject_id,
+                subject=context.subjects[outcome.subject_id].name,
+                final=_text(finals[outcome.subject_id], context.scale),
+                recovery=_text(ScaleValue(outcome.recovery), context.scale)
+                if outcome.recovery is not None
+                else "",
+                passed=outcome.passed,
+            )
+            for outcome in failed
+        ]
+        students.append(RecoveryStudent(enrollment_id, name, cells))
+    return RecoverySheet(rule.max_recovery_subjects, students, context.scale)

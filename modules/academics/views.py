@@ -7,10 +7,11 @@ the reason and with what was typed, so nothing is lost.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,10 +21,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import Conflict
+from modules.students.models import Enrollment
 
 from . import selectors, summaries
 from .choices import AttendanceStatus
-from .services import Mark, attendance_record, grades_save, section_year_close
+from .forms import ConductForm, RecoveryForm
+from .services import (
+    Mark,
+    attendance_record,
+    conduct_record,
+    grades_save,
+    recovery_record,
+    section_year_close,
+)
 from .services.access import writer_role
 
 
@@ -47,6 +57,9 @@ def _int(raw: str | None) -> int | None:
 @login_required
 def my_sections(request: HttpRequest) -> HttpResponse:
     sections = list(selectors.section_list_mine(request.user))
+    today = timezone.localdate()
+    for section in sections:
+        section.class_today = selectors.has_class(section, today)
     return render(request, "academics/my_sections.html", {"sections": sections})
 
 
@@ -188,3 +201,123 @@ def my_schools(request: HttpRequest) -> HttpResponse:
     if len(schools) == 1:
         return redirect("academics:school", pk=schools[0].pk)
     return render(request, "academics/my_schools.html", {"schools": schools})
+
+
+def _form_errors(form: Any, error: ValidationError | Conflict) -> None:
+    if isinstance(error, Conflict):
+        form.add_error(None, error.reason)
+    elif hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conduct(request: HttpRequest, pk: int) -> HttpResponse:
+    """The section's conduct ledger: totals per student, the lines (of one student with
+    ``?estudiante=<enrollment>``), and for its teachers and director a form to add deméritos."""
+    section = selectors.section_get(request.user, pk)
+    chosen = _int(request.GET.get("estudiante"))
+    sheet = summaries.conduct_sheet(section, enrollment_id=chosen)
+    students = [(row.enrollment_id, row.student) for row in sheet.students]
+    if chosen not in dict(students):
+        chosen = None
+    can_write = writer_role(request.user, section) is not None and not _closed(section)
+    form = ConductForm(
+        request.POST or None, students=students, initial={"enrollment": chosen or ""}
+    )
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            enrollment = Enrollment.objects.select_related("section").get(pk=data["enrollment"])
+            enrollment.section = section  # the one read in scope, with its closing
+            try:
+                conduct_record(
+                    actor=request.user,
+                    enrollment=enrollment,
+                    demerits=data["points"] if data["kind"] == ConductForm.DEMERITS else 0,
+                    merits=data["points"] if data["kind"] == ConductForm.MERITS else 0,
+                    reason=data["reason"],
+                    day=data["day"],
+                    request=request,
+                )
+            except (ValidationError, Conflict) as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Anotación de conducta registrada."))
+                url = reverse("academics:conduct", args=[section.pk])
+                return redirect(f"{url}?estudiante={enrollment.pk}")
+    return render(
+        request,
+        "academics/conduct.html",
+        {
+            "section": section,
+            "sheet": sheet,
+            "form": form,
+            "can_write": can_write,
+            "chosen": chosen and dict(students)[chosen],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery(request: HttpRequest, pk: int) -> HttpResponse:
+    """Media recovery: the students who may sit it, each failed subject with a field for the
+    recovery mark (one small form per subject, saved on its own)."""
+    section = selectors.section_get(request.user, pk)
+    can_write = writer_role(request.user, section) is not None and not _closed(section)
+    errors: dict[tuple[int, int], str] = {}
+    typed: dict[tuple[int, int], str] = {}
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        form = RecoveryForm(request.POST)
+        if not form.is_valid():
+            raise Http404  # only a tampered form lacks its hidden ids
+        data = form.cleaned_data
+        enrollment = (
+            Enrollment.objects.filter(pk=data["enrollment"], section=section)
+            .select_related("section")
+            .first()
+        )
+        if enrollment is None:
+            raise Http404
+        enrollment.section = section
+        try:
+            recovery_record(
+                actor=request.user,
+                enrollment=enrollment,
+                subject_id=data["subject"],
+                text=data["value"],
+                request=request,
+            )
+        except (ValidationError, Conflict) as error:
+            key = (enrollment.pk, data["subject"])
+            errors[key] = error.reason if isinstance(error, Conflict) else " ".join(error.messages)
+            typed[key] = data["value"]
+        else:
+            messages.success(request, _("Recuperación registrada."))
+            return redirect("academics:recovery", pk=section.pk)
+    sheet = summaries.recovery_sheet(section)
+    for student in sheet.students:
+        for cell in student.cells:
+            key = (student.enrollment_id, cell.subject_id)
+            cell.error = errors.get(key, "")
+            if key in typed:
+                cell.recovery = typed[key]
+    return render(
+        request,
+        "academics/recovery.html",
+        {"section": section, "sheet": sheet, "can_write": can_write, "errors": errors.values()},
+        status=400 if errors else 200,
+    )
+
+
+def _closed(section: Any) -> bool:
+    return getattr(section, "closing", None) is not None

@@ -28,7 +28,10 @@ def nav_of(html: str) -> list[str]:
     ("role", "links"),
     [
         ("citizen", ["Inicio", "Centros educativos", "Trámites", "Mis trámites", "Mi perfil"]),
-        ("guardian", ["Inicio", "Centros educativos", "Trámites", "Mis trámites", "Mi perfil"]),
+        (
+            "guardian",
+            ["Inicio", "Centros educativos", "Mis hijos", "Trámites", "Mis trámites", "Mi perfil"],
+        ),
         (
             "auditor",
             ["Inicio", "Centros educativos", "Trámites", "Procesos", "Auditoría", "Mi perfil"],

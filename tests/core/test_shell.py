@@ -124,16 +124,15 @@ def test_guardian_home_links_to_the_catalogue_like_a_citizen(client, make_user):
 
     html = client.get(HOME).content.decode()
 
-    # Then their panel starts where a citizen's does: the catalogue, then their requests
+    # Then their panel starts where a citizen's does: the catalogue, then their requests, and
+    # then their children's page, which now exists: a link, never "próximamente"
     links = panel_links(html, "guardian")
     assert links == [
         (reverse("helpdesk:catalogue"), "Trámites"),
         (reverse("helpdesk:my_tickets"), "Mis trámites"),
+        (reverse("academics:family"), "Mis hijos"),
     ]
-    # The children's page is still to come and says so, after what already works
-    guardian = panel(html, "guardian")
-    assert 'Mis hijos <span class="badge">próximamente</span>' in guardian
-    assert guardian.index("Mis trámites") < guardian.index("Mis hijos")
+    assert "próximamente" not in panel(html, "guardian")
 
 
 @pytest.mark.parametrize(

@@ -22,12 +22,17 @@ def conduct_record(
     *,
     actor: Any,
     enrollment: Any,
-    demerits: int,
+    demerits: int = 0,
+    merits: int = 0,
     reason: str,
     day: date | None = None,
     request: Any = None,
 ) -> ConductEntry:
-    """Append deméritos to a current enrollment's ledger, with the reason."""
+    """Append deméritos (or méritos) to a current enrollment's ledger, with the reason.
+
+    A line carries one of the two, from 1 to 15; only deméritos count towards the promotion
+    limit.
+    """
     section = enrollment.section
     role = check_can_write(actor, section)
     check_section_open(section)
@@ -35,8 +40,11 @@ def conduct_record(
     errors = {}
     if enrollment.status not in CURRENT_STATUSES:
         errors["enrollment"] = _("La matrícula no está vigente.")
-    if demerits < 1 or demerits > 15:
-        errors["demerits"] = _("Los deméritos deben estar entre 1 y 15.")
+    if bool(demerits) == bool(merits):
+        errors["demerits"] = _("Anote deméritos o méritos, no ambos.")
+    elif not 1 <= (demerits or merits) <= 15:
+        field = "demerits" if demerits else "merits"
+        errors[field] = _("La cantidad debe estar entre 1 y 15.")
     if not reason.strip():
         errors["reason"] = _("Indique el motivo.")
     if day > timezone.localdate():
@@ -44,7 +52,12 @@ def conduct_record(
     if errors:
         raise ValidationError(errors)
     entry = ConductEntry.objects.create(
-        enrollment=enrollment, date=day, demerits=demerits, reason=reason.strip(), recorded_by=actor
+        enrollment=enrollment,
+        date=day,
+        demerits=demerits,
+        merits=merits,
+        reason=reason.strip(),
+        recorded_by=actor,
     )
     audit_record(
         action="conduct.recorded",
@@ -53,6 +66,11 @@ def conduct_record(
         actor=actor,
         role=role,
         request=request,
-        payload={"enrollment": enrollment.pk, "demerits": demerits, "date": day.isoformat()},
+        payload={
+            "enrollment": enrollment.pk,
+            "demerits": demerits,
+            "merits": merits,
+            "date": day.isoformat(),
+        },
     )
     return entry

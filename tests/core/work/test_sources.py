@@ -478,9 +478,11 @@ def test_sources_say_which_roles_have_their_items(make_user, mixed):
     director = make_user(role="director")
 
     # A director holds no help-desk role: the ticket and review sources are not asked at all
-    assert [source.key for source in work_sources() if source.serves(director)] == ["task"]
+    # (the academics source of the day's attendance is theirs)
+    served = [source.key for source in work_sources() if source.serves(director)]
+    assert served == ["task", "asistencia"]
     bandeja = work_queue(actor=director)
-    assert bandeja.kinds == [("task", "Tarea")]
+    assert bandeja.kinds == [("task", "Tarea"), ("asistencia", "Asistencia")]
     assert (bandeja.assigned.total, bandeja.available.total) == (0, 0)
 
 

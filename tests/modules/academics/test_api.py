@@ -1,5 +1,7 @@
 """The academic API: same services, same scopes (404 outside, nothing changed)."""
 
+from unittest import mock
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -153,8 +155,15 @@ def test_my_sections_api_costs_the_same_for_one_or_many(api, sections, django_as
         enroll(section, 2)
     api.force_authenticate(director)
 
-    # grants (1) · the sections with everything the rows show (1)
-    with django_assert_num_queries(2):
+    # "Today" is a class day (the grants stay in force as of the real date)
+    today = mock.Mock(localdate=mock.Mock(return_value=CLASS_DAY))
+
+    # grants (1) · the sections with everything the rows show, the calendar included (1)
+    with (
+        mock.patch("modules.academics.api.timezone", today),
+        mock.patch("modules.academics.selectors.timezone", today),
+        django_assert_num_queries(2),
+    ):
         response = api.get("/api/v1/academico/secciones/")
 
     assert [row["id"] for row in response.json()] == [section.pk for section in made]
@@ -168,4 +177,5 @@ def test_my_sections_api_costs_the_same_for_one_or_many(api, sections, django_as
         "shift": "matutino",
         "enrolled": 2,
         "attendance_taken_today": False,
+        "class_today": True,
     }
