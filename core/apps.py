@@ -83,12 +83,6 @@ class CoreConfig(AppConfig):
                 _("Revisión y asignación de presupuestos escolares."),
             ),
             (
-                Role.DEPARTMENTAL_OFFICER,
-                "titulos",
-                _("Títulos"),
-                _("Confirmación de solicitudes de títulos."),
-            ),
-            (
                 Role.GUARDIAN,
                 "mis-hijos",
                 _("Mis hijos"),

@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("modules.schools.api")),
     path("", include("modules.students.api")),
     path("", include("modules.academics.api")),
+    path("", include("modules.documents.api")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,9 @@ urlpatterns = [
     path("centros/", include("modules.schools.urls")),
     path("matricula/", include("modules.students.urls")),
     path("academico/", include("modules.academics.urls")),
+    # Public verification of titles (not /auditoria/verificar/, the audit chain's check).
+    path("verificar/", include("modules.documents.urls")),
+    path("titulos/", include("workflows.titles.urls")),
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),

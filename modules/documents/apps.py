@@ -1,0 +1,43 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "modules.documents"
+    label = "documents"
+    verbose_name = _("Títulos y documentos")
+
+    def ready(self) -> None:
+        from core.audit.registry import register_action_labels, register_object_type_labels
+        from core.diagrams import register_diagram
+
+        from .models import IssuedTitle, TitleRequest
+
+        register_diagram(
+            slug="solicitud-de-titulos",
+            model=TitleRequest,
+            field="status",
+            title=_("Solicitud de títulos"),
+        )
+        register_diagram(
+            slug="titulo-emitido", model=IssuedTitle, field="status", title=_("Título emitido")
+        )
+        register_object_type_labels(
+            {
+                "documents.signatory": _("Firmante de títulos"),
+                "documents.titlerequest": _("Solicitud de títulos"),
+                "documents.issuedtitle": _("Título emitido"),
+            }
+        )
+        register_action_labels(
+            {
+                "signatory.registered": _("Firmante registrado"),
+                "signatory.appointment_ended": _("Nombramiento de firmante terminado"),
+                "title_request.created": _("Solicitud de títulos creada"),
+                "title_request.student_excluded": _("Estudiante excluido de la solicitud"),
+                "title_request.signed": _("Solicitud firmada por el director"),
+                "title_request.countersigned": _("Solicitud refrendada (auténtica)"),
+                "title.issued": _("Título emitido"),
+                "title.delivered": _("Título entregado al graduado"),
+            }
+        )

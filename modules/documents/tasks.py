@@ -1,0 +1,11 @@
+"""Celery tasks of the titles module: load by id, call a service; safe to run twice."""
+
+from celery import shared_task
+
+
+@shared_task(name="documents.title_request_generate", acks_late=True)
+def title_request_generate_task(request_id: int) -> int:
+    """Generate and sign the titles of one countersigned request (progress on the request)."""
+    from .services import title_request_generate
+
+    return title_request_generate(request_id=request_id).generation_done
