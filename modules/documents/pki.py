@@ -4,8 +4,9 @@ Production: ``SIGES_TITLES_SIGNING_PKCS12`` names the institution's PKCS#12 file
 certificate and chain) and ``SIGES_TITLES_SIGNING_PASSPHRASE`` its passphrase
 (docs/security.md, "Signed titles"). Development and tests
 (``SIGES_TITLES_ALLOW_TEST_CERTIFICATE``): with no file configured, a self-signed test CA
-and a signing certificate issued by it are generated with ``cryptography`` on first use under ``SIGES_TITLES_TEST_PKI_DIR`` (``var/``,
-never committed), or ahead of time by ``manage.py titles_test_certificate``.
+and a signing certificate issued by it are generated with ``cryptography`` on first use
+under ``SIGES_TITLES_TEST_PKI_DIR`` (``var/``, never committed), or ahead of time by
+``manage.py titles_test_certificate``.
 """
 
 from __future__ import annotations
