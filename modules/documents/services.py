@@ -67,6 +67,11 @@ SIGNATURE_LIMITS = UploadLimits(max_bytes=512 * 1024, max_files=1)
 SIGNATURE_TYPES = (PNG, JPEG)
 
 
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    """A form-keyed error that keeps its code (tests and API clients read it)."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 # --- The signatory registry ---------------------------------------------------------------------
 
 
@@ -266,15 +271,14 @@ def _graduates(section: Section, student_ids: Iterable[int] | None) -> list[Requ
         if row.status != EnrollmentStatus.PROMOTED
     ]
     if failed:
-        raise ValidationError(
-            {
-                "students": _(
-                    "Solo se emiten títulos a estudiantes que aprobaron el año. No aprobaron "
-                    "(o su año no está cerrado): %(names)s."
-                )
-                % {"names": ", ".join(sorted(failed))}
-            },
-            code="student_not_passed",
+        raise _field_error(
+            "students",
+            _(
+                "Solo se emiten títulos a estudiantes que aprobaron el año. No aprobaron "
+                "(o su año no está cerrado): %(names)s."
+            )
+            % {"names": ", ".join(sorted(failed))},
+            "student_not_passed",
         )
     if not rows:
         raise ValidationError({"students": _("Elija al menos un estudiante.")}, code="no_students")
@@ -286,15 +290,14 @@ def _graduates(section: Section, student_ids: Iterable[int] | None) -> list[Requ
         ).values_list("student_id", flat=True)
     )
     if issued:
-        raise ValidationError(
-            {
-                "students": _(
-                    "%(count)d estudiante(s) ya tienen su título de esta sección: use una "
-                    "reimpresión o una reposición."
-                )
-                % {"count": len(issued)}
-            },
-            code="already_issued",
+        raise _field_error(
+            "students",
+            _(
+                "%(count)d estudiante(s) ya tienen su título de esta sección: use una "
+                "reimpresión o una reposición."
+            )
+            % {"count": len(issued)},
+            "already_issued",
         )
     return [RequestedItem(student_id=row.student_id, enrollment_id=row.pk) for row in rows]
 
@@ -309,21 +312,19 @@ def _titles_items(school: School, numbers: Iterable[str]) -> tuple[list[Requeste
     found = {title.number: title for title in titles}
     missing = [n for n in wanted if n not in found or found[n].request.school_id != school.pk]
     if missing:
-        raise ValidationError(
-            {
-                "titles": _("No hay títulos de este centro con estos números: %(numbers)s.")
-                % {"numbers": ", ".join(missing)}
-            },
-            code="title_unknown",
+        raise _field_error(
+            "titles",
+            _("No hay títulos de este centro con estos números: %(numbers)s.")
+            % {"numbers": ", ".join(missing)},
+            "title_unknown",
         )
     not_valid = [t.number for t in titles if t.status != TitleStatus.VALID]
     if not_valid:
-        raise ValidationError(
-            {
-                "titles": _("Estos títulos ya fueron anulados o reemplazados: %(numbers)s.")
-                % {"numbers": ", ".join(not_valid)}
-            },
-            code="title_not_valid",
+        raise _field_error(
+            "titles",
+            _("Estos títulos ya fueron anulados o reemplazados: %(numbers)s.")
+            % {"numbers": ", ".join(not_valid)},
+            "title_not_valid",
         )
     pending = TitleRequestItem.objects.filter(
         original_title__in=titles,
@@ -370,14 +371,13 @@ def title_request_create(
             raise ValidationError({"section": _("Elija una sección de su centro educativo.")})
         definition = definition_for_grade(section.grade_id)
         if definition is None:
-            raise ValidationError(
-                {
-                    "section": _(
-                        "La sección no es del último año de un bachillerato: no egresan "
-                        "graduados de ella."
-                    )
-                },
-                code="not_final_grade",
+            raise _field_error(
+                "section",
+                _(
+                    "La sección no es del último año de un bachillerato: no egresan "
+                    "graduados de ella."
+                ),
+                "not_final_grade",
             )
         items = _graduates(section, student_ids)
         year = section.school_year_id
@@ -388,13 +388,10 @@ def title_request_create(
         section = first.request.section
         if kind == RequestKind.REPLACEMENT:
             if not resolution_number:
-                raise ValidationError(
-                    {
-                        "resolution_number": _(
-                            "La reposición requiere el número de la resolución publicada."
-                        )
-                    },
-                    code="resolution_required",
+                raise _field_error(
+                    "resolution_number",
+                    _("La reposición requiere el número de la resolución publicada."),
+                    "resolution_required",
                 )
         else:
             chosen_motive = _motive(
