@@ -229,7 +229,11 @@ def _director_guard(school: School, day: date) -> Signatory:
 
 
 def _motive(value: Any, kind: str) -> Motive:
-    motive = value if isinstance(value, Motive) else Motive.objects.filter(pk=value).first()
+    if isinstance(value, Motive):
+        motive = value
+    else:
+        pk = str(value or "")
+        motive = Motive.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
     if motive is None or motive.kind != kind or not motive.is_active:
         raise ValidationError({"motive": _("Elija un motivo de la lista.")}, code="motive")
     return motive
@@ -382,22 +386,21 @@ def title_request_create(
         items = _graduates(section, student_ids)
         year = section.school_year_id
     else:
-        items, first = _titles_items(school, title_numbers)
-        definition = first.definition
-        year = first.graduation_year
-        section = first.request.section
-        if kind == RequestKind.REPLACEMENT:
-            if not resolution_number:
-                raise _field_error(
-                    "resolution_number",
-                    _("La reposición requiere el número de la resolución publicada."),
-                    "resolution_required",
-                )
-        else:
+        if kind == RequestKind.REPLACEMENT and not resolution_number:
+            raise _field_error(
+                "resolution_number",
+                _("La reposición requiere el número de la resolución publicada."),
+                "resolution_required",
+            )
+        if kind != RequestKind.REPLACEMENT:
             chosen_motive = _motive(
                 motive,
                 MotiveKind.REPRINT if kind == RequestKind.REPRINT else MotiveKind.ANNULMENT,
             )
+        items, first = _titles_items(school, title_numbers)
+        definition = first.definition
+        year = first.graduation_year
+        section = first.request.section
     request = TitleRequest.objects.create(
         number=f"tmp-{code_new()}",
         kind=kind,

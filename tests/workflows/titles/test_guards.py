@@ -2,7 +2,7 @@
 appointment, a student who did not pass, a section that does not graduate, a replacement
 without a resolution number, a title asked for twice."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -88,11 +88,11 @@ def test_section_that_does_not_graduate(registrar, director, school, signatories
 
 
 def test_replacement_needs_resolution_number(registrar, section, signatories):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         title_request_create(
-            actor=registrar, kind="replacement", school=section.school, title_numbers=["X"],
-            on=date.today(),
-        )  # fmt: skip
+            actor=registrar, kind="replacement", school=section.school, title_numbers=["X"]
+        )
+    assert caught.value.error_dict["resolution_number"][0].code == "resolution_required"
     _nothing_saved()
 
 
