@@ -52,9 +52,7 @@ def test_requester_who_is_also_director_cannot_sign(
     assert not Task.objects.filter(task.flow_task.work_queue_q(registrar), pk=task.pk).exists()
 
 
-def test_director_cannot_countersign(
-    registrar, officer, director, section, graduates, signatories
-):
+def test_director_cannot_countersign(registrar, officer, director, section, graduates, signatories):
     # Given a director who also holds the authenticating role
     role_grant(user=director, role=Role.TITLE_AUTHENTICATOR, scope_kind=ScopeKind.NATIONAL)
     process = request_titles(registrar, section)
@@ -105,9 +103,7 @@ def test_task_of_another_school_is_404_and_nothing_changes(
     for user in (stranger, far_officer):
         client.force_login(user)
         assert client.get(reverse("process:task", args=[task.pk])).status_code == 404
-        response = client.post(
-            reverse("process:task_action", args=[task.pk]), {"accion": "assign"}
-        )
+        response = client.post(reverse("process:task_action", args=[task.pk]), {"accion": "assign"})
         assert response.status_code == 404
         # And the request's page is out of their scope too, and the task not in their Bandeja
         page = client.get(reverse("titles:request", args=[process.title_request_id]))
