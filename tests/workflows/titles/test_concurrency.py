@@ -32,7 +32,7 @@ def race(workers: list[Callable[[], object]]) -> list[object]:
             outcomes[index] = "ok"
         except Conflict:
             outcomes[index] = "conflict"
-        except Exception as exc:  # noqa: BLE001 - reported in the assertion
+        except Exception as exc:
             outcomes[index] = exc
         finally:
             connection.close()
