@@ -7,10 +7,14 @@ from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
+
+from core.audit.services import audit_record
 
 from .dui import validate_dui_format
 from .models import User
+from .twofactor import CODE_INPUT_MAX_LENGTH, CodeCheck, verify_second_factor
 
 # One answer for an unknown DUI, a DUI with a wrong check digit, a wrong password and an
 # inactive or locked account: the page must not tell which (docs/security.md §1.3, ASVS 6.3.8).
@@ -113,3 +117,80 @@ class PasswordChangeForm(forms.Form):
             except ValidationError as error:
                 self.add_error("new_password", error)
         return cleaned
+
+
+class StepUpForm(forms.Form):
+    """The step-up page: the signed-in person's password, and their app's code when they have
+    one (docs/security.md §1.8). Wrong answers are audited; the password goes through
+    ``authenticate`` so django-axes counts failures as it does at the login."""
+
+    password = forms.CharField(
+        label=_("Contraseña"),
+        strip=False,
+        max_length=PASSWORD_INPUT_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    code = forms.CharField(
+        label=_("Código de verificación"),
+        required=False,
+        max_length=CODE_INPUT_MAX_LENGTH,
+        help_text=_(
+            "Los 6 dígitos que muestra su aplicación de autenticación, o uno de sus códigos "
+            "de recuperación."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, request: HttpRequest, *args: Any, needs_code: bool, **kwargs: Any) -> None:
+        self.request = request
+        self.needs_code = needs_code
+        self.method = ""
+        super().__init__(*args, **kwargs)
+        if needs_code:
+            self.fields["code"].required = True
+        else:
+            del self.fields["code"]
+
+    @sensitive_variables("password", "code")
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if self.errors or password is None:
+            return cleaned
+        user = self.request.user
+        authenticated = authenticate(request=self.request, dui=user.dui, password=password)
+        if authenticated is None or authenticated.pk != user.pk:
+            step_up_failed(self.request, reason="password")
+            raise ValidationError(_("La contraseña no es correcta."), code="password_incorrect")
+        if not self.needs_code:
+            self.method = "password"
+            return cleaned
+        check = verify_second_factor(user, cleaned.get("code", ""))
+        if not check.ok:
+            step_up_failed(self.request, reason="throttled" if check.wait_until else "code")
+            raise ValidationError(code_error_message(check), code="code_incorrect")
+        self.method = check.method
+        return cleaned
+
+
+def code_error_message(check: CodeCheck) -> str:
+    """The Spanish answer to a refused code (a wait when the device is throttled)."""
+    if check.wait_until is not None:
+        return ngettext(
+            "Demasiados códigos incorrectos. Espere %(seconds)d segundo e intente de nuevo.",
+            "Demasiados códigos incorrectos. Espere %(seconds)d segundos e intente de nuevo.",
+            check.wait_seconds,
+        ) % {"seconds": check.wait_seconds}
+    return str(_("El código no es correcto o ya se usó."))
+
+
+def step_up_failed(request: HttpRequest, *, reason: str) -> None:
+    audit_record(
+        action="auth.step_up_failed",
+        obj=request.user,
+        actor=request.user,
+        request=request,
+        payload={"reason": reason},
+    )

@@ -17,10 +17,12 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import LoginForm, PasswordChangeForm
+from .forms import LoginForm, PasswordChangeForm, StepUpForm
 from .middleware import session_mark_login
 from .selectors import role_grant_list_active, user_profile_get
 from .services import user_password_change
+from .stepup import mark_reauthenticated, requires_second_factor, safe_next
+from .twofactor import has_second_factor
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -114,3 +116,27 @@ def lockout_response(
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+@sensitive_post_parameters("password", "code")
+@login_required
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step_up(request: HttpRequest) -> HttpResponse:
+    """Confirm one's identity again before a sensitive action (docs/security.md §1.8)."""
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
+    user = request.user
+    needs_code = has_second_factor(user)
+    context: dict[str, Any] = {"next": next_url, "needs_code": needs_code}
+    if not needs_code and requires_second_factor(user):
+        # Signing roles pass only with an authenticator app: enrol first.
+        return render(request, "accounts/step_up.html", {**context, "must_enrol": True})
+    form = StepUpForm(
+        request, data=request.POST if request.method == "POST" else None, needs_code=needs_code
+    )
+    if form.is_valid():
+        mark_reauthenticated(request, method=form.method)
+        return HttpResponseRedirect(next_url)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/step_up.html", {**context, "form": form}, status=status)

@@ -171,6 +171,11 @@ class RoleTask(flow.View):
       Once overdue it is escalated to holders of ``escalate_to`` (default: supervisors) whose
       grant covers the same scope.
     - ``label``: the Spanish name of the step (else viewflow's ``task_title``).
+    - ``step_up``: the task page asks for a fresh re-authentication
+      (``core.accounts.stepup``) before it shows the step's form or accepts it: a GET is sent
+      to the step-up page and back, a POST without one is refused and changes nothing. A
+      service that executes such a task from another pathway checks
+      ``core.accounts.stepup.is_recently_reauthenticated`` itself.
     """
 
     activation_class = RoleTaskActivation
@@ -186,6 +191,7 @@ class RoleTask(flow.View):
         remind_before: dt.timedelta | None = None,
         escalate_to: Sequence[str] = DEFAULT_ESCALATE_TO,
         label: Any = "",
+        step_up: bool = False,
     ) -> None:
         if not roles:
             raise ValueError("RoleTask needs at least one role")
@@ -199,6 +205,7 @@ class RoleTask(flow.View):
             remind_before if remind_before is not None else (due or dt.timedelta()) / 4
         )
         self.escalate_to = tuple(escalate_to)
+        self.step_up = step_up
         if label:
             self.task_title = label
 

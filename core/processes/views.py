@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from viewflow.workflow.status import PROCESS
 
+from core.accounts.stepup import is_recently_reauthenticated, step_up_url
 from core.diagrams import diagram_csp, flow_diagram
 from core.exceptions import Conflict
 from core.widgets import SalvadoranDateInput
@@ -100,11 +101,22 @@ def _task_context(request: HttpRequest, task: Any, form: Any = None) -> dict[str
     }
 
 
+def _needs_step_up(request: HttpRequest, task: Any) -> bool:
+    """Whether the task's node asks for a fresh re-authentication this session lacks."""
+    return bool(getattr(task.flow_task, "step_up", False)) and not (
+        is_recently_reauthenticated(request)
+    )
+
+
 @require_GET
 @login_required
 def task_page(request: HttpRequest, pk: int) -> HttpResponse:
     task = task_get_for(actor=request.user, pk=pk)
-    return render(request, "processes/task.html", _task_context(request, task))
+    context = _task_context(request, task)
+    if context["execute"] is not None and _needs_step_up(request, task):
+        # The step's form is shown only after a fresh re-authentication (docs/security.md §1.8).
+        return redirect(step_up_url(reverse("process:task", kwargs={"pk": task.pk})))
+    return render(request, "processes/task.html", context)
 
 
 @require_POST
@@ -116,6 +128,12 @@ def task_action_page(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Acción no válida."))
         return redirect("process:task", pk=pk)
     fn = None
+    if action == "execute" and _needs_step_up(request, task):
+        # Refused before anything is read or written; the page sends them to re-authenticate.
+        messages.warning(
+            request, _("Confirme su identidad de nuevo para realizar este paso: no se guardó nada.")
+        )
+        return redirect(step_up_url(reverse("process:task", kwargs={"pk": task.pk})))
     if action == "execute":
         form = _step_form(task, request.POST)
         if form is not None:

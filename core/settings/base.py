@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_htmx",
     "anymail",
@@ -160,6 +163,16 @@ AXES_USERNAME_CALLABLE = "core.accounts.backends.axes_username"
 # the IP counter. core.accounts resets only the DUI+IP failures of the account that logged in.
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "core.accounts.views.lockout_response"
+
+# Step-up re-authentication and the staff second factor (docs/security.md §1.7, §1.8).
+# How long a re-authentication counts for the actions that ask for a fresh one.
+SIGES_STEP_UP_SECONDS = env.int("SIGES_STEP_UP_SECONDS", default=300)
+# Holders of these roles pass the step-up only with a second factor (they sign titles).
+SIGES_STEP_UP_TOTP_ROLES = env.list(
+    "SIGES_STEP_UP_TOTP_ROLES", default=["director", "title_authenticator"]
+)
+# The name authenticator apps show next to the six digits.
+OTP_TOTP_ISSUER = env("SIGES_TOTP_ISSUER", default="SIGES")
 AXES_IPWARE_PROXY_COUNT = env.int("SIGES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 

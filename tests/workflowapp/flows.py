@@ -1,6 +1,7 @@
 """Test flows for core.workflow and core.processes.
 
 - ``ReviewFlow``: start from code → one technician review (a confirmation) → end.
+- ``SignFlow``: like ``ReviewFlow``, but its one step asks for a fresh re-authentication.
 - ``ApprovalFlow``: a school's director starts it → a technician checks it (a decision, due in
   4 business hours) → an officer of the school's department approves or rejects it (never the
   person who checked it; due in 8 business hours) → end. The school and department ids are kept
@@ -68,3 +69,19 @@ class ApprovalFlow(flow.Flow):
     def is_participant(self, process, user) -> bool:
         """Whoever the request is for may follow it (as a ticket's requester would)."""
         return process.data.get("requester_id") == user.pk
+
+
+class SignFlow(flow.Flow):
+    """Firma de prueba"""
+
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_process).Next(this.sign)
+    sign = RoleTask(
+        ConfirmForm, roles=[Role.TECHNICIAN], step_up=True, label="Firmar la solicitud"
+    ).Next(this.end)
+    end = flow.End()
+
+    def start_process(self, activation, title: str = ""):
+        activation.process.data = {"title": title}
+        return activation.process

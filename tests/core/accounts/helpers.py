@@ -32,3 +32,33 @@ def actions(**filters) -> list[str]:
 FORMAT_ERROR = (
     "El DUI debe tener 8 dígitos, un guion y el dígito verificador (por ejemplo 01234567-8)."
 )
+
+
+def totp_device(user, *, key: str = "3132333435363738393031323334353637383930", confirmed=True):
+    """A TOTP device (the RFC 6238 test key by default) for ``user``."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="app", key=key, confirmed=confirmed)
+
+
+def totp_code(device, *, offset_steps: int = 0) -> str:
+    """The code ``device`` shows now (or ``offset_steps`` time steps away)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset_steps * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def mark_client_reauthenticated(client: Client, user, *, seconds_ago: float = 0) -> None:
+    """Give ``client``'s session a step-up pass of ``user`` (as the step-up page would)."""
+    from django.utils import timezone
+
+    from core.accounts.stepup import SESSION_KEY
+
+    session = client.session
+    at = timezone.now().timestamp() - seconds_ago
+    session[SESSION_KEY] = {"user": user.pk, "at": at, "method": "password"}
+    session.save()
