@@ -9,7 +9,8 @@
              ─► department_receipt ─► school_receipt ─► deliver (to the graduates) ─► end
 
 The titles are generated and signed by a background task queued when the countersign commits;
-the print centre's step waits for it. Separation of duties: whoever requested can neither
+the print centre's step waits for it. Both signatures ask for a fresh re-authentication on the
+task page (``step_up=True``, core/accounts/stepup.py). Separation of duties: whoever requested can neither
 verify, sign nor countersign; the verifier cannot sign; the director cannot countersign. Steps
 are worked on the generic task page through ``core.workflow.task_action``; each form's
 ``apply`` calls this app's services.
@@ -157,6 +158,8 @@ class TitleFlow(flow.Flow):
         scope=SCHOOL,
         exclude_actors_of=("verify",),
         never_requester=True,
+        # The task page asks for a fresh re-authentication (with the authenticator app).
+        step_up=True,
         due=2 * DAY,
         escalate_to=[Role.DEPARTMENTAL_OFFICER],
         label=_("Firma del director"),
@@ -167,6 +170,7 @@ class TitleFlow(flow.Flow):
         roles=[Role.TITLE_AUTHENTICATOR],
         exclude_actors_of=("verify", "sign"),
         never_requester=True,
+        step_up=True,
         due=2 * DAY,
         escalate_to=[Role.MINISTRY_OFFICER],
         label=_("Auténtica (refrendo)"),
