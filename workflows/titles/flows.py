@@ -11,9 +11,9 @@
 The titles are generated and signed by a background task queued when the countersign commits;
 the print centre's step waits for it. Both signatures ask for a fresh re-authentication on the
 task page (``step_up=True``, core/accounts/stepup.py). Separation of duties: whoever requested
-can neither verify, sign nor countersign; the verifier cannot sign; the director cannot countersign. Steps
-are worked on the generic task page through ``core.workflow.task_action``; each form's
-``apply`` calls this app's services.
+can neither verify, sign nor countersign; the verifier cannot sign; the director cannot
+countersign. Steps are worked on the generic task page through ``core.workflow.task_action``;
+each form's ``apply`` calls this app's services.
 """
 
 from __future__ import annotations
