@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     run_academic.add_argument("--warmup", type=int, default=3)
     run_academic.add_argument("--only", action="append", help="Run only this operation key.")
     run_academic.add_argument("--json", dest="json_path", help="Save the results to this file.")
+    titles = commands.add_parser(
+        "titles", help="Time the generation and signing of titles and their verification page."
+    )
+    titles.add_argument("--students", type=int, default=500, help="Graduates in the request.")
+    titles.add_argument("--repeat", type=int, default=30)
+    titles.add_argument("--warmup", type=int, default=3)
     return parser
 
 
@@ -92,6 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in ("generate-academic", "run-academic"):
             return _academic(args)
+        if args.command == "titles":
+            from .titles import TitlesOptions, run_titles
+
+            run_titles(
+                TitlesOptions(students=args.students, repeat=args.repeat, warmup=args.warmup)
+            )
+            return 0
         if args.command == "generate":
             generate(
                 GenerateOptions(
