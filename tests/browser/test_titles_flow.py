@@ -85,7 +85,7 @@ def people(settings, tmp_path):
             target=department,
             first_names="Claudia Beatriz",
             last_names="Ramírez Serrano",
-        ),  # fmt: skip
+        ),
         "devices": {
             director.pk: totp_device(director),
             authenticator.pk: totp_device(authenticator),
