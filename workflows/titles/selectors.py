@@ -50,7 +50,7 @@ def process_details(*, process_pk: int) -> list[dict[str, Any]]:
     rows = [
         {"label": _("Solicitud"), "value": request.number, "url": url},
         {"label": _("Tipo"), "value": request.get_kind_display(), "url": ""},
-        {"label": _("Estado"), "value": request.get_status_display(), "url": ""},
+        {"label": _("Estado de la solicitud"), "value": request.get_status_display(), "url": ""},
         {"label": _("Título"), "value": request.definition.name, "url": ""},
         {
             "label": _("Centro educativo"),
