@@ -80,6 +80,19 @@ class TitleTask(RoleTask):
             )
         return super().separation_reason(user, task)
 
+    def escalation_recipients(self, task: Any) -> Any:
+        """Holders of ``escalate_to`` whose grant covers the school *or its department*: a
+        school's overdue signature goes to its departmental office."""
+        from core.processes.services import people_in_scope
+
+        row = (
+            TitleProcess.objects.filter(pk=task.process_id)
+            .values("school_id", "department_id")
+            .first()
+            or {}
+        )
+        return people_in_scope(roles=self.escalate_to, targets=row)
+
     def eligible_people(self, task: Any) -> Any:
         people = super().eligible_people(task)
         if self.never_requester:
