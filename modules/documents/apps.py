@@ -10,6 +10,7 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from core.audit.registry import register_action_labels, register_object_type_labels
         from core.diagrams import register_diagram
+        from core.periodic import register_periodic_task
 
         from .models import IssuedTitle, TitleRequest
 
@@ -21,6 +22,13 @@ class DocumentsConfig(AppConfig):
         )
         register_diagram(
             slug="titulo-emitido", model=IssuedTitle, field="status", title=_("Título emitido")
+        )
+        # Generations that failed or stalled are queued again (each skips what is issued).
+        register_periodic_task(
+            "documents-title-generation-sweep",
+            task="documents.title_generation_sweep",
+            seconds=600,
+            expires=300,
         )
         register_object_type_labels(
             {

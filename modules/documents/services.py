@@ -18,7 +18,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -751,6 +751,28 @@ def title_request_generate(
         raise
     request.refresh_from_db()
     return request
+
+
+# A generation still "running" this long after its last progress is taken to have stalled.
+STALLED_AFTER = timedelta(minutes=15)
+
+
+def title_generation_sweep(*, now: Any = None) -> list[int]:
+    """Queue again every countersigned request whose generation failed, or has run without
+    finishing for ``STALLED_AFTER`` since its countersign. Generation skips the titles already
+    issued, so running it again only finishes the work. Returns the request ids queued."""
+    now = now or timezone.now()
+    waiting = TitleRequest.objects.filter(
+        status__in=[RequestStatus.CONFIRMED, RequestStatus.WITH_EXCEPTIONS],
+        countersigned_by__isnull=False,
+    ).exclude(kind=RequestKind.ANNULMENT)
+    stalled = waiting.filter(generation_state=GenerationState.FAILED) | waiting.filter(
+        generation_state=GenerationState.RUNNING, countersigned_at__lt=now - STALLED_AFTER
+    )
+    ids = list(stalled.order_by("pk").values_list("pk", flat=True))
+    for request_id in ids:
+        _queue_generation(request_id)
+    return ids
 
 
 def _issue(

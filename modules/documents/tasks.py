@@ -9,3 +9,11 @@ def title_request_generate_task(request_id: int) -> int:
     from .services import title_request_generate
 
     return title_request_generate(request_id=request_id).generation_done
+
+
+@shared_task(name="documents.title_generation_sweep")
+def title_generation_sweep_task() -> int:
+    """Queue again the generations that failed or stalled (a worker lost mid-way)."""
+    from .services import title_generation_sweep
+
+    return len(title_generation_sweep())

@@ -115,3 +115,37 @@ def test_reject_with_reason(registrar, officer, section, graduates, signatories)
     request = TitleRequest.objects.get(pk=process.title_request_id)
     assert request.status == RequestStatus.REJECTED
     assert request.decision_note == "Acta de notas incompleta."
+
+
+def test_a_failed_generation_is_resumed_by_the_sweep(
+    registrar, officer, director, authenticator, section, graduates, signatories,
+    django_capture_on_commit_callbacks, monkeypatch,
+):  # fmt: skip
+    from modules.documents import services
+    from modules.documents.services import title_generation_sweep
+
+    process = request_titles(registrar, section)
+    verify(officer, process)
+    confirm_step(director, process, TitleFlow.sign)
+    # Given a generation that fails after the first title (a worker's disk fills up)
+    real, calls = services.title_pdf, []
+
+    def failing(sheet):
+        calls.append(sheet.number)
+        if len(calls) > 1:
+            raise OSError("disco lleno")
+        return real(sheet)
+
+    monkeypatch.setattr(services, "title_pdf", failing)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_step(authenticator, process, TitleFlow.countersign)
+    request = TitleRequest.objects.get(pk=process.title_request_id)
+    assert request.generation_state == GenerationState.FAILED
+    assert request.status == RequestStatus.CONFIRMED
+    # When the sweep runs with the disk fixed, the generation finishes what was missing
+    monkeypatch.setattr(services, "title_pdf", real)
+    assert title_generation_sweep() == [request.pk]
+    request.refresh_from_db()
+    assert request.status == RequestStatus.PENDING_PRINT
+    assert IssuedTitle.objects.filter(request=request).count() == 4
+    assert title_generation_sweep() == []
