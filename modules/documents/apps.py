@@ -26,7 +26,7 @@ class DocumentsConfig(AppConfig):
         # Generations that failed or stalled are queued again (each skips what is issued).
         register_periodic_task(
             "documents-title-generation-sweep",
-            task="documents.title_generation_sweep",
+            task="modules.documents.tasks.title_generation_sweep",
             seconds=600,
             expires=300,
         )

@@ -597,7 +597,7 @@ def _queue_generation(request_id: int) -> None:
     """Hand the generation to a worker (inline in the embedded mode). A failure is already
     recorded on the request by the service; it must not turn the countersign page into an
     error once the countersign is committed."""
-    from .tasks import title_request_generate_task
+    from .tasks import title_request_generate as title_request_generate_task
 
     try:
         title_request_generate_task.delay(request_id)

@@ -3,17 +3,17 @@
 from celery import shared_task
 
 
-@shared_task(name="documents.title_request_generate", acks_late=True)
-def title_request_generate_task(request_id: int) -> int:
+@shared_task(acks_late=True)
+def title_request_generate(request_id: int) -> int:
     """Generate and sign the titles of one countersigned request (progress on the request)."""
-    from .services import title_request_generate
+    from .services import title_request_generate as generate
 
-    return title_request_generate(request_id=request_id).generation_done
+    return generate(request_id=request_id).generation_done
 
 
-@shared_task(name="documents.title_generation_sweep")
-def title_generation_sweep_task() -> int:
+@shared_task
+def title_generation_sweep() -> int:
     """Queue again the generations that failed or stalled (a worker lost mid-way)."""
-    from .services import title_generation_sweep
+    from .services import title_generation_sweep as sweep
 
-    return len(title_generation_sweep())
+    return len(sweep())

@@ -31,7 +31,15 @@ def nav_of(html: str) -> list[str]:
         ("guardian", ["Inicio", "Centros educativos", "Trámites", "Mis trámites", "Mi perfil"]),
         (
             "auditor",
-            ["Inicio", "Centros educativos", "Trámites", "Procesos", "Auditoría", "Mi perfil"],
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Títulos",
+                "Procesos",
+                "Auditoría",
+                "Mi perfil",
+            ],
         ),
         (
             "teacher",
@@ -52,7 +60,7 @@ def nav_of(html: str) -> list[str]:
         ),
         (
             "ministry_officer",
-            ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"],
+            ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Títulos", "Mi perfil"],
         ),
         (
             "technician",
@@ -178,6 +186,11 @@ EXPECTED_SCHEDULE = {
         "task": "core.tasks.partitions_ensure",
         "schedule": 86400.0,
         "options": {"expires": 3600.0},
+    },
+    "documents-title-generation-sweep": {
+        "task": "modules.documents.tasks.title_generation_sweep",
+        "schedule": 600.0,
+        "options": {"expires": 300.0},
     },
 }
 
