@@ -1,12 +1,12 @@
 """Lifecycles of a title request and of an issued title (django-fsm-2). Fired only through
 ``core.workflow.transition`` by ``services.py`` (docs/domain.md, "Titles")::
 
-    sent ─confirm─► confirmed ─generate─► pending_print ─print─► printed
+    sent ─confirm─► confirmed ─generate─► pending_print ─mark_printed─► printed
       │ └─confirm_with_exceptions─► with_exceptions ─generate─┘
       ├─reject (or every student excluded)─► rejected
       └ (annulment requests) confirmed / with_exceptions ─apply_annulment─► annulled
 
-    title: valid ─replace─► replaced        valid ─annul─► annulled
+    title: valid ─mark_replaced─► replaced        valid ─annul─► annulled
 
 The services check who may act (the process's steps); a transition only changes the row's own
 fields.
@@ -81,7 +81,7 @@ class TitleRequestLifecycle(models.Model):
         permission=staff_or_system,
         custom={"label": _("Marcar impresa")},
     )
-    def print(self) -> None:
+    def mark_printed(self) -> None:
         """The print centre printed the titles."""
 
     @transition(
@@ -110,7 +110,7 @@ class IssuedTitleLifecycle(models.Model):
         permission=staff_or_system,
         custom={"label": _("Reemplazar")},
     )
-    def replace(self, *, by: Any) -> None:
+    def mark_replaced(self, *, by: Any) -> None:
         self.replaced_by = by
 
     @transition(

@@ -837,7 +837,7 @@ def _issue(
                 note=number, **common,
             )  # fmt: skip
         else:
-            transition(obj=original, name="replace", by=title, **common)
+            transition(obj=original, name="mark_replaced", by=title, **common)
     return title
 
 
@@ -854,7 +854,7 @@ def title_request_printed(*, actor: Any, request: TitleRequest) -> TitleRequest:
         )
     locked.printed_at = timezone.now()
     return transition(
-        actor=actor, obj=locked, name="print", role=Role.PRINT_CENTRE, scope="national",
+        actor=actor, obj=locked, name="mark_printed", role=Role.PRINT_CENTRE, scope="national",
         payload={"number": locked.number},
     )  # fmt: skip
 
