@@ -117,6 +117,12 @@ def _parser() -> argparse.ArgumentParser:
         help="Generate a student file and time its dry run, import and re-import.",
     )
     import_students.add_argument("--rows", type=int, default=100_000)
+    titles = commands.add_parser(
+        "titles", help="Time the generation and signing of titles and their verification page."
+    )
+    titles.add_argument("--students", type=int, default=500, help="Graduates in the request.")
+    titles.add_argument("--repeat", type=int, default=30)
+    titles.add_argument("--warmup", type=int, default=3)
     return parser
 
 
@@ -160,6 +166,13 @@ def main(argv: list[str] | None = None) -> int:
             from .imports import ImportBenchOptions, import_students
 
             import_students(ImportBenchOptions(rows=args.rows))
+            return 0
+        if args.command == "titles":
+            from .titles import TitlesOptions, run_titles
+
+            run_titles(
+                TitlesOptions(students=args.students, repeat=args.repeat, warmup=args.warmup)
+            )
             return 0
         if args.command == "generate":
             generate(

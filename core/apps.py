@@ -82,12 +82,6 @@ class CoreConfig(AppConfig):
                 _("Presupuestos"),
                 _("Revisión y asignación de presupuestos escolares."),
             ),
-            (
-                Role.DEPARTMENTAL_OFFICER,
-                "titulos",
-                _("Títulos"),
-                _("Confirmación de solicitudes de títulos."),
-            ),
         ):
             register_panel_entry(
                 roles=[role], key=key, label=label, description=description, position=95

@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("modules.academics.api")),
     path("", include("modules.teachers.api")),
     path("", include("core.imports.api")),
+    path("", include("modules.documents.api")),
 ]
 
 urlpatterns = [
@@ -41,6 +42,9 @@ urlpatterns = [
     path("matricula/", include("modules.students.urls")),
     path("academico/", include("modules.academics.urls")),
     path("docentes/", include("modules.teachers.urls")),
+    # Public verification of titles (not /auditoria/verificar/, the audit chain's check).
+    path("verificar/", include("modules.documents.urls")),
+    path("titulos/", include("workflows.titles.urls")),
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),

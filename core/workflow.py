@@ -123,14 +123,14 @@ def _lock(obj: M) -> M:
     if obj.pk is None:
         raise ValueError("transition() needs a saved object")
     locked = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
-    # Related rows the caller already loaded (a queue, a service…) are reused when the locked
-    # row still points to the same ones: the permission checks read them again otherwise. The
-    # lock is on this row only, never on those, so reading them again would not be fresher.
-    for model_field in obj._meta.concrete_fields:
-        if (
-            model_field.is_relation
-            and model_field.is_cached(obj)
-            and getattr(locked, model_field.attname) == getattr(obj, model_field.attname)
+    # Related rows the caller already loaded are reused only where the model says they cannot
+    # change under a transition (``WORKFLOW_REUSED_RELATIONS``, e.g. a ticket's queue and
+    # service): the permission checks would read them again otherwise. Anything else is read
+    # afresh, since a hook may have changed it through another instance (a process's request).
+    for name in getattr(type(obj), "WORKFLOW_REUSED_RELATIONS", ()):
+        model_field = obj._meta.get_field(name)
+        if model_field.is_cached(obj) and getattr(locked, model_field.attname) == getattr(
+            obj, model_field.attname
         ):
             model_field.set_cached_value(locked, model_field.get_cached_value(obj))
     return locked

@@ -187,6 +187,8 @@ SERVICES: list[dict[str, Any]] = [
         "error en los datos. Requiere resolución publicada.",
         "queue": "acreditacion-y-titulos",
         "sla_policy": "tramite-10-dias",
+        # The app that runs the replacement (workflows/titles).
+        "workflow_key": "titles",
         "fields": [
             _f("nombre_en_titulo", "Nombre completo como aparece en el título", "text"),
             _f("nie", "NIE", "nie", required=False, help_text="Si lo conoce."),
@@ -194,6 +196,12 @@ SERVICES: list[dict[str, Any]] = [
             _f("anio_graduacion", "Año de graduación", "integer"),
             _f("bachillerato", "Bachillerato", "choice", choices=_BACHILLERATO),
             _f("motivo", "Motivo de la reposición", "choice", choices=_MOTIVO_REPOSICION),
+            _f(
+                "numero_resolucion",
+                "Número de la resolución publicada",
+                "text",
+                help_text="La resolución que autoriza la reposición, por ejemplo 2026-0153.",
+            ),
             _f(
                 "constancia",
                 "Denuncia o constancia (PDF o imagen)",

@@ -342,6 +342,9 @@ class TicketCounter(models.Model):
 
 
 class Ticket(TicketLifecycle, FSMModelMixin, models.Model):
+    # Rows a transition never changes, reused from the caller's instance (core.workflow._lock).
+    WORKFLOW_REUSED_RELATIONS = ("queue", "service", "requester")
+
     number = models.CharField(_("número"), max_length=24, unique=True, editable=False)
     subject = models.CharField(_("asunto"), max_length=200)
     requester = models.ForeignKey(

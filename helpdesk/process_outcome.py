@@ -70,3 +70,44 @@ def ticket_resolve_for_process(*, ticket: Ticket, author: User | None, message: 
             transition(name="accept", **common)
         transition(name="resolve", at=now, **common)
     return locked
+
+
+@transaction.atomic
+def ticket_update_for_process(
+    *, ticket: Ticket, author: User | None, message: str, key: str = ""
+) -> Ticket:
+    """Post ``message`` (news of the process the ticket follows, by ``author``, who may not be
+    help-desk staff) as a public reply on ``ticket`` without resolving it, and tell the
+    requester. Nothing is posted on a ticket that is no longer active. ``key`` makes it
+    idempotent."""
+    from .services.common import _notify
+
+    locked = Ticket.objects.select_for_update().select_related("queue").get(pk=ticket.pk)
+    if locked.process_id is None:
+        raise Conflict(_("El caso no sigue ningún trámite."), code="ticket_without_process")
+    if locked.status not in ACTIVE_STATUSES:
+        return locked
+    entry = TicketEntry.objects.create(
+        ticket=locked,
+        kind=EntryKind.REPLY,
+        author=author,
+        body=message,
+        channel=Channel.WEB,
+        created_at=timezone.now(),
+    )
+    audit_record(
+        action="ticket.replied",
+        obj=locked,
+        actor=author,
+        role="process",
+        scope=_scope(locked),
+        payload={"number": locked.number, "entry_id": entry.pk, "process_id": locked.process_id},
+    )
+    _notify(
+        user=locked.requester,
+        template="ticket_reply",
+        ticket=locked,
+        message=message,
+        key=f"process-update:{key}" if key else None,
+    )
+    return locked

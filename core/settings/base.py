@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "modules.students",
     "modules.academics",
     "modules.teachers",
+    "modules.documents",
     "helpdesk",
     "workflows",
     "workflows.accounts_review",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "workflows.password_reset",
     "workflows.data_correction",
     "workflows.hr",
+    "workflows.titles",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +210,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Titles: the institution's signing certificate (modules/documents/pki.py) ----------------
+# A PKCS#12 file (certificate, key and chain) and its passphrase. Left empty in development and
+# tests, a self-signed test CA and signing certificate are generated on first use under
+# var/titles-pki/ (never in production: prod.py turns that off).
+SIGES_TITLES_SIGNING_PKCS12 = env("SIGES_TITLES_SIGNING_PKCS12", default="")
+SIGES_TITLES_SIGNING_PASSPHRASE = env("SIGES_TITLES_SIGNING_PASSPHRASE", default="")
+SIGES_TITLES_ALLOW_TEST_CERTIFICATE = env.bool("SIGES_TITLES_ALLOW_TEST_CERTIFICATE", default=True)
+SIGES_TITLES_TEST_PKI_DIR = env.path(
+    "SIGES_TITLES_TEST_PKI_DIR", default=BASE_DIR / "var" / "titles-pki"
+)
+
 # --- Security headers -------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -259,6 +272,8 @@ REST_FRAMEWORK = {
         # CSV exports (DRF views with throttle_scope = "export").
         "export": env("SIGES_THROTTLE_EXPORT", default="30/hour"),
         "ticket_create": env("SIGES_THROTTLE_TICKET_CREATE", default="30/hour"),
+        # Public title verification (page, API and PDF download share it; modules/documents).
+        "title_verification": env("SIGES_THROTTLE_TITLE_VERIFICATION", default="60/min"),
     },
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",

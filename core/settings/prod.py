@@ -54,3 +54,6 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Titles are signed with the institution's certificate only (docs/security.md, "Signed titles").
+SIGES_TITLES_ALLOW_TEST_CERTIFICATE = False

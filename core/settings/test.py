@@ -32,6 +32,7 @@ REST_FRAMEWORK = {
         "verification": "10000/min",
         "export": "10000/min",
         "ticket_create": "10000/min",
+        "title_verification": "10000/min",
     },
 }
 STORAGES = {

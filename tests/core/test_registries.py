@@ -34,7 +34,15 @@ def nav_of(html: str) -> list[str]:
         ),
         (
             "auditor",
-            ["Inicio", "Centros educativos", "Trámites", "Procesos", "Auditoría", "Mi perfil"],
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Títulos",
+                "Procesos",
+                "Auditoría",
+                "Mi perfil",
+            ],
         ),
         (
             "teacher",
@@ -70,6 +78,7 @@ def nav_of(html: str) -> list[str]:
                 "Centros educativos",
                 "Trámites",
                 "Bandeja",
+                "Títulos",
                 "Personal docente",
                 "Importaciones",
                 "Mi perfil",
@@ -199,6 +208,11 @@ EXPECTED_SCHEDULE = {
         "task": "core.tasks.partitions_ensure",
         "schedule": 86400.0,
         "options": {"expires": 3600.0},
+    },
+    "documents-title-generation-sweep": {
+        "task": "modules.documents.tasks.title_generation_sweep",
+        "schedule": 600.0,
+        "options": {"expires": 300.0},
     },
 }
 

@@ -110,8 +110,15 @@ def test_seeds_the_geography_schools_and_2026_sections(db):
     assert per_department == {"San Salvador": 4, "La Libertad": 4}
     assert all(school.district.municipality_id == school.municipality_id for school in schools)
     assert School.objects.get(code="DEMO-002").attached_to.code == "DEMO-001"
-    assert set(Section.objects.values_list("school_year", flat=True)) == {2026}
-    assert Section.objects.filter(school__in=schools).count() == 21
+    # Every section is of 2026 but the one 2025 graduating section the titles step adds to
+    # DEMO-001 (workflows/titles/demo.py).
+    assert set(Section.objects.values_list("school_year", flat=True)) == {2025, 2026}
+    graduating = Section.objects.get(school_year=2025)
+    assert (graduating.school.code, graduating.grade.name) == (
+        "DEMO-001",
+        "2.º año de bachillerato",
+    )
+    assert Section.objects.filter(school__in=schools, school_year=2026).count() == 21
     assert all(school.sections.exists() for school in schools)
 
 

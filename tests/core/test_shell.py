@@ -161,6 +161,7 @@ def test_auditor_home_links_to_the_process_pages(client, make_user):
     assert panel_links(html, "auditor") == [
         (reverse("audit:event_list"), "Auditoría"),
         (reverse("process:list"), "Procesos"),
+        (reverse("titles:list"), "Títulos"),
         (reverse("diagrams:index"), "Diagramas de los trámites"),
     ]
 

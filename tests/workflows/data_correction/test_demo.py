@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core.accounts.models import User
 from core.work.bandeja import work_queue
+from modules.documents.models import TitleRequest
 from workflows.data_correction.models import DataCorrection
 from workflows.hr.models import LeaveRequest
 
@@ -66,11 +67,14 @@ def test_every_demo_account_with_work_finds_it(seeded):
     assert waiting_for(TEACHER) == [
         f"Confirmar con el expediente escolar: {birth_case} · Fecha de nacimiento"
     ]
-    # The director also has the demo teacher's leave request to decide (workflows/hr/demo.py).
+    # The director also has the demo teacher's leave request to decide (workflows/hr/demo.py)
+    # and a title request to sign (workflows/titles/demo.py).
     leave = LeaveRequest.objects.get(requester__dui=TEACHER)
+    titles = TitleRequest.objects.get(status="confirmed").number
     assert waiting_for(DIRECTOR) == [
         f"Aprobación del director: {leave.summary}",
         f"Aprobación del director: {surname_case} · Apellidos",
+        f"Firma del director: {titles} · Primera emisión · DEMO-001",
     ]
     # An auditor has no Bandeja at all
     auditor = User.objects.get(dui=AUDITOR)
