@@ -74,8 +74,8 @@ def test_generate_then_run_one_pass(geography):
         assert set(result.statuses) == {200}, (result.key, result.statuses)
         assert result.queries_min > 0
     # Five queries on the data (class day, enrolled, header lock, header, every row); the
-    # rest: transaction control of the rolled-back run (4) and the audit event (5).
-    assert "14 queries, 5 of them reading or writing the data" in table.getvalue()
+    # rest: transaction control of the rolled-back run (4) and the audit event (3).
+    assert "12 queries, 5 of them reading or writing the data" in table.getvalue()
     assert AttendanceDay.objects.count() == days
     assert "| operation" in table.getvalue()
     assert "≈26,000 attendance rows" in table.getvalue()

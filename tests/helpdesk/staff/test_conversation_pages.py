@@ -63,13 +63,15 @@ def test_a_short_conversation_has_no_pages(client, world):
     assert "Páginas de la conversación" not in html
 
 
-@pytest.mark.parametrize("page", ["1", "2"])
+# Not named "page": that is pytest-playwright's fixture, which would turn this into a browser
+# test and move it (and the transactional tests) out of pytest-django's order.
+@pytest.mark.parametrize("page_number", ["1", "2"])
 def test_a_long_conversation_costs_the_same_queries(
-    client, world, long_ticket, page, django_assert_num_queries
+    client, world, long_ticket, page_number, django_assert_num_queries
 ):
     logged_in(client, world.supervisor)
     # As for a short one (test_pages.test_the_page_runs_a_fixed_number_of_queries, less the
     # history's mentions of queues and people, which this ticket's events do not have).
     with django_assert_num_queries(20):
-        response = client.get(page_url(long_ticket), {"conversacion": page})
+        response = client.get(page_url(long_ticket), {"conversacion": page_number})
     assert response.status_code == 200
