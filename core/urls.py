@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("modules.schools.api")),
     path("", include("modules.students.api")),
     path("", include("modules.academics.api")),
+    path("", include("modules.finance.api")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,8 @@ urlpatterns = [
     path("centros/", include("modules.schools.urls")),
     path("matricula/", include("modules.students.urls")),
     path("academico/", include("modules.academics.urls")),
+    path("", include("modules.finance.urls")),
+    path("presupuesto-escolar/", include("workflows.budget.urls")),
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),

@@ -46,12 +46,14 @@ INSTALLED_APPS = [
     "modules.schools",
     "modules.students",
     "modules.academics",
+    "modules.finance",
     "helpdesk",
     "workflows",
     "workflows.accounts_review",
     "workflows.registration",
     "workflows.password_reset",
     "workflows.data_correction",
+    "workflows.budget",
 ]
 
 MIDDLEWARE = [
