@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMModelMixin
 
 from .choices import (
     BoardKind,
@@ -88,7 +89,7 @@ class Transfer(models.Model):
         return f"{self.name} {self.fiscal_year_id}"
 
 
-class Allocation(AllocationLifecycle):
+class Allocation(AllocationLifecycle, FSMModelMixin, models.Model):
     """The part of a transfer given to one school (its department allocates it)."""
 
     transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="allocations")
@@ -159,7 +160,7 @@ class BoardMember(models.Model):
         return f"{self.get_role_display()} · {self.person_id}"
 
 
-class Budget(BudgetLifecycle):
+class Budget(BudgetLifecycle, FSMModelMixin, models.Model):
     """The budget of one school for one fiscal year."""
 
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
@@ -317,7 +318,7 @@ class Invoice(models.Model):
         return f"{self.get_kind_display()} {self.number}"
 
 
-class Payment(PaymentLifecycle):
+class Payment(PaymentLifecycle, FSMModelMixin, models.Model):
     """The payment of one invoice: a cheque (two signatures) or petty cash."""
 
     invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="payment")
