@@ -360,6 +360,9 @@ class Payment(PaymentLifecycle, FSMModelMixin, models.Model):
         ]
         indexes = [models.Index(fields=["fiscal_year", "status", "department", "category"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.amount}"
+
 
 class BankReconciliation(models.Model):
     """The bank statement's balance at a month's end set against the books."""

@@ -18,7 +18,7 @@ def test_amounts_round_to_the_cent_half_to_even():
 
 @pytest.mark.parametrize("bad", [0.1, "abc", "", "NaN", "Infinity", None])
 def test_floats_and_non_numbers_are_refused(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"amount|float"):
         to_money(bad)
 
 
