@@ -65,3 +65,16 @@ class DocumentKind(models.TextChoices):
 
 # Budgets whose figures the transparency pages publish.
 PUBLISHED_BUDGET_STATES = (BudgetStatus.APPROVED, BudgetStatus.ADJUSTING, BudgetStatus.CLOSED)
+
+
+class PurchasePlanStatus(models.TextChoices):
+    IN_PROGRESS = "en_proceso", _("En proceso")
+    IN_REVIEW = "en_revision", _("En revisión")
+    OBSERVED = "observado", _("Observado")
+    APPROVED = "aprobado", _("Aprobado")
+
+
+class LiquidationStatus(models.TextChoices):
+    CONFIRMED = "confirmada", _("Confirmada por el centro")
+    EVALUATED = "evaluada", _("Evaluada")
+    APPROVED = "aprobada", _("Aprobada")

@@ -29,7 +29,9 @@ from core.workflow import condition
 
 from .choices import AllocationStatus as A
 from .choices import BudgetStatus as B
+from .choices import LiquidationStatus as L
 from .choices import PaymentStatus as P
+from .choices import PurchasePlanStatus as Plan
 
 
 def _person(user: Any) -> bool:
@@ -212,3 +214,72 @@ class PaymentLifecycle(models.Model):
         # The service has refused an authoriser who prepared the payment.
         self.authorised_by = actor
         self.paid_on = on
+
+
+class PurchasePlanLifecycle(models.Model):
+    status = FSMField(
+        _("estado"), max_length=12, choices=Plan.choices, default=Plan.IN_PROGRESS, protected=True
+    )
+
+    class Meta:
+        abstract = True
+
+    @transition(
+        field=status,
+        source=[Plan.IN_PROGRESS, Plan.OBSERVED],
+        target=Plan.IN_REVIEW,
+        permission=school_staff,
+        custom={"label": _("Enviar a revisión")},
+    )
+    def submit(self) -> None:
+        """The school sends the plan (first time, or corrected after an observation)."""
+
+    @transition(
+        field=status,
+        source=Plan.IN_REVIEW,
+        target=Plan.OBSERVED,
+        permission=reviewer,
+        custom={"label": _("Observar")},
+    )
+    def observe(self, *, comment: str) -> None:
+        self.review_comment = comment
+
+    @transition(
+        field=status,
+        source=Plan.IN_REVIEW,
+        target=Plan.APPROVED,
+        permission=reviewer,
+        custom={"label": _("Aprobar")},
+    )
+    def approve(self, *, actor: Any) -> None:
+        self.approved_by = actor
+
+
+class LiquidationLifecycle(models.Model):
+    status = FSMField(
+        _("estado"), max_length=12, choices=L.choices, default=L.CONFIRMED, protected=True
+    )
+
+    class Meta:
+        abstract = True
+
+    @transition(
+        field=status,
+        source=L.CONFIRMED,
+        target=L.EVALUATED,
+        permission=reviewer,
+        custom={"label": _("Evaluar")},
+    )
+    def evaluate(self, *, actor: Any, note: str) -> None:
+        self.evaluated_by = actor
+        self.evaluation_note = note
+
+    @transition(
+        field=status,
+        source=L.EVALUATED,
+        target=L.APPROVED,
+        permission=ministry,
+        custom={"label": _("Aprobar la liquidación")},
+    )
+    def approve(self, *, actor: Any) -> None:
+        self.approved_by = actor

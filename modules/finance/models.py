@@ -24,7 +24,13 @@ from .choices import (
     LineKind,
     PaymentMethod,
 )
-from .lifecycles import AllocationLifecycle, BudgetLifecycle, PaymentLifecycle
+from .lifecycles import (
+    AllocationLifecycle,
+    BudgetLifecycle,
+    LiquidationLifecycle,
+    PaymentLifecycle,
+    PurchasePlanLifecycle,
+)
 from .money import DECIMAL_PLACES, MAX_DIGITS, ZERO
 
 
@@ -392,3 +398,89 @@ class BankReconciliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} · {self.month:%m/%Y}"
+
+
+class PurchasePlan(PurchasePlanLifecycle, FSMModelMixin, models.Model):
+    """What the school plans to buy with an approved budget; reviewed by the department."""
+
+    budget = models.OneToOneField(Budget, on_delete=models.PROTECT, related_name="purchase_plan")
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_comment = models.TextField(_("observaciones"), blank=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan de compras")
+        verbose_name_plural = _("planes de compras")
+
+    def __str__(self) -> str:
+        return f"{self.budget}"
+
+
+class PurchasePlanItem(models.Model):
+    plan = models.ForeignKey(PurchasePlan, on_delete=models.CASCADE, related_name="items")
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="purchases")
+    description = models.CharField(_("bien o servicio"), max_length=200)
+    quantity = models.PositiveIntegerField(_("cantidad"))
+    unit_price = money_field(_("precio unitario"))
+    total = money_field(_("total"))
+    month = models.PositiveSmallIntegerField(
+        _("mes previsto"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+
+    class Meta:
+        ordering = ["plan", "month", "pk"]
+        verbose_name = _("compra planificada")
+        verbose_name_plural = _("compras planificadas")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="finance_purchase_quantity"),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="finance_purchase_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Liquidation(LiquidationLifecycle, FSMModelMixin, models.Model):
+    """The school's accounting for the year's transfer: what it received, spent, got back from
+    suppliers (returns) and gives back to the ministry (refund of what was not spent).
+
+    ``refund = received + supplier_returns - executed`` exactly (computed in Decimal by the
+    service; not a database check, because SQLite compares decimals as floating point)."""
+
+    budget = models.OneToOneField(Budget, on_delete=models.PROTECT, related_name="liquidation")
+    received = money_field(_("transferencia recibida"))
+    executed = money_field(_("pagado con la transferencia"))
+    supplier_returns = money_field(_("devoluciones de proveedores"), default=ZERO)
+    refund = money_field(_("reintegro al Ministerio"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evaluation_note = models.TextField(_("evaluación"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("confirmada el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("liquidación")
+        verbose_name_plural = _("liquidaciones")
+        constraints = [
+            models.CheckConstraint(condition=Q(refund__gte=0), name="finance_refund_positive"),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("evaluated_by")),
+                name="finance_liquidation_two_reviewers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget}"

@@ -39,6 +39,7 @@ from .choices import (
     LineKind,
     PaymentMethod,
     PaymentStatus,
+    PurchasePlanStatus,
 )
 from .models import (
     Allocation,
@@ -52,7 +53,10 @@ from .models import (
     Category,
     FiscalYear,
     Invoice,
+    Liquidation,
     Payment,
+    PurchasePlan,
+    PurchasePlanItem,
     Transfer,
 )
 from .money import MAX_AMOUNT, MONTHS, ZERO, money_sum, spread_monthly, to_money
@@ -736,3 +740,213 @@ def reconciliation_record(
         payload={"month": first.isoformat(), "difference": str(difference)},
     )
     return row
+
+
+# --- Purchase plans -----------------------------------------------------------------------------
+
+
+def _approved(budget: Budget) -> None:
+    if budget.status not in (BudgetStatus.APPROVED, BudgetStatus.ADJUSTING):
+        raise Conflict(
+            _("El plan de compras necesita un presupuesto aprobado."), code="budget_not_approved"
+        )
+
+
+@transaction.atomic
+def purchase_plan_create(
+    *, actor: Any, budget: Budget, request: HttpRequest | None = None
+) -> PurchasePlan:
+    locked = _locked_budget(budget)
+    grant = acting_grant(actor, SCHOOL_FINANCE_ROLES, school=locked.school)
+    _approved(locked)
+    if PurchasePlan.objects.filter(budget=locked).exists():
+        raise Conflict(_("El presupuesto ya tiene plan de compras."), code="plan_exists")
+    plan = PurchasePlan.objects.create(budget=locked, prepared_by=actor)
+    audit_record(
+        action="finance.purchase_plan_created",
+        obj=plan,
+        actor=actor,
+        role=grant.role,
+        request=request,
+        payload={"budget": locked.pk},
+    )
+    return plan
+
+
+@transaction.atomic
+def purchase_item_add(
+    *,
+    actor: Any,
+    plan: PurchasePlan,
+    line: BudgetLine,
+    description: str,
+    quantity: int,
+    unit_price: Any,
+    month: int,
+    request: HttpRequest | None = None,
+) -> PurchasePlanItem:
+    """Plan a purchase on an expense line; a line's purchases may not exceed it."""
+    locked = PurchasePlan.objects.select_for_update().get(pk=plan.pk)
+    budget = Budget.objects.select_related("school__municipality").get(pk=locked.budget_id)
+    grant = acting_grant(actor, SCHOOL_FINANCE_ROLES, school=budget.school)
+    if locked.status not in (PurchasePlanStatus.IN_PROGRESS, PurchasePlanStatus.OBSERVED):
+        raise Conflict(_("El plan de compras ya no se puede modificar."), code="plan_locked")
+    if line.budget_id != budget.pk or line.kind != LineKind.EXPENSE:
+        raise ValidationError({"line": _("Elija una línea de gasto del presupuesto.")})
+    if not isinstance(quantity, int) or quantity <= 0:
+        raise ValidationError({"quantity": _("La cantidad debe ser un entero positivo.")})
+    if month not in MONTHS:
+        raise ValidationError({"month": _("Los meses van del 1 al 12.")})
+    price = _amount(unit_price, "unit_price")
+    total = to_money(price * quantity)
+    planned = money_sum(line.purchases.values_list("total", flat=True))
+    if planned + total > line.amount:
+        raise ValidationError(
+            {
+                "unit_price": _("La línea tiene %(left)s sin planificar.")
+                % {"left": line.amount - planned}
+            }
+        )
+    item = PurchasePlanItem.objects.create(
+        plan=locked,
+        line=line,
+        description=_text(description, "description", 200),
+        quantity=quantity,
+        unit_price=price,
+        total=total,
+        month=month,
+    )
+    audit_record(
+        action="finance.purchase_item_added",
+        obj=locked,
+        actor=actor,
+        role=grant.role,
+        request=request,
+        payload={"item": item.pk, "line": line.pk, "total": str(total)},
+    )
+    return item
+
+
+def purchase_plan_submit(
+    *, actor: Any, plan: PurchasePlan, request: HttpRequest | None = None
+) -> PurchasePlan:
+    budget = Budget.objects.select_related("school__municipality").get(pk=plan.budget_id)
+    grant = acting_grant(actor, SCHOOL_FINANCE_ROLES, school=budget.school)
+    if not plan.items.exists():
+        raise Conflict(_("El plan de compras no tiene compras."), code="plan_empty")
+    return transition(actor=actor, obj=plan, name="submit", request=request, role=grant.role)
+
+
+def purchase_plan_review(
+    *,
+    actor: Any,
+    plan: PurchasePlan,
+    approve: bool,
+    comment: str = "",
+    request: HttpRequest | None = None,
+) -> PurchasePlan:
+    """The department's reviewer approves the plan or observes it (comment required); whoever
+    prepared it never reviews it."""
+    budget = Budget.objects.select_related("school__municipality").get(pk=plan.budget_id)
+    grant = acting_grant(actor, [Role.FINANCE_REVIEWER], school=budget.school)
+    if actor.pk == plan.prepared_by_id:
+        raise PermissionDenied(_("Quien preparó el plan de compras no puede revisarlo."))
+    if approve:
+        return transition(actor=actor, obj=plan, name="approve", request=request, role=grant.role)
+    comment = _text(comment, "comment", 2000)
+    return transition(
+        actor=actor,
+        obj=plan,
+        name="observe",
+        request=request,
+        role=grant.role,
+        comment=comment,
+        payload={"comment": comment},
+    )
+
+
+# --- Liquidation --------------------------------------------------------------------------------
+
+
+def liquidation_figures(budget: Budget) -> dict[str, Decimal]:
+    """What the school received from the transfer and paid with it (both signatures)."""
+    received = budget.transfer_amount()
+    executed = money_sum(
+        Payment.objects.filter(
+            invoice__budget=budget,
+            invoice__line__source=FundSource.TRANSFER,
+            status=PaymentStatus.AUTHORISED,
+        ).values_list("amount", flat=True)
+    )
+    return {"received": received, "executed": executed}
+
+
+@transaction.atomic
+def liquidation_confirm(
+    *,
+    actor: Any,
+    budget: Budget,
+    supplier_returns: Any = ZERO,
+    request: HttpRequest | None = None,
+) -> Liquidation:
+    """The director confirms the year's accounts: what was not spent (plus what suppliers gave
+    back) is the refund owed to the ministry, to the cent."""
+    locked = _locked_budget(budget)
+    grant = acting_grant(actor, [Role.DIRECTOR], school=locked.school)
+    if locked.status != BudgetStatus.CLOSED:
+        _approved(locked)
+    if Liquidation.objects.filter(budget=locked).exists():
+        raise Conflict(_("La liquidación ya fue confirmada."), code="liquidation_exists")
+    returns = _amount(supplier_returns, "supplier_returns", positive=False)
+    if returns < 0:
+        raise ValidationError({"supplier_returns": _("Las devoluciones no pueden ser negativas.")})
+    figures = liquidation_figures(locked)
+    refund = figures["received"] + returns - figures["executed"]
+    if refund < 0:
+        raise Conflict(
+            _("Los pagos con la transferencia superan lo recibido: revise las facturas."),
+            code="overspent",
+        )
+    liquidation = Liquidation.objects.create(
+        budget=locked,
+        received=figures["received"],
+        executed=figures["executed"],
+        supplier_returns=returns,
+        refund=refund,
+        confirmed_by=actor,
+    )
+    audit_record(
+        action="finance.liquidation_confirmed",
+        obj=liquidation,
+        actor=actor,
+        role=grant.role,
+        request=request,
+        payload={k: str(v) for k, v in {**figures, "returns": returns, "refund": refund}.items()},
+    )
+    return liquidation
+
+
+def liquidation_evaluate(
+    *, actor: Any, liquidation: Liquidation, note: str, request: HttpRequest | None = None
+) -> Liquidation:
+    budget = Budget.objects.select_related("school__municipality").get(pk=liquidation.budget_id)
+    grant = acting_grant(actor, [Role.FINANCE_REVIEWER], school=budget.school)
+    note = _text(note, "note", 2000)
+    return transition(
+        actor=actor, obj=liquidation, name="evaluate", request=request, role=grant.role, note=note
+    )
+
+
+def liquidation_approve(
+    *, actor: Any, liquidation: Liquidation, request: HttpRequest | None = None
+) -> Liquidation:
+    """The department approves the evaluated liquidation (never the evaluator)."""
+    budget = Budget.objects.select_related("school__municipality").get(pk=liquidation.budget_id)
+    grant = acting_grant(
+        actor, [Role.DEPARTMENTAL_OFFICER, Role.FINANCE_REVIEWER], school=budget.school
+    )
+    if actor.pk == liquidation.evaluated_by_id:
+        raise PermissionDenied(_("Quien evaluó la liquidación no puede aprobarla."))
+    return transition(
+        actor=actor, obj=liquidation, name="approve", request=request, role=grant.role
+    )

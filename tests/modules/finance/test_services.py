@@ -423,3 +423,108 @@ def test_reconciliation_sets_the_statement_against_the_books(
     assert row.month == payment.paid_on.replace(day=1)
     assert row.book_balance == Decimal("2879.50")
     assert row.difference == Decimal("0.00")
+
+
+# --- Purchase plan and liquidation ----------------------------------------------------------
+
+
+def test_a_purchase_plan_needs_an_approved_budget(budget, treasurer, categories):
+    from modules.finance.models import PurchasePlan
+    from modules.finance.services import purchase_plan_create
+
+    add_lines(treasurer, budget, categories)
+    with pytest.raises(Conflict):
+        purchase_plan_create(actor=treasurer, budget=budget)
+    assert not PurchasePlan.objects.exists()
+
+
+def test_the_purchase_plan_has_its_own_review(approved, treasurer, reviewer):
+    from core.accounts.scopes import forget_grants
+    from core.accounts.services import role_grant
+    from modules.finance.choices import PurchasePlanStatus
+    from modules.finance.services import (
+        purchase_item_add,
+        purchase_plan_create,
+        purchase_plan_review,
+        purchase_plan_submit,
+    )
+
+    plan = purchase_plan_create(actor=treasurer, budget=approved)
+    line = approved.lines.get(category__code="MAT-DIDACT")
+    with pytest.raises(ValidationError):  # 3 x 400.00 exceeds the 1000.00 line
+        purchase_item_add(
+            actor=treasurer,
+            plan=plan,
+            line=line,
+            description="Pupitres",
+            quantity=3,
+            unit_price="400.00",
+            month=2,
+        )
+    item = purchase_item_add(
+        actor=treasurer,
+        plan=plan,
+        line=line,
+        description="Resmas de papel",
+        quantity=3,
+        unit_price="4.333",
+        month=2,
+    )
+    assert item.unit_price == Decimal("4.33")  # rounded to the cent, half to even
+    assert item.total == Decimal("12.99")
+    purchase_plan_submit(actor=treasurer, plan=plan)
+
+    # The preparer, even holding the reviewer role, cannot review it
+    role_grant(
+        user=treasurer, role="finance_reviewer", scope_kind="department", target=approved.department
+    )
+    forget_grants(treasurer)
+    with pytest.raises(PermissionDenied):
+        purchase_plan_review(actor=treasurer, plan=plan, approve=True)
+
+    with pytest.raises(ValidationError):
+        purchase_plan_review(actor=reviewer, plan=plan, approve=False, comment="")
+    purchase_plan_review(actor=reviewer, plan=plan, approve=False, comment="Cotice dos veces.")
+    plan.refresh_from_db()
+    assert plan.status == PurchasePlanStatus.OBSERVED
+    purchase_plan_submit(actor=treasurer, plan=plan)
+    purchase_plan_review(actor=reviewer, plan=plan, approve=True)
+    plan.refresh_from_db()
+    assert plan.status == PurchasePlanStatus.APPROVED
+    assert plan.approved_by == reviewer
+
+
+def test_the_liquidation_accounts_for_every_cent(
+    approved, treasurer, director, reviewer, make_user, account
+):
+    from modules.finance.choices import LiquidationStatus
+    from modules.finance.services import (
+        liquidation_approve,
+        liquidation_confirm,
+        liquidation_evaluate,
+    )
+
+    payment = payment_prepare(
+        actor=treasurer,
+        invoice=_invoice(approved, treasurer, amount="120.55"),
+        method="cheque",
+        account=account,
+        cheque_number="0009",
+    )
+    payment_authorise(actor=director, payment=payment)
+
+    liquidation = liquidation_confirm(actor=director, budget=approved, supplier_returns="0.45")
+
+    # 3000.00 received + 0.45 returned - 120.55 paid = 2879.90 back to the ministry
+    assert liquidation.received == Decimal("3000.00")
+    assert liquidation.executed == Decimal("120.55")
+    assert liquidation.refund == Decimal("2879.90")
+    liquidation_evaluate(actor=reviewer, liquidation=liquidation, note="Conforme.")
+    with pytest.raises(PermissionDenied):
+        liquidation_approve(actor=reviewer, liquidation=liquidation)
+    officer = make_user(
+        role="departmental_officer", scope_kind="department", target=approved.department
+    )
+    liquidation_approve(actor=officer, liquidation=liquidation)
+    liquidation.refresh_from_db()
+    assert liquidation.status == LiquidationStatus.APPROVED
