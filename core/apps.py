@@ -77,12 +77,6 @@ class CoreConfig(AppConfig):
         # module registers them.
         for role, key, label, description in (
             (
-                Role.MINISTRY_OFFICER,
-                "presupuestos",
-                _("Presupuestos"),
-                _("Revisión y asignación de presupuestos escolares."),
-            ),
-            (
                 Role.DEPARTMENTAL_OFFICER,
                 "titulos",
                 _("Títulos"),

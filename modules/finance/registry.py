@@ -78,7 +78,7 @@ def register() -> None:
         label=budgets,
         url_name="finance:budgets",
         description=_("Presupuestos escolares por año, departamento y estado; exportación."),
-        position=20,
+        position=60,
     )
     register_object_type_labels(
         {
@@ -89,6 +89,8 @@ def register() -> None:
             "finance.board": _("Organismo de administración escolar"),
             "finance.bankaccount": _("Cuenta bancaria"),
             "finance.fiscalyear": _("Año fiscal"),
+            "finance.purchaseplan": _("Plan de compras"),
+            "finance.liquidation": _("Liquidación"),
         }
     )
     register_action_labels(
@@ -105,6 +107,17 @@ def register() -> None:
             "finance.payment_prepared": _("Pago preparado"),
             "finance.reconciliation_recorded": _("Conciliación bancaria registrada"),
             "finance.fiscal_year_closed": _("Año fiscal cerrado"),
+            "finance.purchase_plan_created": _("Plan de compras creado"),
+            "finance.purchase_item_added": _("Compra planificada agregada"),
+            "finance.liquidation_confirmed": _("Liquidación confirmada por el centro"),
+            "purchaseplan.submit": _("Plan de compras enviado a revisión"),
+            "purchaseplan.observe": _("Plan de compras observado"),
+            "purchaseplan.approve": _("Plan de compras aprobado"),
+            "liquidation.evaluate": _("Liquidación evaluada"),
+            "liquidation.approve": _("Liquidación aprobada"),
+            "allocation.authorise": _("Asignación autorizada"),
+            "allocation.mark_transferred": _("Transferencia realizada"),
+            "allocation.close": _("Asignación cerrada"),
             "budget.submit": _("Presupuesto presentado"),
             "budget.observe": _("Presupuesto observado"),
             "budget.approve": _("Presupuesto aprobado"),
