@@ -484,3 +484,28 @@ class Liquidation(LiquidationLifecycle, FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget}"
+
+
+class DepartmentTotal(models.Model):
+    """Budget against execution of one department, fiscal year and expense category: what the
+    national and department transparency pages read (a handful of rows instead of every
+    payment). Rebuilt from the budgets and payments by ``services.department_totals_refresh``
+    inside the transaction of every change that moves them."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("schools.Department", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    budgeted = money_field(_("presupuestado"), default=ZERO)
+    executed = money_field(_("ejecutado"), default=ZERO)
+
+    class Meta:
+        verbose_name = _("total departamental")
+        verbose_name_plural = _("totales departamentales")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "department", "category"], name="finance_total_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year_id} · {self.department_id} · {self.category_id}"

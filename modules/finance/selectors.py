@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.http import Http404
 
 from core.accounts.choices import Role
@@ -22,6 +22,7 @@ from .models import (
     Budget,
     BudgetLine,
     Category,
+    DepartmentTotal,
     FiscalYear,
     Invoice,
     Payment,
@@ -218,37 +219,40 @@ def default_transparency_year(years: list[int]) -> int:
 def transparency(
     year: int, *, department_id: int | None = None, school_id: int | None = None
 ) -> Transparency:
-    """Budget against execution by expense category for the approved budgets of ``year``
+    """Budget against execution by expense category for the published budgets of ``year``
     (nationally, in one department, or in one school): three queries whatever the size.
 
     Budgeted: the expense lines of budgets approved (or being adjusted, or closed).
     Executed: the payments authorised (both signatures) of those schools in that year.
+    Nationally and per department the figures come from ``DepartmentTotal`` (a few rows per
+    department, kept by the services); one school's are summed from its own rows.
     """
-    lines = BudgetLine.objects.filter(
-        kind=LineKind.EXPENSE,
-        budget__fiscal_year_id=year,
-        budget__status__in=PUBLISHED_BUDGET_STATES,
-    )
-    payments = Payment.objects.filter(fiscal_year_id=year, status=PaymentStatus.AUTHORISED)
     budgets = Budget.objects.filter(fiscal_year_id=year, status__in=PUBLISHED_BUDGET_STATES)
-    if department_id is not None:
-        lines = lines.filter(budget__department_id=department_id)
-        payments = payments.filter(department_id=department_id)
-        budgets = budgets.filter(department_id=department_id)
     if school_id is not None:
-        lines = lines.filter(budget__school_id=school_id)
-        payments = payments.filter(school_id=school_id)
         budgets = budgets.filter(school_id=school_id)
-    budgeted = dict(
-        lines.values("category_id")
-        .annotate(total=Sum("amount"))
-        .values_list("category_id", "total")
-    )
-    executed = dict(
-        payments.values("category_id")
-        .annotate(total=Sum("amount"), n=Count("pk"))
-        .values_list("category_id", "total")
-    )
+        budgeted = _by_category(
+            BudgetLine.objects.filter(
+                kind=LineKind.EXPENSE,
+                budget__fiscal_year_id=year,
+                budget__school_id=school_id,
+                budget__status__in=PUBLISHED_BUDGET_STATES,
+            ),
+            "amount",
+        )
+        executed = _by_category(
+            Payment.objects.filter(
+                fiscal_year_id=year, school_id=school_id, status=PaymentStatus.AUTHORISED
+            ),
+            "amount",
+        )
+    else:
+        totals = DepartmentTotal.objects.filter(fiscal_year_id=year)
+        if department_id is not None:
+            totals = totals.filter(department_id=department_id)
+            budgets = budgets.filter(department_id=department_id)
+        rows = list(totals.values("category_id").annotate(b=Sum("budgeted"), e=Sum("executed")))
+        budgeted = {r["category_id"]: r["b"] for r in rows}
+        executed = {r["category_id"]: r["e"] for r in rows}
     rows = [
         TransparencyRow(
             code=category.code,
@@ -259,13 +263,20 @@ def transparency(
         for category in Category.objects.filter(kind=LineKind.EXPENSE).order_by("position", "code")
         if category.is_active or category.pk in budgeted or category.pk in executed
     ]
-    # ``budgets`` counts on the same query as the categories would not be simpler: one more.
     return Transparency(
         year=year,
         rows=rows,
         budgeted=money_sum(r.budgeted for r in rows),
         executed=money_sum(r.executed for r in rows),
         budgets=budgets.count(),
+    )
+
+
+def _by_category(queryset: QuerySet[Any], field: str) -> dict[int, Decimal]:
+    return dict(
+        queryset.values("category_id")
+        .annotate(total=Sum(field))
+        .values_list("category_id", "total")
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,10 +28,11 @@ from core.accounts.scopes import covers, grants_with_roles
 from core.audit.services import audit_record
 from core.exceptions import Conflict
 from core.workflow import transition
-from modules.schools.models import School
+from modules.schools.models import Department, School
 
 from .choices import (
     EDITABLE_BUDGET_STATES,
+    PUBLISHED_BUDGET_STATES,
     BoardKind,
     BoardRole,
     BudgetStatus,
@@ -51,6 +53,7 @@ from .models import (
     BudgetLine,
     BudgetLineMonth,
     Category,
+    DepartmentTotal,
     FiscalYear,
     Invoice,
     Liquidation,
@@ -131,6 +134,61 @@ def _editable(budget: Budget) -> None:
             % {"status": budget.get_status_display()},
             code="budget_locked",
         )
+
+
+# --- Transparency totals -----------------------------------------------------------------------
+
+
+def department_totals_refresh(*, year: int, department_id: int) -> None:
+    """Rebuild the department's budget-against-execution rows of ``year`` from the published
+    budgets and the authorised payments. Refreshes of one department are serialised by a lock
+    on its row; each statement then reads what the others committed (READ COMMITTED)."""
+    with transaction.atomic():
+        list(Department.objects.select_for_update().filter(pk=department_id).values("pk"))
+        budgeted = dict(
+            BudgetLine.objects.filter(
+                kind=LineKind.EXPENSE,
+                budget__fiscal_year_id=year,
+                budget__department_id=department_id,
+                budget__status__in=PUBLISHED_BUDGET_STATES,
+            )
+            .values("category_id")
+            .annotate(total=Sum("amount"))
+            .values_list("category_id", "total")
+        )
+        executed = dict(
+            Payment.objects.filter(
+                fiscal_year_id=year,
+                department_id=department_id,
+                status=PaymentStatus.AUTHORISED,
+            )
+            .values("category_id")
+            .annotate(total=Sum("amount"))
+            .values_list("category_id", "total")
+        )
+        DepartmentTotal.objects.filter(fiscal_year_id=year, department_id=department_id).delete()
+        DepartmentTotal.objects.bulk_create(
+            DepartmentTotal(
+                fiscal_year_id=year,
+                department_id=department_id,
+                category_id=category_id,
+                budgeted=budgeted.get(category_id) or ZERO,
+                executed=executed.get(category_id) or ZERO,
+            )
+            for category_id in sorted(set(budgeted) | set(executed))
+        )
+
+
+def _refresh_totals(obj: Any) -> None:
+    department_totals_refresh(year=obj.fiscal_year_id, department_id=obj.department_id)
+
+
+def transparency_totals_rebuild(*, year: int) -> int:
+    """Rebuild every department's rows of ``year`` (after a bulk load); returns how many."""
+    departments = list(Department.objects.values_list("pk", flat=True))
+    for department_id in departments:
+        department_totals_refresh(year=year, department_id=department_id)
+    return len(departments)
 
 
 # --- Fiscal years, transfers and allocations ----------------------------------------------------
@@ -457,7 +515,13 @@ def budget_approve(
     _not_the_preparer(actor, budget)
     comment = _text(comment, "comment", 2000, required=False)
     return transition(
-        actor=actor, obj=budget, name="approve", request=request, role=grant.role, comment=comment
+        actor=actor,
+        obj=budget,
+        name="approve",
+        request=request,
+        role=grant.role,
+        comment=comment,
+        in_transaction=[_refresh_totals],
     )
 
 
@@ -486,7 +550,12 @@ def budget_adjustment_approve(
     grant = acting_grant(actor, [Role.FINANCE_REVIEWER], school=school)
     _not_the_preparer(actor, budget)
     return transition(
-        actor=actor, obj=budget, name="approve_adjustment", request=request, role=grant.role
+        actor=actor,
+        obj=budget,
+        name="approve_adjustment",
+        request=request,
+        role=grant.role,
+        in_transaction=[_refresh_totals],
     )
 
 
@@ -687,6 +756,7 @@ def payment_authorise(
         request=request,
         role=grant.role,
         on=timezone.localdate(),
+        in_transaction=[_refresh_totals],
     )
 
 

@@ -528,3 +528,36 @@ def test_the_liquidation_accounts_for_every_cent(
     liquidation_approve(actor=officer, liquidation=liquidation)
     liquidation.refresh_from_db()
     assert liquidation.status == LiquidationStatus.APPROVED
+
+
+def test_the_department_totals_follow_approvals_and_payments(
+    approved, treasurer, director, account
+):
+    from modules.finance.models import DepartmentTotal
+
+    def totals():
+        return {
+            t.category.code: (t.budgeted, t.executed)
+            for t in DepartmentTotal.objects.filter(
+                fiscal_year_id=YEAR, department_id=approved.department_id
+            )
+        }
+
+    # Approval published the expense lines
+    assert totals() == {
+        "MAT-DIDACT": (Decimal("1000.00"), Decimal("0.00")),
+        "MANTENIM": (Decimal("2000.00"), Decimal("0.00")),
+        "ACT-EDUC": (Decimal("100.00"), Decimal("0.00")),
+    }
+    payment = payment_prepare(
+        actor=treasurer,
+        invoice=_invoice(approved, treasurer, amount="0.01"),
+        method="cheque",
+        account=account,
+        cheque_number="0010",
+    )
+    assert totals()["MAT-DIDACT"][1] == Decimal("0.00")  # prepared is not executed
+
+    payment_authorise(actor=director, payment=payment)
+
+    assert totals()["MAT-DIDACT"] == (Decimal("1000.00"), Decimal("0.01"))
