@@ -31,7 +31,7 @@ from .lifecycles import (
     PaymentLifecycle,
     PurchasePlanLifecycle,
 )
-from .money import DECIMAL_PLACES, MAX_DIGITS, ZERO
+from .money import DECIMAL_PLACES, MAX_DIGITS, ZERO, to_money
 
 
 def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
@@ -202,14 +202,14 @@ class Budget(BudgetLifecycle, FSMModelMixin, models.Model):
 
     def _total(self, kind: str, source: str) -> Decimal:
         total = self.lines.filter(kind=kind, source=source).aggregate(total=Sum("amount"))["total"]
-        return total if total is not None else ZERO
+        return ZERO if total is None else to_money(total)
 
     def transfer_amount(self) -> Decimal:
         """What the ministry allocated to the school this fiscal year (not cancelled)."""
         total = Allocation.objects.filter(
             school_id=self.school_id, transfer__fiscal_year_id=self.fiscal_year_id
         ).aggregate(total=Sum("amount"))["total"]
-        return total if total is not None else ZERO
+        return ZERO if total is None else to_money(total)
 
     def transfer_fully_allocated(self) -> bool:
         """The transfer is budgeted as income in full, and spent in full by expense lines."""
@@ -223,7 +223,7 @@ class Budget(BudgetLifecycle, FSMModelMixin, models.Model):
 
     def months_add_up(self) -> bool:
         lines = self.lines.annotate(spread=Sum("months__amount")).values_list("amount", "spread")
-        return all(amount == (spread or ZERO) for amount, spread in lines)
+        return all(amount == to_money(spread or ZERO) for amount, spread in lines)
 
 
 class BudgetLine(models.Model):

@@ -27,7 +27,7 @@ from .models import (
     Invoice,
     Payment,
 )
-from .money import ZERO, money_sum, percent
+from .money import ZERO, money_sum, percent, to_money
 
 # Who reads budgets, and how a budget reaches the scope targets.
 BUDGET_READERS = (
@@ -116,11 +116,12 @@ def budget_sheet(budget: Budget) -> BudgetSheet:
         .prefetch_related("months")
         .order_by("kind", "category__position", "pk")
     )
-    invoiced = dict(
-        budget.invoices.values("line_id")
+    invoiced = {
+        line_id: _cents(total)
+        for line_id, total in budget.invoices.values("line_id")
         .annotate(total=Sum("amount"))
         .values_list("line_id", "total")
-    )
+    }
     rows = [
         LineRow(line, {m.month: m.amount for m in line.months.all()}, invoiced.get(line.pk, ZERO))
         for line in lines
@@ -251,8 +252,8 @@ def transparency(
             totals = totals.filter(department_id=department_id)
             budgets = budgets.filter(department_id=department_id)
         rows = list(totals.values("category_id").annotate(b=Sum("budgeted"), e=Sum("executed")))
-        budgeted = {r["category_id"]: r["b"] for r in rows}
-        executed = {r["category_id"]: r["e"] for r in rows}
+        budgeted = {r["category_id"]: _cents(r["b"]) for r in rows}
+        executed = {r["category_id"]: _cents(r["e"]) for r in rows}
     rows = [
         TransparencyRow(
             code=category.code,
@@ -273,11 +274,13 @@ def transparency(
 
 
 def _by_category(queryset: QuerySet[Any], field: str) -> dict[int, Decimal]:
-    return dict(
-        queryset.values("category_id")
-        .annotate(total=Sum(field))
-        .values_list("category_id", "total")
-    )
+    rows = queryset.values("category_id").annotate(total=Sum(field))
+    return {category: _cents(total) for category, total in rows.values_list("category_id", "total")}
+
+
+def _cents(total: Decimal | None) -> Decimal:
+    """A database sum as cents (SQLite sums decimals as floating point: exact again here)."""
+    return ZERO if total is None else to_money(total)
 
 
 def public_department(code: str) -> Department:

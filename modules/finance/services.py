@@ -172,8 +172,8 @@ def department_totals_refresh(*, year: int, department_id: int) -> None:
                 fiscal_year_id=year,
                 department_id=department_id,
                 category_id=category_id,
-                budgeted=budgeted.get(category_id) or ZERO,
-                executed=executed.get(category_id) or ZERO,
+                budgeted=to_money(budgeted.get(category_id) or ZERO),
+                executed=to_money(executed.get(category_id) or ZERO),
             )
             for category_id in sorted(set(budgeted) | set(executed))
         )
