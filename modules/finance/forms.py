@@ -68,3 +68,50 @@ class BudgetFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["estado"].choices = [("", _("Todos")), *BudgetStatus.choices]
+
+
+class PlanItemForm(forms.Form):
+    line = forms.ModelChoiceField(label=_("Línea de gasto"), queryset=BudgetLine.objects.none())
+    description = forms.CharField(label=_("Bien o servicio"), max_length=200)
+    quantity = forms.IntegerField(label=_("Cantidad"), min_value=1, max_value=1_000_000)
+    unit_price = forms.DecimalField(
+        label=_("Precio unitario (US$)"), max_digits=14, decimal_places=3, min_value=0.01
+    )
+    month = forms.TypedChoiceField(
+        label=_("Mes previsto"), coerce=int, choices=[(m, m) for m in range(1, 13)]
+    )
+
+    def __init__(self, *args, budget=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if budget is not None:
+            self.fields["line"].queryset = budget.lines.filter(kind=LineKind.EXPENSE)
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decisión"),
+        choices=[("approve", _("Aprobar")), ("observe", _("Observar"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Observaciones"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LiquidationForm(forms.Form):
+    supplier_returns = forms.DecimalField(
+        label=_("Devoluciones de proveedores (US$)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        initial=0,
+    )
+
+
+class EvaluationForm(forms.Form):
+    note = forms.CharField(
+        label=_("Evaluación"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -17,9 +17,11 @@ Purchase plan: en_proceso ─submit─► en_revision ─observe─► observado
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -62,6 +64,16 @@ def ministry(obj: Any, user: Any) -> bool:
 
 def system_or_reviewer(obj: Any, user: Any) -> bool:
     return user is None or reviewer(obj, user)
+
+
+# Business time the department has for a purchase plan's review or a liquidation's step.
+DEPARTMENT_DUE = timedelta(hours=3 * 9)
+
+
+def department_due() -> Any:
+    from core.calendar import add_business_time
+
+    return add_business_time(timezone.now(), DEPARTMENT_DUE)
 
 
 @condition(
@@ -233,6 +245,7 @@ class PurchasePlanLifecycle(models.Model):
     )
     def submit(self) -> None:
         """The school sends the plan (first time, or corrected after an observation)."""
+        self.due_at = department_due()
 
     @transition(
         field=status,
@@ -273,6 +286,7 @@ class LiquidationLifecycle(models.Model):
     def evaluate(self, *, actor: Any, note: str) -> None:
         self.evaluated_by = actor
         self.evaluation_note = note
+        self.due_at = department_due()
 
     @transition(
         field=status,

@@ -8,11 +8,13 @@ Written only by ``services.py``; states change only through ``core.workflow.tran
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMModelMixin
 
@@ -411,6 +413,8 @@ class PurchasePlan(PurchasePlanLifecycle, FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     review_comment = models.TextField(_("observaciones"), blank=True)
+    # When the department's review is due (set on each submission).
+    due_at = models.DateTimeField(_("vence"), null=True, blank=True)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)
 
     class Meta:
@@ -419,6 +423,22 @@ class PurchasePlan(PurchasePlanLifecycle, FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget}"
+
+    # The work-item interface: plans in review are listed in the reviewers' Bandeja.
+    @property
+    def work_item_title(self) -> str:
+        return _("Plan de compras %(school)s · %(year)s") % {
+            "school": self.budget.school.code,
+            "year": self.budget.fiscal_year_id,
+        }
+
+    @property
+    def work_item_due_at(self) -> Any:
+        return self.due_at
+
+    @property
+    def work_item_url(self) -> str:
+        return reverse("finance:budget", args=[self.budget_id]) + "#plan-de-compras"
 
 
 class PurchasePlanItem(models.Model):
@@ -469,6 +489,8 @@ class Liquidation(LiquidationLifecycle, FSMModelMixin, models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When the department's next step (evaluation, then approval) is due.
+    due_at = models.DateTimeField(_("vence"), null=True, blank=True)
     created_at = models.DateTimeField(_("confirmada el"), auto_now_add=True)
 
     class Meta:
@@ -484,6 +506,21 @@ class Liquidation(LiquidationLifecycle, FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget}"
+
+    @property
+    def work_item_title(self) -> str:
+        return _("Liquidación %(school)s · %(year)s") % {
+            "school": self.budget.school.code,
+            "year": self.budget.fiscal_year_id,
+        }
+
+    @property
+    def work_item_due_at(self) -> Any:
+        return self.due_at
+
+    @property
+    def work_item_url(self) -> str:
+        return reverse("finance:budget", args=[self.budget_id]) + "#liquidacion"
 
 
 class DepartmentTotal(models.Model):

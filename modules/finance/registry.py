@@ -80,6 +80,37 @@ def register() -> None:
         description=_("Presupuestos escolares por año, departamento y estado; exportación."),
         position=60,
     )
+    # The department's reviews of purchase plans and liquidations, in the Bandeja.
+    from core.work import ModelWorkItemSource, register_source
+
+    from .selectors import liquidations_for, plan_reviews_for
+
+    register_source(
+        ModelWorkItemSource(
+            key="purchase_plan",
+            label=_("Plan de compras"),
+            selector=plan_reviews_for,
+            queue_key="finanzas-escolares",
+            queue_label=_("Finanzas escolares"),
+            due_field="due_at",
+            claim_message=_("Los planes de compras se revisan desde la página del presupuesto."),
+            roles=[Role.FINANCE_REVIEWER],
+        )
+    )
+    register_source(
+        ModelWorkItemSource(
+            key="liquidation",
+            label=_("Liquidación"),
+            selector=liquidations_for,
+            queue_key="finanzas-escolares",
+            queue_label=_("Finanzas escolares"),
+            due_field="due_at",
+            claim_message=_(
+                "Las liquidaciones se evalúan y aprueban desde la página del presupuesto."
+            ),
+            roles=[Role.FINANCE_REVIEWER, Role.DEPARTMENTAL_OFFICER],
+        )
+    )
     register_object_type_labels(
         {
             "finance.budget": _("Presupuesto escolar"),

@@ -16,7 +16,13 @@ from core.accounts.choices import Role
 from core.accounts.scopes import ScopePaths, get_in_scope_or_404, scope_filter
 from modules.schools.models import Department, School
 
-from .choices import PUBLISHED_BUDGET_STATES, LineKind, PaymentStatus
+from .choices import (
+    PUBLISHED_BUDGET_STATES,
+    LineKind,
+    LiquidationStatus,
+    PaymentStatus,
+    PurchasePlanStatus,
+)
 from .models import (
     BankAccount,
     Budget,
@@ -25,7 +31,9 @@ from .models import (
     DepartmentTotal,
     FiscalYear,
     Invoice,
+    Liquidation,
     Payment,
+    PurchasePlan,
 )
 from .money import ZERO, money_sum, percent, to_money
 
@@ -304,3 +312,70 @@ def public_school(code: str) -> School:
 def departments_listed(*, national: bool) -> list[Department]:
     """The departments linked from the national page (none elsewhere: no query)."""
     return list(Department.objects.order_by("code")) if national else []
+
+
+# --- The department's work on purchase plans and liquidations (Bandeja sources) ---------------
+
+REVIEW_PATHS = ScopePaths(
+    department="budget__department_id",
+    municipality="budget__school__municipality_id",
+    school="budget__school_id",
+)
+
+
+def plan_reviews_for(*, actor: Any) -> QuerySet[PurchasePlan]:
+    """Purchase plans in review that ``actor`` may review (never one they prepared)."""
+    plans = PurchasePlan.objects.filter(status=PurchasePlanStatus.IN_REVIEW).exclude(
+        prepared_by_id=actor.pk
+    )
+    return scope_filter(
+        actor, plans, roles=[Role.FINANCE_REVIEWER], paths=REVIEW_PATHS
+    ).select_related("budget__school")
+
+
+def liquidations_for(*, actor: Any) -> QuerySet[Liquidation]:
+    """Liquidations waiting for ``actor``: to evaluate (finance reviewers) or, once evaluated,
+    to approve (departmental officers and other reviewers; never the evaluator)."""
+    evaluate = scope_filter(
+        actor,
+        Liquidation.objects.filter(status=LiquidationStatus.CONFIRMED),
+        roles=[Role.FINANCE_REVIEWER],
+        paths=REVIEW_PATHS,
+    )
+    approve = scope_filter(
+        actor,
+        Liquidation.objects.filter(status=LiquidationStatus.EVALUATED).exclude(
+            evaluated_by_id=actor.pk
+        ),
+        roles=[Role.DEPARTMENTAL_OFFICER, Role.FINANCE_REVIEWER],
+        paths=REVIEW_PATHS,
+    )
+    return (evaluate | approve).select_related("budget__school")
+
+
+def plan_get(actor: Any, pk: int) -> PurchasePlan:
+    return get_in_scope_or_404(
+        actor,
+        PurchasePlan.objects.select_related("budget"),
+        roles=BUDGET_READERS,
+        paths=REVIEW_PATHS,
+        pk=pk,
+    )
+
+
+def liquidation_get(actor: Any, pk: int) -> Liquidation:
+    return get_in_scope_or_404(
+        actor,
+        Liquidation.objects.select_related("budget"),
+        roles=BUDGET_READERS,
+        paths=REVIEW_PATHS,
+        pk=pk,
+    )
+
+
+def budget_followups(budget: Budget) -> dict[str, Any]:
+    """The budget's purchase plan (with its items) and liquidation, if any (three queries)."""
+    plan = PurchasePlan.objects.filter(budget=budget).first()
+    items = list(plan.items.select_related("line").order_by("month", "pk")) if plan else []
+    liquidation = Liquidation.objects.filter(budget=budget).first()
+    return {"plan": plan, "plan_items": items, "liquidation": liquidation}

@@ -43,6 +43,7 @@ from .choices import (
     PaymentStatus,
     PurchasePlanStatus,
 )
+from .lifecycles import department_due
 from .models import (
     Allocation,
     BankAccount,
@@ -995,6 +996,7 @@ def liquidation_confirm(
         supplier_returns=returns,
         refund=refund,
         confirmed_by=actor,
+        due_at=department_due(),
     )
     audit_record(
         action="finance.liquidation_confirmed",

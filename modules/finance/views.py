@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,9 +25,18 @@ from core.charts import Series, bar_chart
 from core.exceptions import Conflict
 
 from . import selectors, services
-from .choices import EDITABLE_BUDGET_STATES, BudgetStatus, PaymentStatus
+from .choices import EDITABLE_BUDGET_STATES, PUBLISHED_BUDGET_STATES, BudgetStatus, PaymentStatus
 from .exports import table_response
-from .forms import BudgetFilterForm, InvoiceForm, LineForm, PaymentForm
+from .forms import (
+    BudgetFilterForm,
+    EvaluationForm,
+    InvoiceForm,
+    LineForm,
+    LiquidationForm,
+    PaymentForm,
+    PlanItemForm,
+    ReviewDecisionForm,
+)
 from .models import Budget
 
 SCHOOL_ROLES = (Role.TREASURER, Role.DIRECTOR)
@@ -78,6 +88,15 @@ def _budget_context(request: HttpRequest, budget: Budget, **extra: Any) -> dict[
         "invoice_form": extra.pop("invoice_form", None) or InvoiceForm(budget=budget),
         "payment_form": PaymentForm(school_id=budget.school_id),
         "prepared": PaymentStatus.PREPARED,
+        **selectors.budget_followups(budget),
+        "plan_item_form": PlanItemForm(budget=budget),
+        "review_form": ReviewDecisionForm(),
+        "liquidation_form": LiquidationForm(),
+        "evaluation_form": EvaluationForm(),
+        "school_staff": school_staff,
+        "is_reviewer": has_role(request.user, [Role.FINANCE_REVIEWER]),
+        "is_department": has_role(request.user, [Role.FINANCE_REVIEWER, Role.DEPARTMENTAL_OFFICER]),
+        "published": budget.status in PUBLISHED_BUDGET_STATES,
         **extra,
     }
 
@@ -173,6 +192,147 @@ def payment_authorise(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Pago autorizado."))
     return redirect("finance:budget", pk=payment.invoice.budget_id)
+
+
+# --- Purchase plan and liquidation ---------------------------------------------------------------
+
+
+def _done(
+    request: HttpRequest, budget_id: int, anchor: str, work: Any, success: str
+) -> HttpResponse:
+    """Run one service call; say what happened; back to the budget page's section."""
+    try:
+        work()
+    except (Conflict, ValidationError, PermissionDenied) as error:
+        for message in _errors(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(reverse("finance:budget", args=[budget_id]) + anchor)
+
+
+@require_POST
+@login_required
+def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    budget = selectors.budget_get(request.user, pk, roles=SCHOOL_ROLES)
+    return _done(
+        request,
+        pk,
+        "#plan-de-compras",
+        lambda: services.purchase_plan_create(actor=request.user, budget=budget, request=request),
+        _("Plan de compras abierto."),
+    )
+
+
+@require_POST
+@login_required
+def plan_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(request.user, pk)
+    form = PlanItemForm(request.POST, budget=plan.budget)
+    if not form.is_valid():
+        messages.error(request, _("Revise los datos de la compra."))
+        return redirect(reverse("finance:budget", args=[plan.budget_id]) + "#plan-de-compras")
+    return _done(
+        request,
+        plan.budget_id,
+        "#plan-de-compras",
+        lambda: services.purchase_item_add(
+            actor=request.user, plan=plan, request=request, **form.cleaned_data
+        ),
+        _("Compra agregada al plan."),
+    )
+
+
+@require_POST
+@login_required
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(request.user, pk)
+    return _done(
+        request,
+        plan.budget_id,
+        "#plan-de-compras",
+        lambda: services.purchase_plan_submit(actor=request.user, plan=plan, request=request),
+        _("Plan de compras enviado a revisión."),
+    )
+
+
+@require_POST
+@login_required
+def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(request.user, pk)
+    form = ReviewDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Elija aprobar u observar."))
+        return redirect(reverse("finance:budget", args=[plan.budget_id]) + "#plan-de-compras")
+    return _done(
+        request,
+        plan.budget_id,
+        "#plan-de-compras",
+        lambda: services.purchase_plan_review(
+            actor=request.user,
+            plan=plan,
+            approve=form.cleaned_data["decision"] == "approve",
+            comment=form.cleaned_data["comment"],
+            request=request,
+        ),
+        _("Revisión registrada."),
+    )
+
+
+@require_POST
+@login_required
+def liquidation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    budget = selectors.budget_get(request.user, pk, roles=SCHOOL_ROLES)
+    form = LiquidationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Escriba las devoluciones de proveedores (0 si no hubo)."))
+        return redirect(reverse("finance:budget", args=[pk]) + "#liquidacion")
+    return _done(
+        request,
+        pk,
+        "#liquidacion",
+        lambda: services.liquidation_confirm(
+            actor=request.user, budget=budget, request=request, **form.cleaned_data
+        ),
+        _("Liquidación confirmada: pasa a evaluación del departamento."),
+    )
+
+
+@require_POST
+@login_required
+def liquidation_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    liquidation = selectors.liquidation_get(request.user, pk)
+    form = EvaluationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Escriba la evaluación."))
+        return redirect(reverse("finance:budget", args=[liquidation.budget_id]) + "#liquidacion")
+    return _done(
+        request,
+        liquidation.budget_id,
+        "#liquidacion",
+        lambda: services.liquidation_evaluate(
+            actor=request.user,
+            liquidation=liquidation,
+            note=form.cleaned_data["note"],
+            request=request,
+        ),
+        _("Liquidación evaluada."),
+    )
+
+
+@require_POST
+@login_required
+def liquidation_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    liquidation = selectors.liquidation_get(request.user, pk)
+    return _done(
+        request,
+        liquidation.budget_id,
+        "#liquidacion",
+        lambda: services.liquidation_approve(
+            actor=request.user, liquidation=liquidation, request=request
+        ),
+        _("Liquidación aprobada."),
+    )
 
 
 BUDGET_EXPORT_HEADER = [
