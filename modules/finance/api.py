@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from . import selectors
 from .choices import BudgetStatus
+from .money import ZERO
 
 TAGS = ["finanzas"]
 YEAR = OpenApiParameter("anio", int, description="Año fiscal (por omisión, el más reciente).")
@@ -31,7 +32,8 @@ class TransparencyRowSerializer(serializers.Serializer):
 
 
 class TransparencySerializer(serializers.Serializer):
-    year = serializers.IntegerField()
+    # null while no budget has been approved yet
+    year = serializers.IntegerField(allow_null=True)
     budgets = serializers.IntegerField()
     budgeted = serializers.DecimalField(max_digits=16, decimal_places=2)
     executed = serializers.DecimalField(max_digits=16, decimal_places=2)
@@ -60,16 +62,8 @@ def _year(request: Request) -> int | None:
 def _answer(request: Request, **scope: int) -> Response:
     year = _year(request)
     if year is None:
-        return Response(
-            {
-                "year": None,
-                "budgets": 0,
-                "budgeted": "0.00",
-                "executed": "0.00",
-                "executed_percent": "0.0",
-                "rows": [],
-            }
-        )
+        empty = selectors.Transparency(year=None, rows=[], budgeted=ZERO, executed=ZERO, budgets=0)
+        return Response(TransparencySerializer(empty).data)
     return Response(TransparencySerializer(selectors.transparency(year, **scope)).data)
 
 

@@ -200,7 +200,7 @@ class TransparencyRow:
 
 @dataclass(frozen=True)
 class Transparency:
-    year: int
+    year: int | None
     rows: list[TransparencyRow]
     budgeted: Decimal
     executed: Decimal

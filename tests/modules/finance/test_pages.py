@@ -278,3 +278,16 @@ def test_auditors_list_and_export_budgets_with_filters(
 def test_a_citizen_cannot_list_budgets(client, citizen):
     client.force_login(citizen)
     assert client.get(reverse("finance:budgets")).status_code == 403
+
+
+def test_the_api_answers_before_any_budget_is_approved(client):
+    data = client.get("/api/v1/transparencia/nacional/").json()
+
+    assert data == {
+        "year": None,
+        "budgets": 0,
+        "budgeted": "0.00",
+        "executed": "0.00",
+        "executed_percent": "0.0",
+        "rows": [],
+    }
