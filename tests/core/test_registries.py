@@ -27,15 +27,52 @@ def nav_of(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        ("citizen", ["Inicio", "Centros educativos", "Trámites", "Mis trámites", "Mi perfil"]),
-        ("guardian", ["Inicio", "Centros educativos", "Trámites", "Mis trámites", "Mi perfil"]),
+        (
+            "citizen",
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Mis trámites",
+                "Transparencia",
+                "Mi perfil",
+            ],
+        ),
+        (
+            "guardian",
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Mis trámites",
+                "Transparencia",
+                "Mi perfil",
+            ],
+        ),
         (
             "auditor",
-            ["Inicio", "Centros educativos", "Trámites", "Procesos", "Auditoría", "Mi perfil"],
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Presupuestos",
+                "Procesos",
+                "Auditoría",
+                "Transparencia",
+                "Mi perfil",
+            ],
         ),
         (
             "teacher",
-            ["Inicio", "Centros educativos", "Mis secciones", "Trámites", "Bandeja", "Mi perfil"],
+            [
+                "Inicio",
+                "Centros educativos",
+                "Mis secciones",
+                "Trámites",
+                "Bandeja",
+                "Transparencia",
+                "Mi perfil",
+            ],
         ),
         (
             "director",
@@ -45,18 +82,36 @@ def nav_of(html: str) -> list[str]:
                 "Mis secciones",
                 "Mis centros",
                 "Trámites",
+                "Finanzas del centro",
                 "Bandeja",
                 "Matrícula",
+                "Transparencia",
                 "Mi perfil",
             ],
         ),
         (
             "ministry_officer",
-            ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Mi perfil"],
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Presupuestos",
+                "Bandeja",
+                "Transparencia",
+                "Mi perfil",
+            ],
         ),
         (
             "technician",
-            ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Buscar casos", "Mi perfil"],
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Bandeja",
+                "Buscar casos",
+                "Transparencia",
+                "Mi perfil",
+            ],
         ),
         (
             "supervisor",
@@ -67,6 +122,7 @@ def nav_of(html: str) -> list[str]:
                 "Bandeja",
                 "Buscar casos",
                 "Reportes",
+                "Transparencia",
                 "Mi perfil",
             ],
         ),
@@ -82,7 +138,7 @@ def test_each_role_sees_the_entries_apps_registered_for_it(client, make_user, ro
 def test_anonymous_visitors_see_only_the_public_entries(client):
     html = client.get(reverse("accounts:login")).content.decode()
 
-    assert nav_of(html) == ["Inicio", "Centros educativos", "Trámites", "Ingresar"]
+    assert nav_of(html) == ["Inicio", "Centros educativos", "Trámites", "Transparencia", "Ingresar"]
 
 
 @pytest.mark.django_db
@@ -208,11 +264,12 @@ def test_demo_steps_run_lowest_layer_first():
 
     layers = [LAYERS.index(step.layer) for step in steps]
     assert layers == sorted(layers)
-    assert [step.name for step in steps][:5] == [
+    assert [step.name for step in steps][:6] == [
         "geography",
         "schools",
         "accounts",
         "academics",
+        "finance",
         "helpdesk",
     ]
 

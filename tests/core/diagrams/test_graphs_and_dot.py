@@ -28,10 +28,12 @@ def test_graph_of_the_registration_lifecycle():
 def test_every_registered_lifecycle_is_listed_including_the_help_desk_cases():
     slugs = [d.slug for d in diagrams.diagram_list()]
 
-    # By title; the data-correction process is a flow (workflows/data_correction/apps.py)
+    # By title; the data-correction and school-budget processes are flows (their apps.py)
     assert slugs == [
         "casos-de-la-mesa-de-ayuda",
         "correccion-de-datos-personales",
+        "presupuesto-escolar-estados",
+        "presupuesto-escolar",
         "recuperacion-de-contrasena",
         "registro-de-cuentas",
         "revision-de-cuentas",
