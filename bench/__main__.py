@@ -123,6 +123,20 @@ def _parser() -> argparse.ArgumentParser:
     titles.add_argument("--students", type=int, default=500, help="Graduates in the request.")
     titles.add_argument("--repeat", type=int, default=30)
     titles.add_argument("--warmup", type=int, default=3)
+    finance = commands.add_parser(
+        "generate-finance",
+        help="A fiscal year of school finances for every school (or a standalone set).",
+    )
+    finance.add_argument("--year", type=int, default=2026)
+    finance.add_argument(
+        "--schools", type=int, default=6000, help="Standalone schools if the database has none."
+    )
+    finance.add_argument("--invoices", type=int, default=30, help="Invoices per school (30).")
+    finance.add_argument("--seed", type=int, default=2026)
+    run_finance = commands.add_parser("run-finance", help="Time the transparency pages.")
+    run_finance.add_argument("--year", type=int, default=2026)
+    run_finance.add_argument("--repeat", type=int, default=30)
+    run_finance.add_argument("--warmup", type=int, default=3)
     return parser
 
 
@@ -174,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
                 TitlesOptions(students=args.students, repeat=args.repeat, warmup=args.warmup)
             )
             return 0
+        if args.command in ("generate-finance", "run-finance"):
+            return _finance(args)
         if args.command == "generate":
             generate(
                 GenerateOptions(
@@ -260,6 +276,21 @@ def _teachers(args: argparse.Namespace) -> int:
                 json_path=args.json_path,
             )
         )
+    return 0
+
+
+def _finance(args: argparse.Namespace) -> int:
+    from .finance import FinanceOptions, generate_finance, run_finance
+    from .run import RunOptions
+
+    if args.command == "generate-finance":
+        generate_finance(
+            FinanceOptions(
+                year=args.year, schools=args.schools, invoices=args.invoices, seed=args.seed
+            )
+        )
+    else:
+        run_finance(RunOptions(repeat=args.repeat, warmup=args.warmup), year=args.year)
     return 0
 
 

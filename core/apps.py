@@ -73,19 +73,6 @@ class CoreConfig(AppConfig):
             description=_("Catálogo de servicios, colas, equipos, políticas de atención y roles."),
             position=10,
         )
-        # Pages of modules still to come: shown as "próximamente" (after what works) until a
-        # module registers them.
-        for role, key, label, description in (
-            (
-                Role.MINISTRY_OFFICER,
-                "presupuestos",
-                _("Presupuestos"),
-                _("Revisión y asignación de presupuestos escolares."),
-            ),
-        ):
-            register_panel_entry(
-                roles=[role], key=key, label=label, description=description, position=95
-            )
 
         # Every app config exists by the time any ready() runs; renaming here keeps
         # INSTALLED_APPS listing the apps by their plain names.

@@ -29,6 +29,7 @@ api_v1 = [
     path("", include("modules.teachers.api")),
     path("", include("core.imports.api")),
     path("", include("modules.documents.api")),
+    path("", include("modules.finance.api")),
 ]
 
 urlpatterns = [
@@ -45,6 +46,8 @@ urlpatterns = [
     # Public verification of titles (not /auditoria/verificar/, the audit chain's check).
     path("verificar/", include("modules.documents.urls")),
     path("titulos/", include("workflows.titles.urls")),
+    path("", include("modules.finance.urls")),
+    path("presupuesto-escolar/", include("workflows.budget.urls")),
     path("registro/", include("workflows.registration.urls")),
     path("recuperar-acceso/", include("workflows.password_reset.urls")),
     path("cuentas-y-accesos/", include("workflows.accounts_review.urls")),

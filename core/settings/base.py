@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "modules.academics",
     "modules.teachers",
     "modules.documents",
+    "modules.finance",
     "helpdesk",
     "workflows",
     "workflows.accounts_review",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "workflows.data_correction",
     "workflows.hr",
     "workflows.titles",
+    "workflows.budget",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""School finances: transfers, school boards, budgets, execution and transparency."""

@@ -27,10 +27,28 @@ def nav_of(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        ("citizen", ["Inicio", "Centros educativos", "Trámites", "Mis trámites", "Mi perfil"]),
+        (
+            "citizen",
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Mis trámites",
+                "Transparencia",
+                "Mi perfil",
+            ],
+        ),
         (
             "guardian",
-            ["Inicio", "Centros educativos", "Mis hijos", "Trámites", "Mis trámites", "Mi perfil"],
+            [
+                "Inicio",
+                "Centros educativos",
+                "Mis hijos",
+                "Trámites",
+                "Mis trámites",
+                "Transparencia",
+                "Mi perfil",
+            ],
         ),
         (
             "auditor",
@@ -38,9 +56,11 @@ def nav_of(html: str) -> list[str]:
                 "Inicio",
                 "Centros educativos",
                 "Trámites",
+                "Presupuestos",
                 "Títulos",
                 "Procesos",
                 "Auditoría",
+                "Transparencia",
                 "Mi perfil",
             ],
         ),
@@ -54,6 +74,7 @@ def nav_of(html: str) -> list[str]:
                 "Licencias",
                 "Trámites",
                 "Bandeja",
+                "Transparencia",
                 "Mi perfil",
             ],
         ),
@@ -65,9 +86,27 @@ def nav_of(html: str) -> list[str]:
                 "Mis secciones",
                 "Mis centros",
                 "Trámites",
+                "Finanzas del centro",
                 "Bandeja",
                 "Matrícula",
                 "Personal docente",
+                "Transparencia",
+                "Mi perfil",
+            ],
+        ),
+        (
+            "departmental_officer",
+            [
+                "Inicio",
+                "Centros educativos",
+                "Mis centros",
+                "Trámites",
+                "Presupuestos",
+                "Bandeja",
+                "Títulos",
+                "Personal docente",
+                "Transparencia",
+                "Importaciones",
                 "Mi perfil",
             ],
         ),
@@ -77,16 +116,26 @@ def nav_of(html: str) -> list[str]:
                 "Inicio",
                 "Centros educativos",
                 "Trámites",
+                "Presupuestos",
                 "Bandeja",
                 "Títulos",
                 "Personal docente",
+                "Transparencia",
                 "Importaciones",
                 "Mi perfil",
             ],
         ),
         (
             "technician",
-            ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Buscar casos", "Mi perfil"],
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Bandeja",
+                "Buscar casos",
+                "Transparencia",
+                "Mi perfil",
+            ],
         ),
         (
             "supervisor",
@@ -97,8 +146,78 @@ def nav_of(html: str) -> list[str]:
                 "Bandeja",
                 "Buscar casos",
                 "Reportes",
+                "Transparencia",
                 "Mi perfil",
             ],
+        ),
+        (
+            "administrator",
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Reportes",
+                "Auditoría",
+                "Transparencia",
+                "Importaciones",
+                "Mi perfil",
+            ],
+        ),
+        (
+            "registrar",
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Bandeja",
+                "Títulos",
+                "Transparencia",
+                "Mi perfil",
+            ],
+        ),
+        (
+            "treasurer",
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Finanzas del centro",
+                "Bandeja",
+                "Transparencia",
+                "Mi perfil",
+            ],
+        ),
+        (
+            "hr_officer",
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Bandeja",
+                "Personal docente",
+                "Transparencia",
+                "Mi perfil",
+            ],
+        ),
+        (
+            "finance_reviewer",
+            [
+                "Inicio",
+                "Centros educativos",
+                "Trámites",
+                "Presupuestos",
+                "Bandeja",
+                "Transparencia",
+                "Mi perfil",
+            ],
+        ),
+        (
+            "title_authenticator",
+            ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Transparencia", "Mi perfil"],
+        ),
+        (
+            "print_centre",
+            ["Inicio", "Centros educativos", "Trámites", "Bandeja", "Transparencia", "Mi perfil"],
         ),
     ],
 )
@@ -112,7 +231,13 @@ def test_each_role_sees_the_entries_apps_registered_for_it(client, make_user, ro
 def test_anonymous_visitors_see_only_the_public_entries(client):
     html = client.get(reverse("accounts:login")).content.decode()
 
-    assert nav_of(html) == ["Inicio", "Centros educativos", "Trámites", "Ingresar"]
+    assert nav_of(html) == [
+        "Inicio",
+        "Centros educativos",
+        "Trámites",
+        "Transparencia",
+        "Ingresar",
+    ]
 
 
 @pytest.mark.django_db
@@ -249,7 +374,7 @@ def test_demo_steps_run_lowest_layer_first():
         "accounts",
         "academics",
         "teachers",
-        "helpdesk",
+        "finance",
     ]
 
 

@@ -153,6 +153,19 @@ def test_school_staff_homes_promise_nothing_that_already_exists(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", ["ministry_officer", "finance_reviewer"])
+def test_budget_reviewers_homes_link_to_the_budgets_page(client, make_user, role):
+    # Given a ministry officer or a finance reviewer (school finances now exist)
+    client.force_login(make_user(role=role))
+
+    html = client.get(HOME).content.decode()
+
+    # Then their panel links to the budgets page, not to a "próximamente" card
+    assert (reverse("finance:budgets"), "Presupuestos") in panel_links(html, role)
+    assert 'Presupuestos <span class="badge">próximamente</span>' not in html
+
+
+@pytest.mark.django_db
 def test_auditor_home_links_to_the_process_pages(client, make_user):
     client.force_login(make_user(role="auditor"))
 
@@ -163,6 +176,7 @@ def test_auditor_home_links_to_the_process_pages(client, make_user):
         (reverse("process:list"), "Procesos"),
         (reverse("titles:list"), "Títulos"),
         (reverse("diagrams:index"), "Diagramas de los trámites"),
+        (reverse("finance:budgets"), "Presupuestos"),
     ]
 
 

@@ -28,16 +28,21 @@ def test_graph_of_the_registration_lifecycle():
 def test_every_registered_lifecycle_is_listed_including_the_help_desk_cases():
     slugs = [d.slug for d in diagrams.diagram_list()]
 
-    # By title; the data-correction process is a flow (workflows/data_correction/apps.py), and
-    # so are the two HR processes (workflows/hr/apps.py)
+    # By title; the data-correction, HR, title and school-budget processes are flows (their
+    # apps.py register them), next to the lifecycles
     assert slugs == [
         "casos-de-la-mesa-de-ayuda",
         "correccion-de-datos-personales",
         "correccion-de-expediente-docente",
+        "emision-de-titulos",
+        "presupuesto-escolar-estados",
+        "presupuesto-escolar",
         "recuperacion-de-contrasena",
         "registro-de-cuentas",
         "revision-de-cuentas",
         "licencia-docente",
+        "solicitud-de-titulos",
+        "titulo-emitido",
     ]
     assert diagrams.diagram_for_object_type("helpdesk.ticket").slug == slugs[0]
     assert diagrams.diagram_for_object_type("no.existe") is None

@@ -74,11 +74,11 @@ def test_every_role_that_can_have_work_has_a_bandeja(client, make_user, work, ro
     assert response.status_code == 200
     assert response.context["bandeja"].assigned.total == 0
     assert response.context["bandeja"].available.total == 0
-    # (school staff also have the academics kind "attendance not taken today")
-    school_staff = role in ("director", "teacher")
-    assert response.context["bandeja"].kinds == [("task", "Tarea")] + (
-        [("asistencia", "Asistencia")] if school_staff else []
-    )
+    # (school staff also have the academics kind "attendance not taken today"; a departmental
+    # officer also approves school liquidations: that source's kind is offered)
+    school_staff = [("asistencia", "Asistencia")] if role in ("director", "teacher") else []
+    school_finances = [("liquidation", "Liquidación")] if role == "departmental_officer" else []
+    assert response.context["bandeja"].kinds == [("task", "Tarea"), *school_staff, *school_finances]
     assert "prioridad" not in response.context["form"].fields
     assert work["tickets"][0].number not in html
     assert "No hay elementos disponibles en sus colas con estos filtros." in html

@@ -1,0 +1,38 @@
+"""Reads of the budget process: the rows the task and process pages show about a budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import BudgetProcess
+
+
+def budget_process_details(*, process_pk: int) -> list[dict[str, Any]]:
+    process = BudgetProcess.objects.select_related("budget", "school").filter(pk=process_pk).first()
+    if process is None:
+        return []
+    budget = process.budget
+    rows = [
+        {
+            "label": _("Centro educativo"),
+            "value": f"{process.school.code} {process.school.name}",
+            "url": "",
+        },
+        {"label": _("Año fiscal"), "value": str(process.year), "url": ""},
+        {"label": _("Estado del presupuesto"), "value": budget.get_status_display(), "url": ""},
+        {
+            "label": _("Presupuesto"),
+            "value": _("Ver líneas, distribución mensual y ejecución"),
+            "url": reverse("finance:budget", kwargs={"pk": budget.pk}),
+        },
+    ]
+    if budget.review_comment:
+        rows.append({"label": _("Observaciones"), "value": budget.review_comment, "url": ""})
+    return rows
+
+
+def budget_process_for(budget_id: int) -> BudgetProcess | None:
+    return BudgetProcess.objects.filter(budget_id=budget_id).first()
