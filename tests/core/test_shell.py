@@ -467,3 +467,32 @@ def test_500_page_renders_without_context_and_without_the_database(rf, django_as
     assert "<h1>Ocurrió un error en el servidor</h1>" in html
     assert '<a class="btn btn-primary" href="/">Volver al inicio</a>' in html
     assert "Cerrar sesión" not in html
+
+
+def test_every_role_has_its_own_place_on_the_home_page():
+    from core.accounts.choices import Role
+    from core.views import ROLE_PRIORITY
+
+    # A role missing here would fall back to the citizen's panel on the home page.
+    assert sorted(ROLE_PRIORITY) == sorted(Role.values)
+    assert len(ROLE_PRIORITY) == len(set(ROLE_PRIORITY))
+
+
+@pytest.mark.parametrize(
+    ("role", "panel_link"),
+    [
+        ("registrar", "Títulos"),
+        ("hr_officer", "Personal docente"),
+        ("title_authenticator", "Bandeja"),
+        ("print_centre", "Bandeja"),
+    ],
+)
+def test_the_office_roles_home_shows_their_own_panel(client, make_user, role, panel_link):
+    from core.accounts.choices import Role
+
+    client.force_login(make_user(role=role))
+    html = client.get(reverse("home")).content.decode()
+
+    assert str(Role(role).label) in html
+    assert panel_link in html
+    assert "Mis trámites" not in html  # not the citizen's panel
