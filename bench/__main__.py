@@ -117,6 +117,11 @@ def _parser() -> argparse.ArgumentParser:
         help="Generate a student file and time its dry run, import and re-import.",
     )
     import_students.add_argument("--rows", type=int, default=100_000)
+    import_teachers = commands.add_parser(
+        "import-teachers",
+        help="Generate a teacher file and time its dry run, import and re-import.",
+    )
+    import_teachers.add_argument("--rows", type=int, default=50_000)
     return parser
 
 
@@ -160,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
             from .imports import ImportBenchOptions, import_students
 
             import_students(ImportBenchOptions(rows=args.rows))
+            return 0
+        if args.command == "import-teachers":
+            from .import_teachers import import_teachers
+
+            import_teachers(args.rows)
             return 0
         if args.command == "generate":
             generate(
