@@ -247,8 +247,9 @@ class TeacherImporter(Importer):
 
         teacher = ctx.cache["teachers"].get(nip)
         self._check_person(ctx, errors, nip, dui, teacher)
-        # A teacher with several appointments has several rows: they must agree.
-        signature = (dui, tuple(person_values.values()), tuple(teacher_values.values()))
+        # A teacher with several appointments has several rows: they must agree. Only a hash of
+        # each NIP's data is kept for the rest of the file, so memory stays small.
+        signature = hash((dui, tuple(person_values.values()), tuple(teacher_values.values())))
         first = ctx.cache.setdefault("file_teachers", {}).setdefault(nip, signature)
         if first != signature:
             errors.add(
@@ -262,7 +263,7 @@ class TeacherImporter(Importer):
                 _("Este DUI ya aparece en una fila anterior con otro NIP."),
                 _("Cada docente tiene un DUI distinto."),
             )
-        key = (nip, school.pk, *appointment_key_values.values())
+        key = hash((nip, school.pk, *appointment_key_values.values()))
         if not ctx.first_time("appointment", key):
             errors.add(
                 "fecha_inicio",
