@@ -137,6 +137,11 @@ def _parser() -> argparse.ArgumentParser:
     run_finance.add_argument("--year", type=int, default=2026)
     run_finance.add_argument("--repeat", type=int, default=30)
     run_finance.add_argument("--warmup", type=int, default=3)
+    import_teachers = commands.add_parser(
+        "import-teachers",
+        help="Generate a teacher file and time its dry run, import and re-import.",
+    )
+    import_teachers.add_argument("--rows", type=int, default=50_000)
     return parser
 
 
@@ -190,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command in ("generate-finance", "run-finance"):
             return _finance(args)
+        if args.command == "import-teachers":
+            from .import_teachers import import_teachers
+
+            import_teachers(args.rows)
+            return 0
         if args.command == "generate":
             generate(
                 GenerateOptions(

@@ -21,6 +21,7 @@ from ..conf import helpdesk_settings, upload_limits
 from ..forms import clean_service_data
 from ..models import Service, Ticket, TicketCounter
 from ..permissions import can_request_service
+from ..service_pages import service_page_url
 from ..signals import ticket_created
 from .assignment import _auto_assign
 from .common import (
@@ -92,6 +93,12 @@ def ticket_create(
     """
     if not can_request_service(requester, service):
         raise PermissionDenied
+    if service_page_url(service.code) is not None:
+        raise ValidationError(
+            _("Este trámite se solicita en su propia página: %(url)s")
+            % {"url": service_page_url(service.code)},
+            code="service_has_own_page",
+        )
     cleaned = clean_service_data(service=service, data=data, files=files)
     description = _clean_body(description, required=False, field_name="description")
     subject = " ".join((subject or "").split())

@@ -50,6 +50,7 @@ from helpdesk.portal_forms import (
 )
 from helpdesk.portal_selectors import catalogue_get, catalogue_groups, catalogue_list
 from helpdesk.selectors import ticket_entries_for, ticket_get_for, ticket_list_for_requester
+from helpdesk.service_pages import service_page_url
 from helpdesk.services import ticket_cancel, ticket_create, ticket_rate, ticket_reply
 from helpdesk.timeline import mark_resolutions
 
@@ -125,6 +126,9 @@ def _workflow(service: Service, user: Any) -> dict[str, Any] | None:
 @require_GET
 def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     service = catalogue_get(code=code)
+    own_page = service_page_url(service.code)
+    if own_page is not None:  # asked for on its own page (helpdesk/service_pages.py)
+        return redirect(own_page)
     return render(
         request,
         "helpdesk/portal/service_detail.html",
@@ -142,6 +146,9 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
 def request_create(request: HttpRequest, code: str) -> HttpResponse:
     """The service's own form plus a description and files → ``ticket_create``."""
     service = catalogue_get(code=code)
+    own_page = service_page_url(service.code)
+    if own_page is not None:  # asked for on its own page (helpdesk/service_pages.py)
+        return redirect(own_page)
     if not can_request_service(request.user, service):
         raise PermissionDenied
     fields = list(service.fields.all())

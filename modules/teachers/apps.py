@@ -11,12 +11,15 @@ class TeachersConfig(AppConfig):
         from core.accounts.choices import Role
         from core.audit.registry import register_action_labels, register_object_type_labels
         from core.demo import register_demo_step
+        from core.imports.registry import register_importer
         from core.shell import register_nav_entry, register_panel_entry
 
         from . import demo
+        from .imports import TeacherImporter
 
         # After the schools' and academics' steps: the demo school, its sections and accounts.
         register_demo_step("teachers", layer="modules", run=demo.seed_teachers)
+        register_importer(TeacherImporter())
 
         staff = _("Personal docente")
         staff_roles = [

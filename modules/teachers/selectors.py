@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from modules.schools.models import School, SchoolYear, Section
 from modules.schools.selectors import SCHOOL_PATHS, SECTION_PATHS
 
 from .choices import Position
+from .leave_sources import pending_leave
 from .models import (
     Appointment,
     Degree,
@@ -141,8 +142,19 @@ class StaffRow:
     end_date: date | None
     on_leave: bool
     leave_name: str | None
+    pending_leave_name: str | None
     position_label: str
     shift_label: str
+
+    @property
+    def leave_pending(self) -> bool:
+        """On leave that day only by leave approved and awaiting registration."""
+        return not self.on_leave and self.pending_leave_name is not None
+
+    @property
+    def away(self) -> bool:
+        """On leave that day, registered or approved and awaiting registration."""
+        return self.on_leave or self.pending_leave_name is not None
 
 
 @dataclass(frozen=True)
@@ -156,7 +168,8 @@ class StaffView:
 
 def school_staff(*, school: School, day: date | None = None) -> StaffView:
     """A school's staff on ``day``: one row per appointment in force, marked when the teacher is
-    on registered leave that day, and the number of teachers per level taught (three queries)."""
+    on registered leave that day or on leave approved and awaiting registration
+    (``leave_sources``), and the number of teachers per level taught (two queries)."""
     day = day or _today()
     on_leave = Leave.objects.filter(
         teacher_id=OuterRef("teacher_id"), start_date__lte=day, end_date__gte=day
@@ -164,9 +177,17 @@ def school_staff(*, school: School, day: date | None = None) -> StaffView:
     leave_type = Leave.objects.filter(
         teacher_id=OuterRef("teacher_id"), start_date__lte=day, end_date__gte=day
     ).values("leave_type__name")[:1]
+    pending = pending_leave()
+    pending_name = (
+        pending.filter(
+            teacher_id=OuterRef("teacher_id"), start_date__lte=day, end_date__gte=day
+        ).values("leave_type__name")[:1]
+        if pending is not None
+        else Value(None, output_field=CharField())
+    )
     rows = list(
         Appointment.objects.filter(active_on_q(day), school=school)
-        .annotate(on_leave=Exists(on_leave), leave_name=leave_type)
+        .annotate(on_leave=Exists(on_leave), leave_name=leave_type, pending_leave_name=pending_name)
         .values_list(
             "pk",
             "teacher_id",
@@ -183,6 +204,7 @@ def school_staff(*, school: School, day: date | None = None) -> StaffView:
             "end_date",
             "on_leave",
             "leave_name",
+            "pending_leave_name",
             named=True,
         )
         .order_by("teacher__person__last_names", "teacher__person__first_names", "pk")
@@ -202,7 +224,7 @@ def school_staff(*, school: School, day: date | None = None) -> StaffView:
         )
         for row in rows
     ]
-    teachers_on_leave = len({row.teacher_id for row in rows if row.on_leave})
+    teachers_on_leave = len({row.teacher_id for row in rows if row.away})
     return StaffView(
         school=school, day=day, rows=rows, per_level=per_level, on_leave=teachers_on_leave
     )
@@ -216,10 +238,13 @@ class TeacherRecord:
     appointments: list[Appointment]
     assignments: list[SubjectAssignment]
     leaves: list[Leave]
+    # Approved by the director, awaiting the HR officer's registration (``leave_sources``).
+    pending_leaves: list[Any]
 
 
 def teacher_record(*, teacher: Teacher) -> TeacherRecord:
-    """Everything the teacher's record page shows (five queries beyond the teacher)."""
+    """Everything the teacher's record page shows (six queries beyond the teacher)."""
+    pending = pending_leave()
     return TeacherRecord(
         teacher=teacher,
         degrees=list(teacher.degrees.all()),
@@ -231,6 +256,15 @@ def teacher_record(*, teacher: Teacher) -> TeacherRecord:
             )
         ),
         leaves=list(teacher.leaves.select_related("leave_type", "school")),
+        pending_leaves=(
+            list(
+                pending.filter(teacher_id=teacher.pk)
+                .select_related("leave_type", "school")
+                .order_by("-start_date", "pk")
+            )
+            if pending is not None
+            else []
+        ),
     )
 
 

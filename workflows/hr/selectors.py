@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from viewflow.workflow.status import PROCESS
 
 from core.processes.selectors import process_page_get_for
 from modules.teachers.choices import CorrectableField
 
+from .choices import Decision
 from .models import LeaveRequest, RecordCorrection
 
 
@@ -106,3 +109,13 @@ def leave_requests_mine(actor: Any) -> list[LeaveRequest]:
         .select_related("leave_type")
         .order_by("-created", "-pk")[:50]
     )
+
+
+def leave_approved_awaiting_registration() -> QuerySet[LeaveRequest]:
+    """Leave the director (or the department, for a director's own) approved and the HR officer
+    has not registered yet: shown on the teacher's record and the staff view as «aprobada,
+    pendiente de registro» (registered from ``apps.py`` with
+    ``modules.teachers.leave_sources.register_pending_leave_source``)."""
+    return LeaveRequest.objects.filter(
+        decision=Decision.APPROVED, registered_at__isnull=True
+    ).exclude(status=PROCESS.CANCELED)
