@@ -31,7 +31,7 @@ from modules.schools.models import Grade
 from tests.core.accounts.helpers import totp_code, totp_device
 from tests.factories import DEFAULT_PASSWORD, SchoolFactory, SectionFactory, create_user
 from tests.national_data import ensure_national_data
-from tests.workflows.titles.conftest import enroll, signature_upload
+from tests.workflows.titles.conftest import appoint_director, enroll, signature_upload
 from workflows.titles.flows import TitleFlow
 from workflows.titles.services import titles_request, titles_step
 
@@ -95,6 +95,7 @@ def people(settings, tmp_path):
         actor=None, kind="director", person=director.person, user=director, school=school,
         position="Director", signature=signature_upload(1), valid_from=date(2020, 1, 1),
     )  # fmt: skip
+    appoint_director(director.person, school)
     signatory_register(
         actor=None, kind="minister", position="Ministra", signature=signature_upload(2),
         person=person_create(first_names="Elena Beatriz", last_names="Campos Aguirre"),
