@@ -41,6 +41,26 @@ DUI_BODIES = {
 }
 
 
+def _appoint_director(user: Any, school: Any) -> None:
+    """The request guard also wants the director appointed in the teachers module."""
+    from modules.teachers.choices import ContractType, Funding, Position
+    from modules.teachers.models import Teacher
+    from modules.teachers.services import appointment_create, teacher_create
+
+    teacher = Teacher.objects.filter(person=user.person).first()
+    if teacher is None:
+        teacher = teacher_create(
+            person=user.person, nip=f"8{user.person.pk:06d}", escalafon_level="2",
+            escalafon_category=2, specialty="Administración Escolar",
+        )  # fmt: skip
+    if not teacher.appointments.filter(school=school, position=Position.DIRECTOR).exists():
+        appointment_create(
+            teacher=teacher, school=school, position=Position.DIRECTOR, shift="matutino",
+            contract_type=ContractType.SALARY_LAW, funding=Funding.GENERAL_FUND,
+            start_date=date(2020, 1, 1),
+        )  # fmt: skip
+
+
 @dataclass
 class TitlesOptions:
     students: int = 500
@@ -129,6 +149,7 @@ def setup(options: TitlesOptions, out: IO[str]) -> dict[str, Any]:
                 actor=None, kind=kind, person=user.person, user=user, school=at,
                 position=position, signature=_png(seed), valid_from=date(2020, 1, 1),
             )  # fmt: skip
+    _appoint_director(staff["director"], school)
     if not Signatory.objects.filter(kind=SignatoryKind.MINISTER).exists():
         minister = person_create(
             dui=dui_with_check(DUI_BODIES["minister"]), first_names="Ministra",

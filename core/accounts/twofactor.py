@@ -1,7 +1,9 @@
 """The staff second factor: TOTP devices and recovery codes (docs/security.md §1.7).
 
 Built on django-otp: a person's authenticator app is a confirmed ``TOTPDevice`` (otp_totp); their
-ten recovery codes are the tokens of one ``StaticDevice`` (otp_static), each usable once.
+ten recovery codes belong to one ``StaticDevice`` (otp_static), each usable once. A code itself is
+never stored: each ``StaticToken`` row holds only a keyed digest of it (``recovery_code_digest``),
+checked here in constant time, never by django-otp's plain comparison.
 
 ``verify_second_factor`` is the one check every pathway uses (the login's second step, the
 step-up page, the API token endpoint, the admin login). Six digits are tried against the TOTP
@@ -13,14 +15,17 @@ are locked while a code is checked, so two requests cannot both spend one code.
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
 from base64 import b32encode, b64encode
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -104,9 +109,59 @@ def verify_second_factor(user: Any, raw_code: str) -> CodeCheck:
             if not allowed:
                 wait_until = (info or {}).get("locked_until")
                 continue
-            if device.verify_token(code):
+            passed = (
+                _spend_recovery_code(device, code)
+                if method == "recovery"
+                else device.verify_token(code)
+            )
+            if passed:
                 return CodeCheck(ok=True, method=method)
         return CodeCheck(ok=False, wait_until=wait_until)
+
+
+# --- Recovery codes, stored as digests ----------------------------------------------------------
+
+RECOVERY_DIGEST_SALT = "siges.accounts.recovery-code"
+
+
+def recovery_code_digest(device_id: int, code: str, secret: str | bytes | None = None) -> str:
+    """What is stored for one recovery code: an HMAC-SHA256 keyed with ``SECRET_KEY`` over the
+    device's id and the code, as 16 base32 characters (80 bits; django-otp's token column holds
+    16). The codes carry 80 random bits, so a fast keyed hash is enough: a copy of the database
+    alone does not give them back, and the device id keeps two devices' digests unrelated."""
+    mac = salted_hmac(
+        RECOVERY_DIGEST_SALT, f"{device_id}:{code}", secret=secret, algorithm="sha256"
+    )
+    return b32encode(mac.digest()[:10]).decode("ascii").lower()
+
+
+def _recovery_digests(device_id: int, code: str) -> list[str]:
+    """The digest under the current key and under each old key still accepted
+    (``SECRET_KEY_FALLBACKS``), so rotating the key does not void the codes at once."""
+    secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [recovery_code_digest(device_id, code, secret) for secret in secrets_in_use]
+
+
+def _spend_recovery_code(device: StaticDevice, code: str) -> bool:
+    """django-otp's ``StaticDevice.verify_token`` with the stored digests: every stored digest
+    is compared with every candidate in constant time (no early exit); the matching row is
+    deleted (single use; the caller holds the device row locked). Failures feed the throttle."""
+    candidates = [digest.encode("ascii") for digest in _recovery_digests(device.pk, code)]
+    match = None
+    for token_id, stored in device.token_set.values_list("pk", "token"):
+        stored_bytes = stored.encode("ascii", "replace")
+        hit = False
+        for candidate in candidates:
+            hit |= hmac.compare_digest(stored_bytes, candidate)
+        if hit and match is None:
+            match = token_id
+    if match is None or not StaticToken.objects.filter(pk=match).delete()[0]:
+        device.throttle_increment()
+        return False
+    device.throttle_reset(commit=False)
+    device.set_last_used_timestamp(commit=False)
+    device.save()
+    return True
 
 
 # --- Services (every write audited on the user's chain) ----------------------------------------
@@ -216,7 +271,9 @@ def _replace_recovery_codes(user: Any) -> list[str]:
         b32encode(secrets.token_bytes(10)).decode("ascii").lower()
         for _ in range(RECOVERY_CODE_COUNT)
     ]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(device.pk, code)) for code in codes
+    )
     return codes
 
 

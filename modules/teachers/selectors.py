@@ -61,6 +61,20 @@ def active_on_q(day: date, prefix: str = "") -> Q:
     )
 
 
+def director_appointed(*, school: School, day: date, person_id: int) -> bool:
+    """Whether ``person_id`` holds a director appointment at ``school`` in force on ``day``.
+
+    A system check, not a page read (no actor): the titles process asks it before a request for
+    titles is accepted (docs/security.md §1.7). One query.
+    """
+    return Appointment.objects.filter(
+        active_on_q(day),
+        school=school,
+        position=Position.DIRECTOR,
+        teacher__person_id=person_id,
+    ).exists()
+
+
 def teacher_scope(actor: Any, roles: tuple[str, ...] = STAFF_ROLES) -> QuerySet[Teacher]:
     """Teachers the actor may see: appointed at a school in scope, or the actor themself."""
     via_school = scope_q(actor, roles, APPOINTMENT_PATHS)

@@ -31,7 +31,7 @@ from modules.schools.models import Grade
 from tests.core.accounts.helpers import totp_code, totp_device
 from tests.factories import DEFAULT_PASSWORD, SchoolFactory, SectionFactory, create_user
 from tests.national_data import ensure_national_data
-from tests.workflows.titles.conftest import enroll, signature_upload
+from tests.workflows.titles.conftest import appoint_director, enroll, signature_upload
 from workflows.titles.flows import TitleFlow
 from workflows.titles.services import titles_request, titles_step
 
@@ -95,6 +95,7 @@ def people(settings, tmp_path):
         actor=None, kind="director", person=director.person, user=director, school=school,
         position="Director", signature=signature_upload(1), valid_from=date(2020, 1, 1),
     )  # fmt: skip
+    appoint_director(director.person, school)
     signatory_register(
         actor=None, kind="minister", position="Ministra", signature=signature_upload(2),
         person=person_create(first_names="Elena Beatriz", last_names="Campos Aguirre"),
@@ -119,12 +120,16 @@ def new_page(browser: Browser) -> Page:
     return page
 
 
-def log_in(page: Page, base: str, user, next_path: str) -> None:
+def log_in(page: Page, base: str, user, next_path: str, device=None) -> None:
     page.goto(f"{base}/cuentas/ingresar/?next={next_path}")
     form = page.locator("main form")
     form.locator('input[name="dui"]').fill(user.dui.replace("-", ""))
     form.locator('input[name="password"]').fill(DEFAULT_PASSWORD)
     form.locator('button[type="submit"]').click()
+    if device is not None:  # an account with the authenticator app: the code after the password
+        expect(page).to_have_url(re.compile(r"/cuentas/ingresar/codigo/"))
+        page.get_by_label("Código de verificación").fill(totp_code(device))
+        page.locator('main form button[type="submit"]').click()
     expect(page).to_have_url(f"{base}{next_path}")
 
 
@@ -153,7 +158,8 @@ def take_from_bandeja(page: Page, base: str, number: str) -> None:
 def step_up(page: Page, people, user) -> None:
     expect(page).to_have_url(re.compile(r"/cuentas/"))
     page.get_by_label("Contraseña").fill(DEFAULT_PASSWORD)
-    page.locator('input[name="code"]').fill(totp_code(people["devices"][user.pk]))
+    # The login spent this time step's code (no replay): the next step's, within the tolerance
+    page.locator('input[name="code"]').fill(totp_code(people["devices"][user.pk], offset_steps=1))
     page.get_by_role("button", name="Confirmar").click()
     expect(page).to_have_url(re.compile(r"/procesos/tareas/\d+/$"))
 
@@ -200,7 +206,9 @@ def test_request_verify_sign_countersign_verify_annul(live_server, browser, peop
 
     # --- The director re-authenticates with the app's code and signs -------------------------
     director = new_page(browser)
-    log_in(director, base, people["director"], "/bandeja/")
+    log_in(
+        director, base, people["director"], "/bandeja/", people["devices"][people["director"].pk]
+    )
     take_from_bandeja(director, base, request.number)
     step_up(director, people, people["director"])
     director.get_by_label(re.compile("Firmo, como director")).check()
@@ -212,7 +220,13 @@ def test_request_verify_sign_countersign_verify_annul(live_server, browser, peop
 
     # --- The authenticating officer countersigns; the titles are generated --------------------
     authenticator = new_page(browser)
-    log_in(authenticator, base, people["authenticator"], "/bandeja/")
+    log_in(
+        authenticator,
+        base,
+        people["authenticator"],
+        "/bandeja/",
+        people["devices"][people["authenticator"].pk],
+    )
     take_from_bandeja(authenticator, base, request.number)
     step_up(authenticator, people, people["authenticator"])
     authenticator.get_by_label(re.compile("Doy la auténtica")).check()

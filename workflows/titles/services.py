@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.accounts.choices import Role
@@ -29,9 +30,10 @@ from core.workflow import process_start, task_action
 from helpdesk.models import Ticket
 from helpdesk.process_outcome import ticket_resolve_for_process, ticket_update_for_process
 from helpdesk.services import ticket_link_process
-from modules.documents.choices import RequestKind, RequestStatus, TitleStatus
+from modules.documents.choices import RequestKind, RequestStatus, SignatoryKind, TitleStatus
 from modules.documents.models import IssuedTitle, TitleRequest
 from modules.documents.services import (
+    signatory_valid,
     title_request_countersign,
     title_request_create,
     title_request_delivered,
@@ -41,6 +43,7 @@ from modules.documents.services import (
     title_request_verify,
 )
 from modules.schools.models import School, Section
+from modules.teachers.selectors import director_appointed
 
 from .models import TitleProcess
 
@@ -74,6 +77,30 @@ def _start(
     )
 
 
+def _director_appointment_guard(school: School, day: date) -> None:
+    """The director whose signature is registered must also hold a director appointment at the
+    school in force on the request date, as the teachers module records it. Checked before
+    anything is written; a school without a registered director is left to the documents guard,
+    which says so."""
+    signatory = signatory_valid(kind=SignatoryKind.DIRECTOR, day=day, school=school)
+    if signatory is None:
+        return
+    if director_appointed(school=school, day=day, person_id=signatory.person_id):
+        return
+    raise ValidationError(
+        _(
+            "%(name)s no tiene un nombramiento de director de %(school)s vigente el %(day)s en "
+            "el registro de docentes: regístrelo o actualícelo antes de solicitar títulos."
+        )
+        % {
+            "name": signatory.person.full_name,
+            "school": school.name,
+            "day": day.strftime("%d/%m/%Y"),
+        },
+        code="director_not_appointed",
+    )
+
+
 @transaction.atomic
 def titles_request(
     *,
@@ -87,6 +114,7 @@ def titles_request(
     request: HttpRequest | None = None,
 ) -> TitleProcess:
     """The registrar asks for titles: the request (every guard checked) and its process."""
+    _director_appointment_guard(school, timezone.localdate())
     title_request = title_request_create(
         actor=actor,
         kind=kind,
@@ -145,6 +173,7 @@ def titles_start_for_ticket(*, ticket: Ticket) -> TitleProcess:
             {"numero_resolucion": _("La reposición requiere el número de la resolución publicada.")}
         )
     original = _title_for_ticket(data)
+    _director_appointment_guard(original.request.school, timezone.localdate())
     title_request = title_request_create(
         actor=ticket.requester,
         kind=RequestKind.REPLACEMENT,

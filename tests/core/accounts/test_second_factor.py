@@ -13,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.accounts import twostep
-from core.accounts.twofactor import totp_enrol_start
+from core.accounts.twofactor import recovery_code_digest, totp_enrol_start
 from core.audit.models import AuditEvent
 from tests.factories import DEFAULT_PASSWORD
 
@@ -79,7 +79,11 @@ def test_enrolling_shows_a_qr_code_then_confirming_gives_ten_recovery_codes(clie
     assert len(codes) == len(set(codes)) == 10
     device.refresh_from_db()
     assert device.confirmed is True
-    assert sorted(codes) == devices(technician)[1]
+    # Only a keyed digest of each code is stored, never the code itself
+    static = StaticDevice.objects.get(user=technician)
+    stored = devices(technician)[1]
+    assert sorted(recovery_code_digest(static.pk, code) for code in codes) == stored
+    assert not set(codes) & set(stored)
     assert actions(action__startswith="auth.otp") == ["auth.otp_enrol_started", "auth.otp_enrolled"]
     # Shown once: the page afterwards only counts them.
     later = client.get(SECURITY).content.decode()

@@ -22,6 +22,9 @@ from modules.documents.models import Motive, TitleDefinition
 from modules.documents.services import signatory_register
 from modules.schools.models import Grade
 from modules.students.services import enrollment_close, enrollment_create, student_create
+from modules.teachers.choices import ContractType, Funding, Position
+from modules.teachers.models import Appointment, Teacher
+from modules.teachers.services import appointment_create, teacher_create
 from tests.factories import SchoolFactory, SectionFactory
 from tests.national_data import ensure_national_data
 from workflows.titles.flows import TitleFlow
@@ -105,8 +108,25 @@ def printer(make_user):
     return make_user(role=Role.PRINT_CENTRE)
 
 
+def appoint_director(person, school, *, start=date(2020, 1, 1), end=None) -> Appointment:
+    """A director appointment of ``person`` at ``school`` in the teachers module (the request
+    guard reads it), giving the person the teacher facet first when needed."""
+    teacher = Teacher.objects.filter(person=person).first() or teacher_create(
+        person=person,
+        nip=f"9{person.pk:06d}",
+        escalafon_level="2",
+        escalafon_category=2,
+        specialty="Administración Escolar",
+    )
+    return appointment_create(
+        teacher=teacher, school=school, position=Position.DIRECTOR, shift="matutino",
+        contract_type=ContractType.SALARY_LAW, funding=Funding.GENERAL_FUND,
+        start_date=start, end_date=end,
+    )  # fmt: skip
+
+
 @pytest.fixture
-def signatories(director, authenticator, school):
+def signatories(director, authenticator, school, director_appointment):
     signatory_register(
         actor=None, kind=SignatoryKind.DIRECTOR, person=director.person, user=director,
         school=school, position="Director", signature=signature_upload(1),
@@ -122,6 +142,11 @@ def signatories(director, authenticator, school):
         user=authenticator, position="Titular de auténtica", signature=signature_upload(3),
         valid_from=date(2020, 1, 1),
     )  # fmt: skip
+
+
+@pytest.fixture
+def director_appointment(director, school):
+    return appoint_director(director.person, school)
 
 
 NAMES = [

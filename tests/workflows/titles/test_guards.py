@@ -1,6 +1,7 @@
 """Each guard of a request refuses it and saves nothing: no registered signature, an expired
-appointment, a student who did not pass, a section that does not graduate, a replacement
-without a resolution number, a title asked for twice."""
+appointment (in the signatory registry, or the director appointment in the teachers module), a
+student who did not pass, a section that does not graduate, a replacement without a resolution
+number, a title asked for twice."""
 
 from datetime import timedelta
 
@@ -14,9 +15,10 @@ from modules.documents.choices import SignatoryKind
 from modules.documents.models import Signatory, TitleRequest
 from modules.documents.services import signatory_end, title_request_create
 from modules.schools.models import Grade
+from modules.teachers.models import Appointment
 from tests.factories import SectionFactory
 
-from .conftest import NAMES, enroll, request_titles
+from .conftest import NAMES, appoint_director, enroll, request_titles
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +46,73 @@ def test_director_appointment_expired(registrar, section, graduates, signatories
     # And the end of the appointment was audited with before and after
     event = AuditEvent.objects.get(action="signatory.appointment_ended")
     assert event.payload["before"] is None
+
+
+def _appointments():
+    return list(Appointment.objects.order_by("pk").values())
+
+
+def test_director_not_appointed_in_teachers_module(registrar, section, graduates, signatories):
+    Appointment.objects.all().delete()  # the signatory is registered, but never appointed
+    with pytest.raises(ValidationError) as caught:
+        request_titles(registrar, section)
+    assert caught.value.code == "director_not_appointed"
+    assert section.school.name in caught.value.messages[0]
+    _nothing_saved()
+    assert _appointments() == []
+
+
+def test_director_appointment_in_teachers_module_expired(
+    registrar, section, graduates, signatories, director_appointment
+):
+    today = timezone.localdate()
+    Appointment.objects.filter(pk=director_appointment.pk).update(
+        start_date=today - timedelta(days=400), end_date=today - timedelta(days=1)
+    )
+    before = _appointments()
+    with pytest.raises(ValidationError) as caught:
+        request_titles(registrar, section)
+    assert caught.value.code == "director_not_appointed"
+    assert today.strftime("%d/%m/%Y") in caught.value.messages[0]
+    _nothing_saved()
+    assert _appointments() == before
+
+
+def test_director_appointment_not_yet_started(
+    registrar, section, graduates, signatories, director_appointment
+):
+    today = timezone.localdate()
+    Appointment.objects.filter(pk=director_appointment.pk).update(
+        start_date=today + timedelta(days=1)
+    )
+    with pytest.raises(ValidationError) as caught:
+        request_titles(registrar, section)
+    assert caught.value.code == "director_not_appointed"
+    _nothing_saved()
+
+
+def test_director_appointment_must_be_the_signatory_as_director_there(
+    make_user, registrar, director, school, section, graduates, signatories, director_appointment
+):
+    from core.accounts.choices import Role, ScopeKind
+    from tests.factories import SchoolFactory
+
+    # The signatory teaches at the school but is not its director; they direct another school;
+    # and someone else is appointed director here: none of it counts.
+    Appointment.objects.filter(pk=director_appointment.pk).update(position="docente")
+    appoint_director(director.person, SchoolFactory())
+    other = make_user(role=Role.DIRECTOR, scope_kind=ScopeKind.SCHOOL, target=school)
+    appoint_director(other.person, school)
+    before = _appointments()
+    with pytest.raises(ValidationError) as caught:
+        request_titles(registrar, section)
+    assert caught.value.code == "director_not_appointed"
+    _nothing_saved()
+    assert _appointments() == before
+    # With the signatory's own director appointment in force, the same request goes
+    Appointment.objects.filter(pk=director_appointment.pk).update(position="director")
+    process = request_titles(registrar, section)
+    assert process.title_request.items.count() == len(NAMES)
 
 
 def test_appointment_valid_on_request_date_only(registrar, section, graduates, signatories):

@@ -2,9 +2,12 @@
 ticket starts the process (the resolution number is required), follows it, and is resolved on
 delivery. And what a title froze stays as issued after the student's name is corrected."""
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.accounts.services import person_correct
 from helpdesk.catalogue import load_catalogue
@@ -12,7 +15,8 @@ from helpdesk.choices import TicketStatus
 from helpdesk.models import Service, Ticket
 from helpdesk.services import ticket_create
 from modules.documents.choices import RequestKind, TitleStatus
-from modules.documents.models import IssuedTitle
+from modules.documents.models import IssuedTitle, TitleRequest
+from modules.teachers.models import Appointment
 from workflows.titles.flows import TitleFlow
 from workflows.titles.models import TitleProcess
 from workflows.titles.services import titles_step
@@ -110,6 +114,22 @@ def test_replacement_of_unknown_title_creates_nothing(issued_titles, service, ci
         )
     assert "nombre_en_titulo" in caught.value.error_dict
     assert Ticket.objects.count() == before
+
+
+def test_replacement_while_the_director_is_not_appointed_creates_nothing(
+    issued_titles, service, citizen, director_appointment
+):
+    # The director's appointment in the teachers module ended yesterday
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Appointment.objects.filter(pk=director_appointment.pk).update(end_date=yesterday)
+    tickets = Ticket.objects.count()
+    requests = TitleRequest.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        ticket_create(requester=citizen, service=service, data=answers(issued_titles[0]))
+    assert caught.value.code == "director_not_appointed"
+    assert Ticket.objects.count() == tickets
+    assert TitleRequest.objects.count() == requests
+    assert not TitleProcess.objects.filter(kind=RequestKind.REPLACEMENT).exists()
 
 
 def test_frozen_data_unchanged_after_the_name_is_corrected(issued_titles, officer):
