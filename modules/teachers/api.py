@@ -51,6 +51,15 @@ def _int_param(request: Request, name: str) -> int | None:
         raise serializers.ValidationError({name: [_("Debe ser un número entero.")]}) from exc
 
 
+def _filter_ids(rows: Any, request: Request, names: tuple[str, ...]) -> Any:
+    """Narrow ``rows`` by each ``<name>_id`` given as an integer query parameter."""
+    for name in names:
+        value = _int_param(request, name)
+        if value is not None:
+            rows = rows.filter(**{f"{name}_id": value})
+    return rows
+
+
 class TeacherSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     nip = serializers.CharField()
@@ -133,11 +142,9 @@ class AppointmentListApi(ListAPIView):
     pagination_class = _Pages
 
     def get_queryset(self) -> Any:
-        rows = appointment_scope(self.request.user)
-        for name in ("teacher", "school"):
-            value = _int_param(self.request, name)
-            if value is not None:
-                rows = rows.filter(**{f"{name}_id": value})
+        rows = _filter_ids(
+            appointment_scope(self.request.user), self.request, ("teacher", "school")
+        )
         return rows.values_list(
             "pk",
             "teacher_id",
@@ -176,11 +183,9 @@ class AssignmentListApi(ListAPIView):
     pagination_class = _Pages
 
     def get_queryset(self) -> Any:
-        rows = assignment_scope(self.request.user)
-        for name in ("teacher", "section"):
-            value = _int_param(self.request, name)
-            if value is not None:
-                rows = rows.filter(**{f"{name}_id": value})
+        rows = _filter_ids(
+            assignment_scope(self.request.user), self.request, ("teacher", "section")
+        )
         return rows.values_list(
             "pk",
             "teacher_id",
@@ -239,11 +244,9 @@ class TimetableListApi(ListAPIView):
     pagination_class = _Pages
 
     def get_queryset(self) -> Any:
-        rows = slot_scope(self.request.user)
-        for name in ("teacher", "section", "school_year"):
-            value = _int_param(self.request, name)
-            if value is not None:
-                rows = rows.filter(**{f"{name}_id": value})
+        rows = _filter_ids(
+            slot_scope(self.request.user), self.request, ("teacher", "section", "school_year")
+        )
         return rows.values_list(*SLOT_FIELDS, named=True)
 
     @extend_schema(
@@ -317,11 +320,7 @@ class LeaveListApi(ListAPIView):
     pagination_class = _Pages
 
     def get_queryset(self) -> Any:
-        rows = leave_scope(self.request.user)
-        for name in ("teacher", "school"):
-            value = _int_param(self.request, name)
-            if value is not None:
-                rows = rows.filter(**{f"{name}_id": value})
+        rows = _filter_ids(leave_scope(self.request.user), self.request, ("teacher", "school"))
         return rows.values_list(
             "pk",
             "teacher_id",

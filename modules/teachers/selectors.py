@@ -188,9 +188,7 @@ def school_staff(*, school: School, day: date | None = None) -> StaffView:
     on_leave = Leave.objects.filter(
         teacher_id=OuterRef("teacher_id"), start_date__lte=day, end_date__gte=day
     )
-    leave_type = Leave.objects.filter(
-        teacher_id=OuterRef("teacher_id"), start_date__lte=day, end_date__gte=day
-    ).values("leave_type__name")[:1]
+    leave_type = on_leave.values("leave_type__name")[:1]
     pending = pending_leave()
     pending_name = (
         pending.filter(
