@@ -128,18 +128,37 @@ def line_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "finance/budget.html", context, status=400)
 
 
-@require_POST
-@login_required
-def line_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    line = selectors.line_get(request.user, pk)
+def _back(request: HttpRequest, budget_id: int, anchor: str, error: str) -> HttpResponse:
+    """Say what was wrong with the form; back to the budget page's section."""
+    messages.error(request, error)
+    return redirect(reverse("finance:budget", args=[budget_id]) + anchor)
+
+
+def _done(
+    request: HttpRequest, budget_id: int, anchor: str, work: Any, success: str
+) -> HttpResponse:
+    """Run one service call; say what happened; back to the budget page's section."""
     try:
-        services.budget_line_remove(actor=request.user, line=line, request=request)
+        work()
     except (Conflict, ValidationError, PermissionDenied) as error:
         for message in _errors(error):
             messages.error(request, message)
     else:
-        messages.success(request, _("Línea eliminada."))
-    return redirect("finance:budget", pk=line.budget_id)
+        messages.success(request, success)
+    return redirect(reverse("finance:budget", args=[budget_id]) + anchor)
+
+
+@require_POST
+@login_required
+def line_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    line = selectors.line_get(request.user, pk)
+    return _done(
+        request,
+        line.budget_id,
+        "",
+        lambda: services.budget_line_remove(actor=request.user, line=line, request=request),
+        _("Línea eliminada."),
+    )
 
 
 @require_POST
@@ -166,49 +185,32 @@ def payment_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = selectors.invoice_get(request.user, pk)
     form = PaymentForm(request.POST, school_id=invoice.school_id)
     if not form.is_valid():
-        messages.error(request, _("Revise la forma de pago."))
-        return redirect("finance:budget", pk=invoice.budget_id)
-    try:
-        services.payment_prepare(
+        return _back(request, invoice.budget_id, "", _("Revise la forma de pago."))
+    return _done(
+        request,
+        invoice.budget_id,
+        "",
+        lambda: services.payment_prepare(
             actor=request.user, invoice=invoice, request=request, **form.cleaned_data
-        )
-    except (Conflict, ValidationError, PermissionDenied) as error:
-        for message in _errors(error):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Pago preparado: falta la firma del presidente."))
-    return redirect("finance:budget", pk=invoice.budget_id)
+        ),
+        _("Pago preparado: falta la firma del presidente."),
+    )
 
 
 @require_POST
 @login_required
 def payment_authorise(request: HttpRequest, pk: int) -> HttpResponse:
     payment = selectors.payment_get(request.user, pk)
-    try:
-        services.payment_authorise(actor=request.user, payment=payment, request=request)
-    except (Conflict, ValidationError, PermissionDenied) as error:
-        for message in _errors(error):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Pago autorizado."))
-    return redirect("finance:budget", pk=payment.invoice.budget_id)
+    return _done(
+        request,
+        payment.invoice.budget_id,
+        "",
+        lambda: services.payment_authorise(actor=request.user, payment=payment, request=request),
+        _("Pago autorizado."),
+    )
 
 
 # --- Purchase plan and liquidation ---------------------------------------------------------------
-
-
-def _done(
-    request: HttpRequest, budget_id: int, anchor: str, work: Any, success: str
-) -> HttpResponse:
-    """Run one service call; say what happened; back to the budget page's section."""
-    try:
-        work()
-    except (Conflict, ValidationError, PermissionDenied) as error:
-        for message in _errors(error):
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect(reverse("finance:budget", args=[budget_id]) + anchor)
 
 
 @require_POST
@@ -230,8 +232,9 @@ def plan_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     form = PlanItemForm(request.POST, budget=plan.budget)
     if not form.is_valid():
-        messages.error(request, _("Revise los datos de la compra."))
-        return redirect(reverse("finance:budget", args=[plan.budget_id]) + "#plan-de-compras")
+        return _back(
+            request, plan.budget_id, "#plan-de-compras", _("Revise los datos de la compra.")
+        )
     return _done(
         request,
         plan.budget_id,
@@ -262,8 +265,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     form = ReviewDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Elija aprobar u observar."))
-        return redirect(reverse("finance:budget", args=[plan.budget_id]) + "#plan-de-compras")
+        return _back(request, plan.budget_id, "#plan-de-compras", _("Elija aprobar u observar."))
     return _done(
         request,
         plan.budget_id,
@@ -285,8 +287,12 @@ def liquidation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     budget = selectors.budget_get(request.user, pk, roles=SCHOOL_ROLES)
     form = LiquidationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Escriba las devoluciones de proveedores (0 si no hubo)."))
-        return redirect(reverse("finance:budget", args=[pk]) + "#liquidacion")
+        return _back(
+            request,
+            pk,
+            "#liquidacion",
+            _("Escriba las devoluciones de proveedores (0 si no hubo)."),
+        )
     return _done(
         request,
         pk,
@@ -304,8 +310,7 @@ def liquidation_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     liquidation = selectors.liquidation_get(request.user, pk)
     form = EvaluationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Escriba la evaluación."))
-        return redirect(reverse("finance:budget", args=[liquidation.budget_id]) + "#liquidacion")
+        return _back(request, liquidation.budget_id, "#liquidacion", _("Escriba la evaluación."))
     return _done(
         request,
         liquidation.budget_id,
