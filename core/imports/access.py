@@ -7,6 +7,7 @@ Jobs are read through ``job_scope``: outside it, 404.
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from core.accounts.choices import Role, ScopeKind
@@ -20,6 +21,12 @@ JOB_PATHS = ScopePaths(department="department_id")
 
 def can_import(user: Any) -> bool:
     return bool(user.is_authenticated and grants_with_roles(user, IMPORT_ROLES))
+
+
+def importer_only(request: Any) -> None:
+    """Refuse (403) anyone who may not import; the pages and the API both start here."""
+    if not can_import(request.user):
+        raise PermissionDenied
 
 
 def allowed_departments(user: Any) -> frozenset[int] | None:

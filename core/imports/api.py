@@ -4,7 +4,6 @@ caller's reach answers 404; someone who may not import gets 403."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -17,14 +16,13 @@ from rest_framework.views import APIView
 
 from core.api import CursorPagination
 from core.api_schema import ERROR_DESCRIPTIONS
-from core.exports import csv_response
 
-from .access import can_import
+from .access import importer_only
 from .models import ImportJob, ImportRowError
 from .registry import importers
 from .selectors import job_errors, job_get, job_list, progress_of
 from .services import job_create, job_start
-from .views import report_header
+from .views import job_report_response
 
 TAGS = ["importaciones"]
 
@@ -85,11 +83,6 @@ class UploadSerializer(serializers.Serializer):
         self.fields["kind"].choices = [imp.kind for imp in importers()]
 
 
-def _importer_only(request: Request) -> None:
-    if not can_import(request.user):
-        raise PermissionDenied
-
-
 class JobListApi(ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = JobSerializer
@@ -99,7 +92,7 @@ class JobListApi(ListAPIView):
     queryset = ImportJob.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> Any:
-        _importer_only(self.request)
+        importer_only(self.request)
         return job_list(self.request.user)
 
     @extend_schema(tags=TAGS, summary="Importaciones visibles para quien consulta")
@@ -117,7 +110,7 @@ class JobListApi(ListAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        _importer_only(request)
+        importer_only(request)
         serializer = UploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = job_create(
@@ -142,7 +135,7 @@ class JobDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request: Request, pk: int) -> Response:
-        _importer_only(request)
+        importer_only(request)
         return Response(JobSerializer(job_get(request.user, pk)).data)
 
 
@@ -158,7 +151,7 @@ class JobProgressApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request: Request, pk: int) -> Response:
-        _importer_only(request)
+        importer_only(request)
         return Response(progress_of(job_get(request.user, pk)))
 
 
@@ -176,7 +169,7 @@ class JobStartApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def post(self, request: Request, pk: int) -> Response:
-        _importer_only(request)
+        importer_only(request)
         job = job_start(actor=request.user, job=job_get(request.user, pk), request=request)
         job.refresh_from_db()
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
@@ -189,7 +182,7 @@ class JobErrorsApi(ListAPIView):
     queryset = ImportRowError.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self) -> Any:
-        _importer_only(self.request)
+        importer_only(self.request)
         return job_errors(job_get(self.request.user, self.kwargs["pk"]))
 
     @extend_schema(tags=TAGS, summary="Informe de la revisión: errores por fila y columna")
@@ -207,10 +200,8 @@ class JobReportCsvApi(APIView):
     throttle_scope = "export"
 
     def get(self, request: Request, pk: int) -> Any:
-        _importer_only(request)
-        job = job_get(request.user, pk)
-        rows = ((e.row, e.column, e.message, e.hint) for e in job_errors(job).iterator())
-        return csv_response(f"informe-importacion-{job.pk}.csv", report_header(), rows)
+        importer_only(request)
+        return job_report_response(job_get(request.user, pk))
 
 
 urlpatterns = [

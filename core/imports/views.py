@@ -1,9 +1,11 @@
 """The import pages (/importaciones/): upload and dry run, the report, the progress bar (which
 polls ``progress``, so it survives a reload), history, templates. docs/imports.md §8."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.exceptions import Conflict
 from core.exports import csv_response
 
-from .access import can_import
+from .access import importer_only
 from .forms import UploadForm
 from .lifecycles import JobStatus
 from .registry import get_importer, importers
@@ -28,15 +30,16 @@ def report_header() -> tuple[str, ...]:
     return (_("fila"), _("columna"), _("problema"), _("cómo corregirlo"))
 
 
-def _importer_only(request: HttpRequest) -> None:
-    if not can_import(request.user):
-        raise PermissionDenied
+def job_report_response(job: Any) -> HttpResponse:
+    """The job's row errors as CSV (the page and the API serve the same file)."""
+    rows = ((e.row, e.column, e.message, e.hint) for e in job_errors(job).iterator())
+    return csv_response(f"informe-importacion-{job.pk}.csv", report_header(), rows)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
-    _importer_only(request)
+    importer_only(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _importer_only(request)
+    importer_only(request)
     job = job_get(request.user, pk)
     importer = get_importer(job.kind)
     errors = list(job_errors(job)[:SHOWN_ERRORS])
@@ -76,7 +79,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_start_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _importer_only(request)
+    importer_only(request)
     job = job_get(request.user, pk)
     try:
         job_start(actor=request.user, job=job, request=request)
@@ -90,7 +93,7 @@ def job_start_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    _importer_only(request)
+    importer_only(request)
     response = JsonResponse(progress_of(job_get(request.user, pk)))
     response["Cache-Control"] = "no-store"
     return response
@@ -99,16 +102,14 @@ def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_GET
 def job_report(request: HttpRequest, pk: int) -> HttpResponse:
-    _importer_only(request)
-    job = job_get(request.user, pk)
-    rows = ((e.row, e.column, e.message, e.hint) for e in job_errors(job).iterator())
-    return csv_response(f"informe-importacion-{job.pk}.csv", report_header(), rows)
+    importer_only(request)
+    return job_report_response(job_get(request.user, pk))
 
 
 @login_required
 @require_GET
 def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    _importer_only(request)
+    importer_only(request)
     importer = get_importer(kind)
     if importer is None or fmt not in ("csv", "xlsx"):
         raise Http404

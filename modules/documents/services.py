@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -86,13 +85,13 @@ def signature_image_store(upload: Any) -> SignatureImage:
     stream.seek(0)
     content = stream.read()
     image, _created = SignatureImage.objects.get_or_create(
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=checked.sha256,
         defaults={"content_type": checked.content_type, "content": content},
     )
     return image
 
 
-def _scope_of(signatory_kind: str, school: School | None) -> str:
+def _scope_of(school: School | None) -> str:
     return f"school:{school.pk}" if school is not None else "national"
 
 
@@ -137,7 +136,7 @@ def signatory_register(
         obj=signatory,
         actor=actor,
         role=Role.ADMINISTRATOR if actor is not None else "system",
-        scope=_scope_of(kind, school),
+        scope=_scope_of(school),
         payload={
             "kind": kind,
             "person_id": person.pk,
@@ -167,7 +166,7 @@ def signatory_end(*, actor: Any, signatory: Signatory, valid_until: date) -> Sig
         obj=locked,
         actor=actor,
         role=Role.ADMINISTRATOR if actor is not None else "system",
-        scope=_scope_of(locked.kind, locked.school),
+        scope=_scope_of(locked.school),
         payload={
             "before": before.isoformat() if before else None,
             "after": valid_until.isoformat(),
