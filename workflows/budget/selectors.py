@@ -36,3 +36,18 @@ def budget_process_details(*, process_pk: int) -> list[dict[str, Any]]:
 
 def budget_process_for(budget_id: int) -> BudgetProcess | None:
     return BudgetProcess.objects.filter(budget_id=budget_id).first()
+
+
+def holds_review(actor: Any, budget: Any) -> bool:
+    """Whether ``actor`` holds ``budget``'s review task now (assigned to them, not done):
+    registered as the finance module's ``hooks.register_review_holder``."""
+    from viewflow.workflow.models import Task
+
+    from .flows import BudgetFlow
+
+    return Task.objects.filter(
+        flow_task=BudgetFlow.review,
+        status__in=["ASSIGNED", "STARTED"],
+        owner_id=actor.pk,
+        process__budgetprocess__budget_id=budget.pk,
+    ).exists()
