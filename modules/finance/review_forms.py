@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 REASON_MAX_LENGTH = 2000
@@ -32,11 +33,11 @@ class AdjustLinesForm(forms.Form):
                 decimal_places=2,
                 min_value=0.01,
                 initial=line.amount,
-                help_text=_("%(kind)s · %(source)s · monto presentado: US$ %(amount)s")
+                help_text=_("%(kind)s · %(source)s · monto actual: US$ %(amount)s")
                 % {
                     "kind": line.get_kind_display(),
                     "source": line.get_source_display(),
-                    "amount": line.amount,
+                    "amount": number_format(line.amount, 2),
                 },
             )
         self.order_fields([*(f"line_{line.pk}" for line in self.lines), "reason"])

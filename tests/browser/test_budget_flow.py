@@ -217,8 +217,8 @@ def test_prepare_submit_observe_correct_approve_pay_and_publish(live_server, bro
     adjust = reviewer.locator(
         "form", has=reviewer.get_by_role("button", name="Registrar los ajustes")
     )
-    adjust.get_by_label("Materiales", exact=True).fill("1100.00")
-    adjust.get_by_label("Mantenimiento", exact=True).fill("1900.00")
+    adjust.get_by_label(re.compile(r"^Materiales:?$")).fill("1100.00")
+    adjust.get_by_label(re.compile(r"^Mantenimiento:?$")).fill("1900.00")
     adjust.get_by_label("Motivo del ajuste").fill("Precios de materiales actualizados.")
     adjust.get_by_role("button", name="Registrar los ajustes").click()
     expect(reviewer.get_by_text("Ajustes registrados.")).to_be_visible()
