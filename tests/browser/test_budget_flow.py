@@ -225,7 +225,9 @@ def test_prepare_submit_observe_correct_approve_pay_and_publish(live_server, bro
     expect(reviewer.get_by_text("Ajustado por el revisor:")).to_be_visible()
     shoot(reviewer, "3-ajuste-del-revisor")
     reviewer.goto(task_url)
+    expect(reviewer.get_by_text("2 montos ajustados")).to_be_visible()
     reviewer.get_by_label("Ajustar y aprobar", exact=False).check()
+    shoot(reviewer, "4-tarea-ajustar-y-aprobar")
     reviewer.get_by_role("button", name="Registrar la revisión").click()
     expect(reviewer.get_by_text("Tarea realizada.")).to_be_visible()
     assert Budget.objects.get().status == BudgetStatus.APPROVED
@@ -234,7 +236,7 @@ def test_prepare_submit_observe_correct_approve_pay_and_publish(live_server, bro
     treasurer.goto(budget_url)
     expect(treasurer.get_by_text("de US$ 1000,00 a US$ 1100,00")).to_be_visible()
     expect(treasurer.get_by_text("Precios de materiales actualizados.").first).to_be_visible()
-    shoot(treasurer, "4-el-centro-ve-el-ajuste")
+    shoot(treasurer, "5-el-centro-ve-el-ajuste")
 
     # --- An invoice and a cheque with two signatures --------------------------------------
     treasurer.goto(budget_url)
@@ -259,7 +261,7 @@ def test_prepare_submit_observe_correct_approve_pay_and_publish(live_server, bro
     payment.get_by_label("Número de cheque").fill("000154")
     payment.get_by_role("button", name="Preparar el pago").click()
     expect(treasurer.get_by_text("Pago preparado: falta la firma del presidente.")).to_be_visible()
-    shoot(treasurer, "5-factura-y-cheque")
+    shoot(treasurer, "6-factura-y-cheque")
 
     director.goto(budget_url)
     director.get_by_role("button", name="Autorizar (firma del presidente)").click()
@@ -278,11 +280,11 @@ def test_prepare_submit_observe_correct_approve_pay_and_publish(live_server, bro
     expect(row).to_contain_text("37,5 %")
     expect(public.get_by_text("Librería Central")).to_have_count(0)
     fits(public)
-    shoot(public, "6-transparencia-del-centro")
+    shoot(public, "7-transparencia-del-centro")
     public.goto(f"{base}/transparencia/")
     expect(public.locator("dl.finance-summary")).to_contain_text("3100,00")
     expect(public.locator("dl.finance-summary")).to_contain_text("412,35")
-    shoot(public, "7-transparencia-nacional")
+    shoot(public, "8-transparencia-nacional")
 
     # --- An auditor sees the process on its page ------------------------------------------
     auditor = new_page(browser)
@@ -290,4 +292,4 @@ def test_prepare_submit_observe_correct_approve_pay_and_publish(live_server, bro
     auditor.get_by_role("link", name="Ver el proceso").click()
     expect(auditor.get_by_role("heading", level=1)).to_have_text(title)
     expect(auditor.get_by_text("Revisar el presupuesto").first).to_be_visible()
-    shoot(auditor, "8-proceso-para-el-auditor")
+    shoot(auditor, "9-proceso-para-el-auditor")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import BudgetProcess
 
@@ -31,6 +32,18 @@ def budget_process_details(*, process_pk: int) -> list[dict[str, Any]]:
     ]
     if budget.review_comment:
         rows.append({"label": _("Observaciones"), "value": budget.review_comment, "url": ""})
+    adjusted = budget.adjustments.count()
+    if adjusted:
+        rows.append(
+            {
+                "label": _("Ajustes del revisor"),
+                "value": ngettext(
+                    "%(count)d monto ajustado", "%(count)d montos ajustados", adjusted
+                )
+                % {"count": adjusted},
+                "url": reverse("finance:budget", kwargs={"pk": budget.pk}) + "#revision",
+            }
+        )
     return rows
 
 

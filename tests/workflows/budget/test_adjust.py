@@ -21,6 +21,7 @@ from modules.finance.choices import BudgetStatus
 from modules.finance.models import Budget, BudgetLine, BudgetLineAdjustment
 from modules.finance.services import budget_lines_adjust
 from workflows.budget.flows import BudgetFlow
+from workflows.budget.selectors import budget_process_details
 from workflows.budget.services import budget_step
 
 from .conftest import open_task
@@ -123,6 +124,12 @@ def test_the_reviewer_adjusts_then_approves_and_the_school_sees_it(
     months = {r["category"]: r["months_after"] for r in event.payload["lines"]}
     assert months["ACT-EDUC"]["1"] == "7.30"
     assert BudgetLineAdjustment.objects.filter(budget_id=in_review.budget_id).count() == 3
+
+    # The task page tells the reviewer what they adjusted
+    details = budget_process_details(process_pk=in_review.pk)
+    assert {"label": "Ajustes del revisor", "value": "3 montos ajustados"} in [
+        {"label": row["label"], "value": row["value"]} for row in details
+    ]
 
     # «Ajustar y aprobar»: the guards still hold, the budget is approved
     budget_step(actor=reviewer, task=review, data={"decision": "adjust", "comment": ""})
