@@ -34,9 +34,9 @@ ANCHOR = "#revision"
 
 
 def _lines(budget: Budget) -> list[Any]:
-    return list(
-        budget.lines.select_related("category").order_by("kind", "category__position", "pk")
-    )
+    # Income first, as the page lists them ("income" sorts after "expense").
+    lines = budget.lines.select_related("category")
+    return list(lines.order_by("-kind", "category__position", "pk"))
 
 
 def review_context(request: HttpRequest, budget: Budget) -> dict[str, Any]:
