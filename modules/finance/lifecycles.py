@@ -3,9 +3,11 @@
 
 Budget::
 
-    en_proceso ─submit (guards)─► formulado ─approve─► aprobado ─authorise_change─► en_ajuste
-        ▲                            │                    ▲                            │
-        └──────── observado ◄─observe┘                    └──────── approve_adjustment ┘
+    en_proceso ─submit (guards)─► formulado ─approve (guards)─► aprobado ─authorise_change─►
+        ▲                            │  (the reviewer may adjust   ▲                  en_ajuste
+        └──────── observado ◄─observe┘   line amounts first)       │                      │
+                                                                   └─ approve_adjustment ─┘
+                                                                           (guards)
     aprobado / en_ajuste ─close (year end, system)─► cerrado
 
 Transfer allocation: requested ─authorise─► authorised ─mark_transferred─► transferred
@@ -70,10 +72,17 @@ def system_or_reviewer(obj: Any, user: Any) -> bool:
 DEPARTMENT_DUE = timedelta(hours=3 * 9)
 
 
-def department_due() -> Any:
+def start_department_clock(obj: Any) -> None:
+    """Start the department's clock on a plan or liquidation step: due in ``DEPARTMENT_DUE``
+    of business time, reminded a quarter of it before (the rule of ``RoleTask``), and neither
+    reminded nor escalated yet (``due.py`` sweeps them)."""
     from core.calendar import add_business_time
 
-    return add_business_time(timezone.now(), DEPARTMENT_DUE)
+    now = timezone.now()
+    obj.due_at = add_business_time(now, DEPARTMENT_DUE)
+    obj.remind_at = add_business_time(now, DEPARTMENT_DUE - DEPARTMENT_DUE / 4)
+    obj.reminded_at = None
+    obj.escalated_at = None
 
 
 @condition(
@@ -130,6 +139,8 @@ class BudgetLifecycle(models.Model):
         source=B.SUBMITTED,
         target=B.APPROVED,
         permission=reviewer,
+        # Checked again: the reviewer may have adjusted line amounts (adjust and approve).
+        conditions=[transfer_fully_allocated, own_balance_not_negative, months_add_up],
         custom={"label": _("Aprobar")},
     )
     def approve(self, *, actor: Any, comment: str = "") -> None:
@@ -245,7 +256,7 @@ class PurchasePlanLifecycle(models.Model):
     )
     def submit(self) -> None:
         """The school sends the plan (first time, or corrected after an observation)."""
-        self.due_at = department_due()
+        start_department_clock(self)
 
     @transition(
         field=status,
@@ -286,7 +297,7 @@ class LiquidationLifecycle(models.Model):
     def evaluate(self, *, actor: Any, note: str) -> None:
         self.evaluated_by = actor
         self.evaluation_note = note
-        self.due_at = department_due()
+        start_department_clock(self)
 
     @transition(
         field=status,

@@ -270,6 +270,30 @@ class BudgetLineMonth(models.Model):
         return f"{self.month}: {self.amount}"
 
 
+class BudgetLineAdjustment(models.Model):
+    """A line amount changed by the departmental reviewer while reviewing the budget (adjust
+    and approve): before and after, the reason the school reads, who and when. Written only by
+    ``services.budget_lines_adjust`` (which also audits it)."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="adjustments")
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="adjustments")
+    amount_before = money_field(_("monto anterior"))
+    amount_after = money_field(_("monto ajustado"))
+    reason = models.TextField(_("motivo del ajuste"))
+    adjusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    adjusted_at = models.DateTimeField(_("ajustado el"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["budget", "adjusted_at", "pk"]
+        verbose_name = _("ajuste del revisor")
+        verbose_name_plural = _("ajustes del revisor")
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.amount_before} → {self.amount_after}"
+
+
 class BankAccount(models.Model):
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
     bank = models.CharField(_("banco"), max_length=100)
@@ -415,6 +439,10 @@ class PurchasePlan(PurchasePlanLifecycle, FSMModelMixin, models.Model):
     review_comment = models.TextField(_("observaciones"), blank=True)
     # When the department's review is due (set on each submission).
     due_at = models.DateTimeField(_("vence"), null=True, blank=True)
+    # The reminder and escalation of that review (reset on each submission; ``due.py``).
+    remind_at = models.DateTimeField(_("recordar desde"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("recordado"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalado"), null=True, blank=True)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)
 
     class Meta:
@@ -491,6 +519,10 @@ class Liquidation(LiquidationLifecycle, FSMModelMixin, models.Model):
     )
     # When the department's next step (evaluation, then approval) is due.
     due_at = models.DateTimeField(_("vence"), null=True, blank=True)
+    # The reminder and escalation of that step (reset at each step; ``due.py``).
+    remind_at = models.DateTimeField(_("recordar desde"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("recordado"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalado"), null=True, blank=True)
     created_at = models.DateTimeField(_("confirmada el"), auto_now_add=True)
 
     class Meta:

@@ -29,6 +29,13 @@ def register() -> None:
         task="modules.finance.tasks.close_ended_fiscal_years",
         seconds=6 * 3600.0,
     )
+    # Reminders and escalation of plan reviews and liquidation steps (due.py); idempotent.
+    register_periodic_task(
+        "finance-review-due-sweep",
+        task="modules.finance.tasks.review_due_sweep",
+        seconds=300.0,
+        expires=240.0,
+    )
 
     finances = _("Finanzas del centro")
     budgets = _("Presupuestos")
@@ -141,6 +148,9 @@ def register() -> None:
             "finance.purchase_plan_created": _("Plan de compras creado"),
             "finance.purchase_item_added": _("Compra planificada agregada"),
             "finance.liquidation_confirmed": _("Liquidación confirmada por el centro"),
+            "finance.budget_lines_adjusted": _("Montos ajustados por el revisor"),
+            "finance.review_reminded": _("Recordatorio de revisión departamental"),
+            "finance.review_escalated": _("Revisión departamental vencida escalada"),
             "purchaseplan.submit": _("Plan de compras enviado a revisión"),
             "purchaseplan.observe": _("Plan de compras observado"),
             "purchaseplan.approve": _("Plan de compras aprobado"),

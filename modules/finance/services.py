@@ -43,7 +43,8 @@ from .choices import (
     PaymentStatus,
     PurchasePlanStatus,
 )
-from .lifecycles import department_due
+from .hooks import holds_review
+from .lifecycles import start_department_clock
 from .models import (
     Allocation,
     BankAccount,
@@ -52,6 +53,7 @@ from .models import (
     BoardMember,
     Budget,
     BudgetLine,
+    BudgetLineAdjustment,
     BudgetLineMonth,
     Category,
     DepartmentTotal,
@@ -63,7 +65,7 @@ from .models import (
     PurchasePlanItem,
     Transfer,
 )
-from .money import MAX_AMOUNT, MONTHS, ZERO, money_sum, spread_monthly, to_money
+from .money import MAX_AMOUNT, MONTHS, ZERO, money_sum, spread, spread_monthly, to_money
 
 SCHOOL_FINANCE_ROLES = (Role.TREASURER, Role.DIRECTOR)
 ALLOCATING_ROLES = (Role.MINISTRY_OFFICER, Role.DEPARTMENTAL_OFFICER, Role.FINANCE_REVIEWER)
@@ -520,8 +522,16 @@ def budget_observe(
 
 
 def budget_approve(
-    *, actor: Any, budget: Budget, comment: str = "", request: HttpRequest | None = None
+    *,
+    actor: Any,
+    budget: Budget,
+    comment: str = "",
+    adjustments: int = 0,
+    request: HttpRequest | None = None,
 ) -> Budget:
+    """The reviewer approves the submitted budget. The submission guards are checked again
+    (409 with the reason): the reviewer may have adjusted line amounts (``adjustments``: how
+    many, recorded in the audit event)."""
     school = School.objects.select_related("municipality").get(pk=budget.school_id)
     grant = acting_grant(actor, [Role.FINANCE_REVIEWER], school=school)
     _not_the_preparer(actor, budget)
@@ -533,8 +543,108 @@ def budget_approve(
         request=request,
         role=grant.role,
         comment=comment,
+        payload={"adjustments": adjustments} if adjustments else None,
         in_transaction=[_refresh_totals],
     )
+
+
+def _resplit(line: BudgetLine, amount: Decimal) -> dict[int, Decimal]:
+    """The months of ``line`` for its new ``amount``: in proportion to its current months by
+    the largest remainder (``money.spread``), so they add up to the amount to the cent."""
+    current = {m.month: m.amount for m in line.months.all() if m.amount}
+    if not current:
+        return spread_monthly(amount)
+    months = sorted(current)
+    return dict(zip(months, spread(amount, [current[m] for m in months]), strict=True))
+
+
+@transaction.atomic
+def budget_lines_adjust(
+    *,
+    actor: Any,
+    budget: Budget,
+    amounts: dict[int, Any],
+    reason: str,
+    request: HttpRequest | None = None,
+) -> list[BudgetLineAdjustment]:
+    """The departmental reviewer who holds the budget's review changes line amounts before
+    approving it ("adjust and approve"). ``amounts`` maps line ids to new amounts; unchanged
+    ones are skipped. Each changed line's months are split again in proportion to its former
+    months (largest remainder: no cent lost). The reason is required and shown to the school.
+
+    Never the preparer or submitter; only while the budget is submitted and the review task is
+    the actor's (``hooks.holds_review``). The guards are not checked here but on approval."""
+    locked = _locked_budget(budget)
+    grant = acting_grant(actor, [Role.FINANCE_REVIEWER], school=locked.school)
+    _not_the_preparer(actor, locked)
+    if locked.status != BudgetStatus.SUBMITTED:
+        raise Conflict(
+            _("Solo se ajusta un presupuesto presentado que está en revisión."),
+            code="budget_not_in_review",
+        )
+    if not holds_review(actor, locked):
+        raise PermissionDenied(
+            _("Solo quien tiene la revisión de este presupuesto en su Bandeja puede ajustarlo.")
+        )
+    reason = _text(reason, "reason", 2000)
+    lines = {
+        line.pk: line
+        for line in BudgetLine.objects.select_for_update()
+        .filter(budget=locked)
+        .select_related("category")
+        .prefetch_related("months")
+    }
+    changes: list[tuple[BudgetLine, Decimal]] = []
+    for line_id, raw in amounts.items():
+        line = lines.get(line_id)
+        if line is None:
+            raise ValidationError({"amounts": _("Esa línea no es de este presupuesto.")})
+        value = _amount(raw, f"line_{line_id}")
+        if value != line.amount:
+            changes.append((line, value))
+    if not changes:
+        raise ValidationError({"amounts": _("No cambió ningún monto.")})
+    made, payload = [], []
+    for line, value in changes:
+        before_months = {m.month: m.amount for m in line.months.all()}
+        after_months = _resplit(line, value)
+        BudgetLineMonth.objects.filter(line=line).delete()
+        BudgetLineMonth.objects.bulk_create(
+            BudgetLineMonth(line=line, month=month, amount=part)
+            for month, part in after_months.items()
+            if part
+        )
+        before = line.amount
+        BudgetLine.objects.filter(pk=line.pk).update(amount=value)
+        made.append(
+            BudgetLineAdjustment.objects.create(
+                budget=locked,
+                line=line,
+                amount_before=before,
+                amount_after=value,
+                reason=reason,
+                adjusted_by=actor,
+            )
+        )
+        payload.append(
+            {
+                "line": line.pk,
+                "category": line.category.code,
+                "before": str(before),
+                "after": str(value),
+                "months_before": {str(m): str(a) for m, a in sorted(before_months.items())},
+                "months_after": {str(m): str(a) for m, a in sorted(after_months.items())},
+            }
+        )
+    audit_record(
+        action="finance.budget_lines_adjusted",
+        obj=locked,
+        actor=actor,
+        role=grant.role,
+        request=request,
+        payload={"reason": reason, "lines": payload},
+    )
+    return made
 
 
 def budget_change_authorise(
@@ -989,15 +1099,16 @@ def liquidation_confirm(
             _("Los pagos con la transferencia superan lo recibido: revise las facturas."),
             code="overspent",
         )
-    liquidation = Liquidation.objects.create(
+    liquidation = Liquidation(
         budget=locked,
         received=figures["received"],
         executed=figures["executed"],
         supplier_returns=returns,
         refund=refund,
         confirmed_by=actor,
-        due_at=department_due(),
     )
+    start_department_clock(liquidation)
+    liquidation.save()
     audit_record(
         action="finance.liquidation_confirmed",
         obj=liquidation,

@@ -42,3 +42,22 @@ urlpatterns = [
         "transparencia/centros/<str:code>/", views.transparency_school, name="transparency_school"
     ),
 ]
+
+# The department's review actions on the budget page (review_views.py).
+from . import review_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "finanzas/presupuestos/<int:pk>/ajustar/", review_views.budget_adjust, name="budget_adjust"
+    ),
+    path(
+        "finanzas/presupuestos/<int:pk>/autorizar-modificacion/",
+        review_views.budget_change_authorise,
+        name="budget_change_authorise",
+    ),
+    path(
+        "finanzas/presupuestos/<int:pk>/aprobar-modificacion/",
+        review_views.budget_change_approve,
+        name="budget_change_approve",
+    ),
+]

@@ -69,6 +69,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _budget_context(request: HttpRequest, budget: Budget, **extra: Any) -> dict[str, Any]:
+    from .review_views import review_context  # it imports this module's helpers
+
     sheet = selectors.budget_sheet(budget)
     school_staff = (
         has_role(request.user, SCHOOL_ROLES)
@@ -97,6 +99,7 @@ def _budget_context(request: HttpRequest, budget: Budget, **extra: Any) -> dict[
         "is_reviewer": has_role(request.user, [Role.FINANCE_REVIEWER]),
         "is_department": has_role(request.user, [Role.FINANCE_REVIEWER, Role.DEPARTMENTAL_OFFICER]),
         "published": budget.status in PUBLISHED_BUDGET_STATES,
+        **review_context(request, budget),
         **extra,
     }
 

@@ -1,6 +1,7 @@
 """The school budget end to end in a real browser: the treasurer opens and prepares the budget →
 the director submits it → the departmental reviewer observes it → the school corrects and
-resubmits → the reviewer approves → the treasurer records an invoice and prepares a cheque,
+resubmits → the reviewer takes the review, adjusts two lines and approves (the school reads the
+adjustment) → the treasurer records an invoice and prepares a cheque,
 the director signs it → the public transparency page shows budget against execution. An auditor
 then opens the budget's process page.
 
@@ -207,9 +208,35 @@ def test_prepare_submit_observe_correct_approve_pay_and_publish(live_server, bro
     work(treasurer, base, title, "Enviar al director")
     work(director, base, title, "Registrar la decisión", "Presentar a la revisión departamental")
 
-    # --- The reviewer approves -------------------------------------------------------------
-    work(reviewer, base, title, "Registrar la revisión", "Aprobar el presupuesto")
+    # --- The reviewer takes the review, adjusts two lines on the budget page, approves ------
+    reviewer.goto(f"{base}/bandeja/")
+    reviewer.get_by_role("link", name=title).first.click()
+    reviewer.get_by_role("button", name="Tomar").click()
+    task_url = reviewer.url
+    reviewer.goto(budget_url)
+    adjust = reviewer.locator(
+        "form", has=reviewer.get_by_role("button", name="Registrar los ajustes")
+    )
+    adjust.get_by_label(re.compile(r"^Materiales:?$")).fill("1100.00")
+    adjust.get_by_label(re.compile(r"^Mantenimiento:?$")).fill("1900.00")
+    adjust.get_by_label("Motivo del ajuste").fill("Precios de materiales actualizados.")
+    adjust.get_by_role("button", name="Registrar los ajustes").click()
+    expect(reviewer.get_by_text("Ajustes registrados.")).to_be_visible()
+    expect(reviewer.get_by_text("Ajustado por el revisor:")).to_be_visible()
+    shoot(reviewer, "3-ajuste-del-revisor")
+    reviewer.goto(task_url)
+    expect(reviewer.get_by_text("2 montos ajustados")).to_be_visible()
+    reviewer.get_by_label("Ajustar y aprobar", exact=False).check()
+    shoot(reviewer, "4-tarea-ajustar-y-aprobar")
+    reviewer.get_by_role("button", name="Registrar la revisión").click()
+    expect(reviewer.get_by_text("Tarea realizada.")).to_be_visible()
     assert Budget.objects.get().status == BudgetStatus.APPROVED
+
+    # The school reads the adjustment on its budget page
+    treasurer.goto(budget_url)
+    expect(treasurer.get_by_text("de US$ 1000,00 a US$ 1100,00")).to_be_visible()
+    expect(treasurer.get_by_text("Precios de materiales actualizados.").first).to_be_visible()
+    shoot(treasurer, "5-el-centro-ve-el-ajuste")
 
     # --- An invoice and a cheque with two signatures --------------------------------------
     treasurer.goto(budget_url)
@@ -234,7 +261,7 @@ def test_prepare_submit_observe_correct_approve_pay_and_publish(live_server, bro
     payment.get_by_label("Número de cheque").fill("000154")
     payment.get_by_role("button", name="Preparar el pago").click()
     expect(treasurer.get_by_text("Pago preparado: falta la firma del presidente.")).to_be_visible()
-    shoot(treasurer, "3-factura-y-cheque")
+    shoot(treasurer, "6-factura-y-cheque")
 
     director.goto(budget_url)
     director.get_by_role("button", name="Autorizar (firma del presidente)").click()
@@ -248,16 +275,16 @@ def test_prepare_submit_observe_correct_approve_pay_and_publish(live_server, bro
     public.goto(f"{base}/transparencia/centros/{school.code}/")
     expect(public.get_by_role("heading", level=1)).to_contain_text(school.name)
     row = public.locator("tr", has_text="Materiales didácticos y de oficina").last
-    expect(row).to_contain_text("1000,00")
+    expect(row).to_contain_text("1100,00")
     expect(row).to_contain_text("412,35")
-    expect(row).to_contain_text("41,2 %")
+    expect(row).to_contain_text("37,5 %")
     expect(public.get_by_text("Librería Central")).to_have_count(0)
     fits(public)
-    shoot(public, "4-transparencia-del-centro")
+    shoot(public, "7-transparencia-del-centro")
     public.goto(f"{base}/transparencia/")
     expect(public.locator("dl.finance-summary")).to_contain_text("3100,00")
     expect(public.locator("dl.finance-summary")).to_contain_text("412,35")
-    shoot(public, "5-transparencia-nacional")
+    shoot(public, "8-transparencia-nacional")
 
     # --- An auditor sees the process on its page ------------------------------------------
     auditor = new_page(browser)
@@ -265,4 +292,4 @@ def test_prepare_submit_observe_correct_approve_pay_and_publish(live_server, bro
     auditor.get_by_role("link", name="Ver el proceso").click()
     expect(auditor.get_by_role("heading", level=1)).to_have_text(title)
     expect(auditor.get_by_text("Revisar el presupuesto").first).to_be_visible()
-    shoot(auditor, "6-proceso-para-el-auditor")
+    shoot(auditor, "9-proceso-para-el-auditor")

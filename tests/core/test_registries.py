@@ -329,6 +329,15 @@ EXPECTED_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 240.0},
     },
+    "finance-close-fiscal-years": {
+        "task": "modules.finance.tasks.close_ended_fiscal_years",
+        "schedule": 21600.0,
+    },
+    "finance-review-due-sweep": {
+        "task": "modules.finance.tasks.review_due_sweep",
+        "schedule": 300.0,
+        "options": {"expires": 240.0},
+    },
     "partitions-ensure": {
         "task": "core.tasks.partitions_ensure",
         "schedule": 86400.0,

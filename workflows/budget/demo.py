@@ -1,5 +1,6 @@
 """Demo: DEMO-001's budgets. 2025 went through the whole process (approved by the demo finance
-reviewer, with invoices and two-signature payments: the transparency page has data); 2026 was
+reviewer, with invoices and two-signature payments: the transparency page has data; then an
+authorised change added a donation and was approved again); 2026 was
 prepared by the demo treasurer and submitted by the demo director, and waits in the demo
 finance reviewer's Bandeja (Lemus Cañas, department 06)."""
 
@@ -14,6 +15,8 @@ from core.demo import DemoContext
 from modules.finance.choices import PaymentMethod
 from modules.finance.models import BankAccount, Budget, BudgetLine, Category
 from modules.finance.services import (
+    budget_adjustment_approve,
+    budget_change_authorise,
     budget_line_add,
     invoice_record,
     payment_authorise,
@@ -92,6 +95,7 @@ def seed_budget_process(context: DemoContext) -> None:
             },
         )
         _execute(process.budget, treasurer, director)
+        _authorised_change(process.budget, treasurer, reviewer)
         context.count("budgets")
     if not Budget.objects.filter(school=school, fiscal_year_id=2026).exists():
         _submitted(school, treasurer, director, 2026)
@@ -134,6 +138,26 @@ def _execute(budget: Budget, treasurer: User, director: User) -> None:
             actor=treasurer, invoice=invoice, method=method, account=account, cheque_number=cheque
         )
         payment_authorise(actor=director, payment=payment)
+
+
+def _authorised_change(budget: Budget, treasurer: User, reviewer: User) -> None:
+    """A change of the approved 2025 budget: authorised by the reviewer with a reason, a
+    donation added by the treasurer, approved again (all in the audit trail)."""
+    budget_change_authorise(
+        actor=reviewer,
+        budget=budget,
+        reason="Donación de la alcaldía para la biblioteca escolar.",
+    )
+    budget_line_add(
+        actor=treasurer,
+        budget=budget,
+        kind="income",
+        source="own",
+        category=Category.objects.get(code="ING-DONAC"),
+        description="Donación de la alcaldía",
+        amount="300.00",
+    )
+    budget_adjustment_approve(actor=reviewer, budget=budget)
 
 
 def _open(process: BudgetProcess, node: object) -> Task:

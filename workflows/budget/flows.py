@@ -3,7 +3,14 @@
     start (treasurer) ─► prepare (treasurer) ─► submit (director) ─┬─ return ─► prepare
                               ▲                                    └─ submit ─► review (department)
                               └────────────── observe ◄───────────────────────────┤
-                                                                        approve ─► end
+                                                   approve, or adjust and approve ─► end
+
+The reviewer holding the review task may adjust line amounts on the budget's page first (a
+reason is required, each change audited with before and after and shown to the school), then
+chooses «Ajustar y aprobar». Approving checks the submission guards again, so an adjustment
+that broke one is refused (409 with the reason). After the process ends the approved budget
+changes only through an explicit authorisation (``modules.finance.services
+.budget_change_authorise``, then ``budget_adjustment_approve``), and the year-end task closes it.
 
 The director's submission fires the budget's ``submit`` transition, whose guards refuse it
 (409 with the reason) unless the ministry transfer is fully allocated and the own-income balance
@@ -52,7 +59,7 @@ class BudgetFlow(flow.Flow):
     process_title = _("Presupuesto escolar")
     process_description = _(
         "El tesorero prepara el presupuesto del centro, el director lo presenta y un revisor "
-        "financiero del departamento lo observa o lo aprueba."
+        "financiero del departamento lo observa, lo aprueba o ajusta montos y lo aprueba."
     )
     process_summary_template = "{{ process.school_code }} · {{ process.year }}"
     lock_impl = lock.select_for_update_lock
@@ -105,7 +112,7 @@ class BudgetFlow(flow.Flow):
 
     after_review = (
         flow.Switch()
-        .Annotation(title=_("¿Aprobado?"))
+        .Annotation(title=_("¿Aprobado (con o sin ajustes del revisor)?"))
         .Case(this.prepare, _decision_is("observe"))
         .Default(this.end)
     )

@@ -64,9 +64,14 @@ class ReviewForm(forms.Form):
         label=_("Resultado de la revisión"),
         choices=[
             ("approve", _("Aprobar el presupuesto")),
+            ("adjust", _("Ajustar y aprobar (con los ajustes registrados en el presupuesto)")),
             ("observe", _("Observar (vuelve al centro educativo)")),
         ],
         widget=forms.RadioSelect,
+        help_text=_(
+            "Para ajustar montos, tome esta tarea y use «Ajustar montos» en la página del "
+            "presupuesto; después vuelva aquí y elija «Ajustar y aprobar»."
+        ),
     )
     comment = forms.CharField(
         label=_("Observaciones"),
@@ -87,6 +92,6 @@ class ReviewForm(forms.Form):
 
         budget_reviewed(
             activation=activation,
-            approve=self.cleaned_data["decision"] == "approve",
+            decision=self.cleaned_data["decision"],
             comment=self.cleaned_data.get("comment", "").strip(),
         )

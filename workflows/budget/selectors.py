@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import BudgetProcess
 
@@ -31,8 +32,35 @@ def budget_process_details(*, process_pk: int) -> list[dict[str, Any]]:
     ]
     if budget.review_comment:
         rows.append({"label": _("Observaciones"), "value": budget.review_comment, "url": ""})
+    adjusted = budget.adjustments.count()
+    if adjusted:
+        rows.append(
+            {
+                "label": _("Ajustes del revisor"),
+                "value": ngettext(
+                    "%(count)d monto ajustado", "%(count)d montos ajustados", adjusted
+                )
+                % {"count": adjusted},
+                "url": reverse("finance:budget", kwargs={"pk": budget.pk}) + "#revision",
+            }
+        )
     return rows
 
 
 def budget_process_for(budget_id: int) -> BudgetProcess | None:
     return BudgetProcess.objects.filter(budget_id=budget_id).first()
+
+
+def holds_review(actor: Any, budget: Any) -> bool:
+    """Whether ``actor`` holds ``budget``'s review task now (assigned to them, not done):
+    registered as the finance module's ``hooks.register_review_holder``."""
+    from viewflow.workflow.models import Task
+
+    from .flows import BudgetFlow
+
+    return Task.objects.filter(
+        flow_task=BudgetFlow.review,
+        status__in=["ASSIGNED", "STARTED"],
+        owner_id=actor.pk,
+        process__budgetprocess__budget_id=budget.pk,
+    ).exists()

@@ -2,7 +2,8 @@
 
 - ``budget_process_open``: the treasurer creates the school's budget for a year and starts its
   process, in one transaction.
-- ``budget_prepared`` / ``budget_submitted`` / ``budget_reviewed``: the work of each human step,
+- ``budget_prepared`` / ``budget_submitted`` / ``budget_reviewed``: the work of each human step
+  (the review approves, adjusts and approves, or observes),
   run by the step's form inside ``core.workflow.task_action`` (the task's owner is the actor);
   they fire the budget's transitions through ``modules.finance.services``.
 - ``budget_step``: take a task if it is free and complete it with a form's data (the API, the
@@ -16,11 +17,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from core.audit.services import audit_record
+from core.exceptions import Conflict
 from core.work import task_acting_role
 from core.workflow import process_start, task_action
-from modules.finance.models import Budget
+from modules.finance.models import Budget, BudgetLineAdjustment
 from modules.finance.services import (
     budget_approve,
     budget_create,
@@ -102,14 +105,30 @@ def budget_submitted(*, activation: Any, submit: bool, comment: str) -> None:
     process.save(update_fields=["decision"])
 
 
-def budget_reviewed(*, activation: Any, approve: bool, comment: str) -> None:
+def budget_reviewed(*, activation: Any, decision: str, comment: str) -> None:
+    """``approve``, ``adjust`` (approve with the adjustments this reviewer recorded during
+    this review task: refused when there are none) or ``observe``. Approving checks the
+    submission guards again, so an adjustment that broke one is refused with its reason."""
     process = _process(activation)
     actor = activation.task.owner
     budget = _budget(process)
-    if approve:
-        budget_approve(actor=actor, budget=budget, comment=comment)
-        process.decision = "approve"
-    else:
+    if decision == "observe":
         budget_observe(actor=actor, budget=budget, comment=comment)
         process.decision = "observe"
+    else:
+        adjustments = 0
+        if decision == "adjust":
+            adjustments = BudgetLineAdjustment.objects.filter(
+                budget=budget, adjusted_by=actor, adjusted_at__gte=activation.task.created
+            ).count()
+            if not adjustments:
+                raise Conflict(
+                    _(
+                        "No hay ajustes registrados en esta revisión: ajuste los montos en la "
+                        "página del presupuesto o elija «Aprobar el presupuesto»."
+                    ),
+                    code="no_adjustments",
+                )
+        budget_approve(actor=actor, budget=budget, comment=comment, adjustments=adjustments)
+        process.decision = "approve"
     process.save(update_fields=["decision"])

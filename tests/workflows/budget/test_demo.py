@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from core.accounts.models import User
+from core.audit.models import AuditEvent
 from core.work.bandeja import work_queue
 from modules.finance.choices import BudgetStatus, PaymentStatus
 from modules.finance.models import Board, Budget, Payment
@@ -35,6 +36,9 @@ def test_the_demo_school_has_its_finances(seeded, client):
     )
     assert budgets == {2025: BudgetStatus.APPROVED, 2026: BudgetStatus.SUBMITTED}
     assert Payment.objects.filter(status=PaymentStatus.AUTHORISED).count() == 4
+    # 2025 also went through an authorised change (a donation), approved again
+    assert AuditEvent.objects.filter(action="budget.authorise_change").count() == 1
+    assert AuditEvent.objects.filter(action="budget.approve_adjustment").count() == 1
 
     figures = transparency(2025)
     assert figures.budgeted == Decimal("5300.00")
