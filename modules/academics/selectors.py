@@ -22,7 +22,14 @@ from django.utils import timezone
 
 from core.accounts.choices import Role
 from core.accounts.scopes import ScopePaths, get_in_scope_or_404, scope_filter, scope_q
-from modules.schools.calendars import public_holidays, regimen_days
+from modules.schools.calendars import (
+    class_day_annotations,
+    in_class_period,
+    is_class_day,
+    may_have_class,
+    public_holidays,
+    regimen_days,
+)
 from modules.schools.choices import Regimen
 from modules.schools.models import Calendar, CalendarEvent, ScaleConcept, School, Section
 from modules.students.choices import CURRENT_STATUSES, EnrollmentStatus
@@ -88,20 +95,54 @@ def section_get(actor: Any, pk: int, *, roles: tuple[str, ...] = READ_ROLES) -> 
     return get_in_scope_or_404(actor, _sections(), roles=roles, paths=SECTION_PATHS, pk=pk)
 
 
+def _enrolled_on(section: Section, day: date) -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.filter(section=section, enrolled_on__lte=day)
+        .exclude(status=EnrollmentStatus.ANNULLED)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .order_by("student__person__last_names", "student__person__first_names", "pk")
+    )
+
+
 def enrollments_on(section: Section, day: date) -> dict[int, str]:
     """Enrollment id → student name, for everyone enrolled in ``section`` on ``day``.
 
     Enrolled means: enrolled on or before ``day``, not annulled, and not yet ended on ``day``
     (a withdrawal or transfer takes effect on its date).
     """
-    rows = (
-        Enrollment.objects.filter(section=section, enrolled_on__lte=day)
-        .exclude(status=EnrollmentStatus.ANNULLED)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-        .order_by("student__person__last_names", "student__person__first_names", "pk")
-        .values_list("pk", "student__person__last_names", "student__person__first_names")
+    rows = _enrolled_on(section, day).values_list(
+        "pk", "student__person__last_names", "student__person__first_names"
     )
     return {pk: f"{last}, {first}" for pk, last, first in rows}
+
+
+def enrollments_on_class_day(section: Section, day: date) -> dict[int, str] | None:
+    """``enrollments_on``, or None when ``day`` is not a class day of the section
+    (``modules.schools.calendars.is_class_day``): one query, asking both at once.
+
+    Each student's row carries the section's calendar and suspension flag (computed once by
+    the database, whatever the number of rows). A section with nobody enrolled that day returns
+    no row to carry them, so only then a second query asks the calendar on its own.
+    """
+    if not may_have_class(section, day):
+        return None
+    rows = list(
+        _enrolled_on(section, day)
+        .annotate(**class_day_annotations(section, day))
+        .values_list(
+            "pk",
+            "student__person__last_names",
+            "student__person__first_names",
+            "calendar_start",
+            "calendar_end",
+            "classes_suspended",
+        )
+    )
+    if not rows:
+        return {} if is_class_day(section, day) else None
+    if not in_class_period(day, *rows[0][3:]):
+        return None
+    return {pk: f"{last}, {first}" for pk, last, first, *_calendar in rows}
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, JSONField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, JSONObject
 
 from modules.schools.choices import ScaleKind
 from modules.schools.models import GradingPeriod, School, Section, Subject
@@ -217,49 +217,57 @@ class SectionOverview:
         return max(self.grades_expected - self.grades_entered, 0)
 
 
-def _count(queryset: Any) -> Subquery:
-    return Coalesce(Subquery(queryset.values("n")[:1], output_field=IntegerField()), 0)
+def _count(queryset: Any, group: str) -> Coalesce:
+    """How many rows of ``queryset`` (correlated to the outer row), as a scalar subquery.
+
+    Unordered: a model's default ordering would join the tables it sorts by (a subject's plan,
+    year and grade) into a count that needs none of them.
+    """
+    counted = queryset.order_by().values(group).annotate(n=Count("*")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def school_overview(school: School) -> dict[str, Any]:
     """A school's sections of the current year with enrollment, attendance of the year so far
-    and grade entry: three queries."""
+    and grade entry: one query whatever the school's size or the year's length.
+
+    Each section carries correlated subqueries, each an index scan of that one section's rows:
+    its current enrollments, its plan's subjects and periods, the grades entered for its
+    current enrollments, and the year's attendance totals as one JSON object, summed from the
+    section-day headers (which keep each day's counts), never from the per-student rows.
+    """
+    totals = (
+        AttendanceDay.objects.filter(section=OuterRef("pk"))
+        .order_by()
+        .values("section")
+        .annotate(
+            t=JSONObject(p=Sum("present"), a=Sum("absent"), j=Sum("justified"), days=Count("*"))
+        )
+        .values("t")[:1]
+    )
     sections = list(
         Section.objects.filter(school=school, school_year__is_current=True)
         .select_related("grade", "closing")
         .order_by("grade__position", "name", "pk")
         .annotate(
-            enrolled=Count("enrollments", filter=Q(enrollments__status__in=CURRENT_STATUSES)),
-            subject_count=_count(
-                Subject.objects.filter(plan=OuterRef("study_plan"))
-                .values("plan")
-                .annotate(n=Count("pk"))
+            enrolled=_count(
+                Enrollment.objects.filter(section=OuterRef("pk"), status__in=CURRENT_STATUSES),
+                "section",
             ),
-            period_count=_count(
-                GradingPeriod.objects.filter(plan=OuterRef("study_plan"))
-                .values("plan")
-                .annotate(n=Count("pk"))
+            subject_count=_count(Subject.objects.filter(plan=OuterRef("study_plan")), "plan"),
+            period_count=_count(GradingPeriod.objects.filter(plan=OuterRef("study_plan")), "plan"),
+            grades_entered=_count(
+                GradeEntry.objects.filter(
+                    enrollment__section=OuterRef("pk"), enrollment__status__in=CURRENT_STATUSES
+                ),
+                "enrollment__section",
             ),
+            attendance=Subquery(totals, output_field=JSONField()),
         )
-    )
-    ids = [section.pk for section in sections]
-    attendance = {
-        row["section_id"]: row
-        for row in AttendanceDay.objects.filter(section_id__in=ids)
-        .values("section_id")
-        .annotate(p=Sum("present"), a=Sum("absent"), j=Sum("justified"), days=Count("pk"))
-    }
-    entered = dict(
-        GradeEntry.objects.filter(
-            enrollment__section_id__in=ids, enrollment__status__in=CURRENT_STATUSES
-        )
-        .values_list("enrollment__section_id")
-        .annotate(n=Count("pk"))
-        .values_list("enrollment__section_id", "n")
     )
     rows = []
     for section in sections:
-        summary = attendance.get(section.pk, {})
+        summary = section.attendance or {}
         rows.append(
             SectionOverview(
                 section=section,
@@ -269,7 +277,7 @@ def school_overview(school: School) -> dict[str, Any]:
                 justified=summary.get("j") or 0,
                 days_taken=summary.get("days") or 0,
                 grades_expected=section.enrolled * section.subject_count * section.period_count,
-                grades_entered=entered.get(section.pk, 0),
+                grades_entered=section.grades_entered,
             )
         )
     return {

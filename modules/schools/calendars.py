@@ -8,9 +8,10 @@ package) and falls in no event that suspends classes, in either calendar.
 
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from .choices import Regimen
 from .models import Calendar, CalendarEvent, Section
@@ -37,13 +38,48 @@ def _calendars(section: Section) -> Q:
     )
 
 
+def may_have_class(section: Section, day: date) -> bool:
+    """Whether ``day`` is a day of the section's regimen and no public holiday (no query): the
+    part of ``is_class_day`` that does not depend on the calendars."""
+    return day.weekday() in regimen_days(section.regimen) and day not in public_holidays(day.year)
+
+
+def class_day_annotations(section: Section, day: date) -> dict[str, Any]:
+    """The calendar part of ``is_class_day`` as three annotations for any queryset:
+    ``calendar_start`` and ``calendar_end`` (the section's own calendar for the year, else the
+    national one) and ``classes_suspended`` (an event of either suspends classes on ``day``).
+
+    They depend only on ``section`` and ``day``, not on the rows they annotate, so the database
+    evaluates each once per query (PostgreSQL: an InitPlan). ``in_class_period`` reads them.
+    """
+    calendars = Calendar.objects.filter(_calendars(section))
+    own_first = calendars.order_by(_OWN_FIRST)
+    return {
+        "calendar_start": Subquery(own_first.values("start_date")[:1]),
+        "calendar_end": Subquery(own_first.values("end_date")[:1]),
+        "classes_suspended": Exists(
+            CalendarEvent.objects.filter(
+                calendar__in=calendars.values("pk"),
+                start_date__lte=day,
+                end_date__gte=day,
+                suspends_classes=True,
+            )
+        ),
+    }
+
+
+def in_class_period(day: date, start: date | None, end: date | None, suspended: bool) -> bool:
+    """``class_day_annotations`` read back: ``day`` lies in the calendar, unsuspended."""
+    return start is not None and end is not None and start <= day <= end and not suspended
+
+
 def is_class_day(section: Section, day: date) -> bool:
     """Whether ``day`` is a class day for ``section``: one query whatever the calendar size.
 
     The query reads the section's candidate calendars (school override first) with a flag
     saying whether any of them holds an event that suspends classes on ``day``.
     """
-    if day.weekday() not in regimen_days(section.regimen) or day in public_holidays(day.year):
+    if not may_have_class(section, day):
         return False
     suspended = CalendarEvent.objects.filter(
         calendar_id=OuterRef("pk"), start_date__lte=day, end_date__gte=day, suspends_classes=True

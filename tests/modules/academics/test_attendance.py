@@ -4,15 +4,17 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.accounts.choices import Role
 from core.audit.models import AuditEvent
 from core.exceptions import Conflict
 from modules.academics.models import AttendanceDay, AttendanceRecord
-from modules.academics.selectors import section_get
+from modules.academics.selectors import enrollments_on_class_day, section_get
 from modules.academics.services import Mark, attendance_record
+from modules.schools.calendars import is_class_day
+from modules.schools.models import Calendar, CalendarEvent
 from modules.students.models import WithdrawalMotive
 from modules.students.services import enrollment_withdraw
 from tests.factories import create_user
@@ -68,11 +70,11 @@ def test_a_whole_section_is_one_operation_with_fixed_queries(
     section = section_get(teacher, section.pk)
     marks = {enrollments[0].pk: Mark("absent")}
 
-    # Five for the data: class day (calendars with their suspending events, 1) · enrolled that
-    # day (1) · header lock (1) · header INSERT (1) · every row in one INSERT (1). Then the
-    # audit event: chain head, savepoint, insert, release (4); and the service's own savepoint
-    # and release (2, only because the test runs inside a transaction). Same for 10 and 45.
-    with django_assert_num_queries(11 + AUDIT_ON_POSTGRESQL):
+    # Four, all included: who is enrolled, asked with whether it is a class day (1) · the
+    # header, inserted unless it exists (1) · every row in one INSERT (1) · the audit event,
+    # the first of the new header's chain (1). No savepoint of the service's own, no chain
+    # lock or head read. Same for 10 and 45, on SQLite and PostgreSQL.
+    with django_assert_num_queries(4):
         attendance_record(actor=teacher, section=section, day=CLASS_DAY, marks=marks)
 
     assert AttendanceRecord.objects.count() == size
@@ -87,9 +89,10 @@ def test_a_correction_is_one_update_and_audited_with_before_and_after(
     section = section_get(teacher, section.pk)
     marks = {enrollments[0].pk: Mark("justified", "Enfermedad"), enrollments[1].pk: Mark("absent")}
 
-    # class day (1) · enrolled (1) · header lock (1) · stored rows (1) · one bulk UPDATE (1) ·
-    # header counts (1) · audit (4) · savepoint and release (2)
-    with django_assert_num_queries(12 + AUDIT_ON_POSTGRESQL):
+    # enrolled and class day (1) · header insert, finding it there (1) · header lock (1) ·
+    # stored rows (1) · one bulk UPDATE (1) · header counts (1) · audit append to the header's
+    # chain (SQLite: head, savepoint, insert, release; PostgreSQL: chain lock, head, insert)
+    with django_assert_num_queries(10 + AUDIT_ON_POSTGRESQL):
         header = attendance_record(actor=teacher, section=section, day=CLASS_DAY, marks=marks)
 
     assert (header.present, header.absent, header.justified) == (size - 2, 1, 1)
@@ -208,3 +211,94 @@ def test_a_teacher_of_another_section_may_not_record(section):
         attendance_record(actor=other, section=section, day=CLASS_DAY, marks={})
 
     assert _state() == before
+
+
+def _own_calendar(section, *, start=date(2026, 3, 2), end=date(2026, 11, 13), closed=None):
+    own = Calendar.objects.create(
+        school_year_id=2026, school=section.school, start_date=start, end_date=end
+    )
+    if closed:
+        CalendarEvent.objects.create(
+            calendar=own, name="Jornada de salud", start_date=closed, end_date=closed
+        )
+    return own
+
+
+@pytest.mark.parametrize("enrolled", [0, 3])
+@pytest.mark.parametrize(
+    "day",
+    [
+        CLASS_DAY,
+        date(2026, 3, 3),  # closed by the school's own event
+        date(2026, 2, 27),  # in the national calendar, before the school's own starts
+        date(2026, 3, 7),  # a Saturday
+        date(2026, 5, 1),  # a public holiday
+        date(2026, 3, 31),  # Holy Week, a national event
+    ],
+)
+def test_enrolled_and_class_day_in_one_query_agree_with_is_class_day(
+    section, day, enrolled, django_assert_num_queries
+):
+    students = enroll(section, enrolled)
+    _own_calendar(section, closed=date(2026, 3, 3))
+    weekday_and_no_holiday = day.weekday() < 5 and day != date(2026, 5, 1)
+
+    # One query; a second (the calendar alone) only when nobody is enrolled to carry it.
+    with django_assert_num_queries(int(weekday_and_no_holiday) * (1 + (enrolled == 0))):
+        found = enrollments_on_class_day(section, day)
+
+    if is_class_day(section, day):
+        assert found is not None
+        assert sorted(found) == sorted(student.pk for student in students)
+    else:
+        assert found is None
+
+
+def test_a_section_with_nobody_enrolled_records_an_empty_sheet(section, teacher):
+    header = attendance_record(actor=teacher, section=section, day=CLASS_DAY, marks={})
+
+    assert (header.present, header.absent, header.justified) == (0, 0, 0)
+    assert AttendanceDay.objects.get().pk == header.pk
+    assert AuditEvent.objects.get(action="attendance.recorded").seq == 1
+
+
+def test_a_day_closed_by_the_schools_own_event_is_refused(section, teacher):
+    enroll(section, 2)
+    _own_calendar(section, closed=CLASS_DAY)
+    before = _state()
+
+    with pytest.raises(Conflict) as refused:
+        attendance_record(actor=teacher, section=section, day=CLASS_DAY, marks={})
+
+    assert refused.value.code == "not_class_day"
+    assert _state() == before
+
+
+def test_the_first_recording_starts_the_headers_chain_and_a_correction_continues_it(
+    section, teacher
+):
+    first, _second = enroll(section, 2)
+    header = attendance_record(actor=teacher, section=section, day=CLASS_DAY, marks={})
+    attendance_record(
+        actor=teacher, section=section, day=CLASS_DAY, marks={first.pk: Mark("absent")}
+    )
+
+    chain = AuditEvent.objects.filter(chain_key=f"academics.attendanceday:{header.pk}")
+    assert list(chain.order_by("seq").values_list("seq", "action")) == [
+        (1, "attendance.recorded"),
+        (2, "attendance.corrected"),
+    ]
+    stored = AttendanceDay.objects.get()
+    assert (stored.present, stored.absent, stored.taken_by_id) == (1, 1, teacher.pk)
+
+
+def test_a_refusal_leaves_the_callers_transaction_usable(section, teacher):
+    enroll(section, 1)
+
+    with transaction.atomic():
+        with pytest.raises(Conflict):
+            attendance_record(actor=teacher, section=section, day=date(2026, 3, 7), marks={})
+        # No savepoint was needed: nothing had been written when the refusal was raised.
+        header = attendance_record(actor=teacher, section=section, day=CLASS_DAY, marks={})
+
+    assert AttendanceDay.objects.get().pk == header.pk

@@ -217,9 +217,9 @@ def test_the_school_overview_costs_the_same_for_one_or_many_sections(
     url = reverse("academics:school", args=[school.pk])
     client.get(url)
 
-    # session, user, grants (3) · the school (1) · sections with counts (1) · attendance
-    # totals (1) · grades entered (1) · unread inbox (1)
-    with django_assert_num_queries(8):
+    # session, user, grants (3) · the school (1) · the sections with their enrollment,
+    # subject, period and grades-entered counts and attendance totals (1) · unread inbox (1)
+    with django_assert_num_queries(6):
         response = client.get(url)
 
     assert len(response.context["sections"]) == sections
