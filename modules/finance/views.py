@@ -59,8 +59,10 @@ def mine(request: HttpRequest) -> HttpResponse:
         .select_related("school")
         .order_by("school__code", "-fiscal_year_id")
     )
+    boards = selectors.current_boards(schools, timezone.localdate())
     context = {
         "schools": schools,
+        "school_boards": [(school, boards.get(school.pk)) for school in schools],
         "budgets": budgets,
         "year": timezone.localdate().year,
         "can_open": has_role(request.user, [Role.TREASURER]),
@@ -117,7 +119,11 @@ def line_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.budget_line_add(
-                actor=request.user, budget=budget, request=request, **form.cleaned_data
+                actor=request.user,
+                budget=budget,
+                request=request,
+                months=form.months(),
+                **form.line_data(),
             )
         except (Conflict, ValidationError, PermissionDenied) as error:
             errors = _errors(error)
