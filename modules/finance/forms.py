@@ -113,12 +113,18 @@ class PaymentForm(forms.Form):
     )
     cheque_number = forms.CharField(label=_("Número de cheque"), max_length=20, required=False)
 
-    def __init__(self, *args, school_id=None, **kwargs) -> None:
+    def __init__(self, *args, school_id=None, accounts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if school_id is not None:
             self.fields["account"].queryset = BankAccount.objects.filter(
                 school_id=school_id, is_active=True
             )
+        if accounts is not None:
+            # Accounts already read: the form renders once per invoice without a query each.
+            self.fields["account"].choices = [
+                ("", self.fields["account"].empty_label),
+                *((account.pk, str(account)) for account in accounts),
+            ]
 
 
 class BudgetFilterForm(forms.Form):

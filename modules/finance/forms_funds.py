@@ -3,6 +3,8 @@ parse; the services validate (Spanish errors keyed by field) and write."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,7 @@ MONTH_NAMES = [
 ]
 
 
-def _money(label: str, *, min_value: str | None = "0.01") -> forms.DecimalField:
+def _money(label: str, *, min_value: Decimal | None = Decimal("0.01")) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         max_digits=14,

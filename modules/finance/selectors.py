@@ -621,7 +621,7 @@ def account_rows(school: School, until: date) -> list[AccountRow]:
     reconciliations: dict[int, list[BankReconciliation]] = {}
     for row in (
         BankReconciliation.objects.filter(account__in=accounts)
-        .select_related("recorded_by")
+        .select_related("recorded_by__person")
         .order_by("-month")
     ):
         reconciliations.setdefault(row.account_id, []).append(row)

@@ -88,7 +88,7 @@ def _budget_context(request: HttpRequest, budget: Budget, **extra: Any) -> dict[
         "is_director": has_role(request.user, [Role.DIRECTOR]),
         "line_form": extra.pop("line_form", None) or LineForm(),
         "invoice_form": extra.pop("invoice_form", None) or InvoiceForm(budget=budget),
-        "payment_form": PaymentForm(school_id=budget.school_id),
+        "payment_form": PaymentForm(school_id=budget.school_id, accounts=sheet.accounts),
         "prepared": PaymentStatus.PREPARED,
         **selectors.budget_followups(budget),
         "plan_item_form": PlanItemForm(budget=budget),

@@ -90,7 +90,8 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def transfer_create(request: HttpRequest) -> HttpResponse:
-    _readers_only(request)
+    if not has_role(request.user, [Role.MINISTRY_OFFICER]):
+        raise PermissionDenied
     form = TransferForm(request.POST)
     if form.is_valid():
         try:
@@ -145,7 +146,8 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _readers_only(request)
+    if not has_role(request.user, selectors.ALLOCATION_ACTORS):
+        raise PermissionDenied
     transfer = selectors.transfer_get(pk)
     form = AllocationForm(request.POST)
     if form.is_valid():
