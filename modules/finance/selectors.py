@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.db.models import Case, Count, F, Prefetch, QuerySet, Sum, Value, When
 from django.http import Http404
 
 from core.accounts.choices import Role
@@ -20,6 +20,7 @@ from modules.schools.models import Department, School
 from .choices import (
     PUBLISHED_BUDGET_STATES,
     AllocationStatus,
+    BoardRole,
     LineKind,
     LiquidationStatus,
     PaymentStatus,
@@ -524,6 +525,13 @@ def finance_school_get(actor: Any, pk: int, *, roles: Any = SCHOOL_FINANCE_READE
     )
 
 
+# Board members in the order of their offices (president, treasurer, secretary, …).
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(position)) for position, role in enumerate(BoardRole.values)),
+    default=Value(len(BoardRole.values)),
+)
+
+
 def boards_of(school: School) -> list[Board]:
     """The school's boards, newest term first, with their members (two queries)."""
     return list(
@@ -532,7 +540,7 @@ def boards_of(school: School) -> list[Board]:
             Prefetch(
                 "members",
                 queryset=BoardMember.objects.select_related("person").order_by(
-                    "role", "person__last_names", "pk"
+                    ROLE_ORDER, "person__last_names", "pk"
                 ),
             )
         )
@@ -549,7 +557,7 @@ def current_boards(schools: list[School], today: date) -> dict[int, Board]:
                 "members",
                 queryset=BoardMember.objects.filter(term_end__gte=today)
                 .select_related("person")
-                .order_by("role", "pk"),
+                .order_by(ROLE_ORDER, "pk"),
             )
         )
         .order_by("school_id", "-term_start")

@@ -49,18 +49,22 @@ def _bank_page(
 ) -> HttpResponse:
     today = timezone.localdate()
     manage = can_act(request.user, BANK_KEEPERS, school)
-    last_month = date(today.year, today.month, 1).toordinal() - 1
-    previous = date.fromordinal(last_month)
+    previous = date.fromordinal(date(today.year, today.month, 1).toordinal() - 1)
+    rows = selectors.account_rows(school, today)
+    active = [row.account for row in rows if row.account.is_active]
+    initial = {"month": previous.month, "year": previous.year}
+    if len(active) == 1:
+        initial["account"] = active[0].pk
     context = {
         "school": school,
-        "rows": selectors.account_rows(school, today),
+        "rows": rows,
         "today": today,
         "manage": manage,
         "account_form": forms.get("account_form") or BankAccountForm(),
         "reconciliation_form": forms.get("reconciliation_form")
         or ReconciliationForm(
             accounts=_accounts(school),
-            initial={"month": previous.month, "year": previous.year},
+            initial=initial,
         ),
     }
     return render(request, "finance/bank.html", context, status=status)
