@@ -439,12 +439,6 @@ def transfer_rows(actor: Any, *, year: int | None = None) -> list[TransferRow]:
     ]
 
 
-def transfer_years() -> list[int]:
-    return list(
-        FiscalYear.objects.filter(transfers__isnull=False).distinct().values_list("year", flat=True)
-    )
-
-
 def transfer_get(pk: int) -> Transfer:
     """A transfer (national: the caller has checked the reader's role)."""
     transfer = Transfer.objects.filter(pk=pk).first()

@@ -127,6 +127,8 @@ def line_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except (Conflict, ValidationError, PermissionDenied) as error:
             errors = _errors(error)
+            if "months" in getattr(error, "error_dict", {}):
+                form.add_error("split", error.error_dict["months"])  # next to the months too
         else:
             messages.success(request, _("Línea agregada."))
             return redirect("finance:budget", pk=pk)

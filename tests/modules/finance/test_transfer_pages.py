@@ -347,3 +347,42 @@ def test_the_transfer_page_takes_fixed_queries_and_paginates(
     with django_assert_num_queries(8):
         response = client.get(url)
     assert "Página 1 de 2" in response.content.decode()
+
+
+def test_the_transfer_list_takes_fixed_queries(client, officer, school, django_assert_num_queries):
+    fiscal_year, _ = FiscalYear.objects.get_or_create(year=2026)
+    client.force_login(officer)
+    url = reverse("finance:transfers")
+
+    def add(count):
+        for _ in range(count):
+            transfer = Transfer.objects.create(
+                fiscal_year=fiscal_year,
+                name=f"Bono {Transfer.objects.count()}",
+                school_ceiling=Decimal("10.00"),
+            )
+            allocate(transfer, school, "5.00")
+
+    add(2)
+    client.get(url)
+    with django_assert_num_queries(6):
+        client.get(url)
+    add(18)
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert "US$ 100,00" in response.content.decode()  # 20 allocations of 5.00
+
+
+@pytest.mark.parametrize(
+    ("role", "panel"),
+    [
+        (Role.MINISTRY_OFFICER, "Transferencias del Ministerio"),
+        (Role.DEPARTMENTAL_OFFICER, "Transferencias del Ministerio"),
+        (Role.TREASURER, "Cuentas bancarias"),
+        (Role.DIRECTOR, "Organismo escolar"),
+    ],
+)
+def test_the_home_panels_link_the_new_pages(client, make_user, role, panel):
+    client.force_login(make_user(role=role))
+
+    assert panel in client.get("/").content.decode()
