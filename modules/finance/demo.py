@@ -1,10 +1,13 @@
 """Demo data: the budget categories (from the migration, loaded again if missing), and for
-DEMO-001 a board, a bank account and the 2025 and 2026 transfer allocations. The budgets
+DEMO-001 a board, a bank account with one month reconciled and the 2025 and 2026 transfer
+allocations; the 2026 transfer is also allocated to three more demo schools, in other states
+(requested, authorised, closed), so the transfer page shows the whole lifecycle. The budgets
 themselves are opened by the budget process's demo step (workflows layer)."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from core.accounts.models import User
 from core.accounts.services import person_create
@@ -13,13 +16,14 @@ from modules.schools.models import School
 
 from .catalogue import categories_load
 from .choices import AllocationStatus, BoardRole
-from .models import Allocation, BankAccount, Board, BoardMember, Transfer
+from .models import Allocation, BankAccount, BankReconciliation, Board, BoardMember, Transfer
 from .services import (
     allocation_advance,
     allocation_create,
     bank_account_open,
     board_create,
     board_member_add,
+    reconciliation_record,
     transfer_create,
 )
 
@@ -36,6 +40,14 @@ BOARD_PEOPLE = (
     ("02026404-8", "Carmen Elena", "Argueta Soto", BoardRole.PARENT),
     ("02026405-6", "Daniel Alejandro", "Mejía Rivas", BoardRole.STUDENT),
 )
+# More schools allocated from the 2026 transfer: (code, amount, the steps taken).
+OTHER_ALLOCATIONS = (
+    ("DEMO-002", "3600.00", ()),
+    ("DEMO-003", "3000.00", ("authorise",)),
+    ("DEMO-005", "2400.00", ("authorise", "mark_transferred", "close")),
+)
+# The month reconciled: the bank charged a fee the books did not have yet.
+RECONCILED_MONTH = date(2025, 3, 1)
 
 
 def _user(dui: str) -> User:
@@ -80,6 +92,36 @@ def seed_finance(context: DemoContext) -> None:
         context.count("bank accounts")
     for year in DEMO_YEARS:
         _allocation(context, school, officer, year)
+    _other_allocations(context, officer)
+    _reconciliation(context, school, treasurer)
+
+
+def _other_allocations(context: DemoContext, officer: User) -> None:
+    transfer = Transfer.objects.get(fiscal_year_id=DEMO_YEARS[-1], name=DEMO_TRANSFER)
+    for code, amount, steps in OTHER_ALLOCATIONS:
+        school = School.objects.select_related("municipality").filter(code=code).first()
+        if school is None or Allocation.objects.filter(transfer=transfer, school=school).exists():
+            continue
+        allocation = allocation_create(
+            actor=officer, transfer=transfer, school=school, amount=amount
+        )
+        for action in steps:
+            allocation = allocation_advance(actor=officer, allocation=allocation, action=action)
+        context.count("allocations")
+
+
+def _reconciliation(context: DemoContext, school: School, treasurer: User) -> None:
+    account = BankAccount.objects.filter(school=school).order_by("pk").first()
+    if account is None or BankReconciliation.objects.filter(account=account).exists():
+        return
+    reconciliation_record(
+        actor=treasurer,
+        account=account,
+        month=RECONCILED_MONTH,
+        statement_balance=account.opening_balance - Decimal("4.50"),
+        note="Comisión bancaria por la chequera, cargada por el banco el 31/03/2025.",
+    )
+    context.count("bank reconciliations")
 
 
 def _allocation(context: DemoContext, school: School, officer: User, year: int) -> None:

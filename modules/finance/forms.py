@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import SalvadoranDateInput
 
 from .choices import DocumentKind, FundSource, LineKind, PaymentMethod
+from .forms_funds import MONTH_NAMES
 from .models import BankAccount, BudgetLine, Category
+
+# How a new line is spread over the twelve months.
+AUTO, CUSTOM = "auto", "custom"
 
 
 class LineForm(forms.Form):
@@ -21,6 +27,64 @@ class LineForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Monto (US$)"), max_digits=14, decimal_places=2, min_value=0.01
     )
+    split = forms.ChoiceField(
+        label=_("Distribución mensual"),
+        choices=[
+            (AUTO, _("Automática: partes iguales en los doce meses")),
+            (CUSTOM, _("Personalizada: escribo el monto de cada mes")),
+        ],
+        initial=AUTO,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for month, name in MONTH_NAMES:
+            self.fields[f"month_{month}"] = forms.DecimalField(
+                label=name,
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                min_value=0,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "data-month": month}),
+            )
+
+    def line_fields(self) -> list:
+        return [self[name] for name in self.fields if not name.startswith(("month_", "split"))]
+
+    def month_fields(self) -> list:
+        return [self[f"month_{month}"] for month, _name in MONTH_NAMES]
+
+    def line_data(self) -> dict:
+        """The line itself (what ``budget_line_add`` takes besides ``months``)."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if not name.startswith(("month_", "split"))
+        }
+
+    def typed_total(self) -> Decimal:
+        """The sum of the months as typed (what could not be read counts as zero)."""
+        total = Decimal("0.00")
+        if not self.is_bound:
+            return total
+        for month, _name in MONTH_NAMES:
+            raw = str(self.data.get(f"month_{month}", "") or "").strip().replace(",", ".")
+            try:
+                total += Decimal(raw).quantize(Decimal("0.01")) if raw else Decimal("0")
+            except ArithmeticError:
+                continue
+        return total
+
+    def months(self) -> dict | None:
+        """The months typed (blank is zero) for a custom split; ``None``: the automatic one."""
+        if self.cleaned_data.get("split") != CUSTOM:
+            return None
+        return {
+            month: self.cleaned_data.get(f"month_{month}") or Decimal("0")
+            for month, _name in MONTH_NAMES
+        }
 
 
 class InvoiceForm(forms.Form):
@@ -49,12 +113,18 @@ class PaymentForm(forms.Form):
     )
     cheque_number = forms.CharField(label=_("Número de cheque"), max_length=20, required=False)
 
-    def __init__(self, *args, school_id=None, **kwargs) -> None:
+    def __init__(self, *args, school_id=None, accounts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if school_id is not None:
             self.fields["account"].queryset = BankAccount.objects.filter(
                 school_id=school_id, is_active=True
             )
+        if accounts is not None:
+            # Accounts already read: the form renders once per invoice without a query each.
+            self.fields["account"].choices = [
+                ("", self.fields["account"].empty_label),
+                *((account.pk, str(account)) for account in accounts),
+            ]
 
 
 class BudgetFilterForm(forms.Form):

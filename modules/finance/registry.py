@@ -65,6 +65,37 @@ def register() -> None:
             Role.AUDITOR,
         ],
     )
+    register_nav_entry(
+        key="transfers",
+        label=_("Transferencias"),
+        url_name="finance:transfers",
+        position=32,
+        roles=[Role.MINISTRY_OFFICER, Role.DEPARTMENTAL_OFFICER],
+    )
+    register_panel_entry(
+        roles=[Role.MINISTRY_OFFICER, Role.DEPARTMENTAL_OFFICER],
+        key="transferencias",
+        label=_("Transferencias del Ministerio"),
+        url_name="finance:transfers",
+        description=_("Transferencias por año fiscal y su asignación a los centros."),
+        position=61,
+    )
+    register_panel_entry(
+        roles=[Role.TREASURER, Role.DIRECTOR],
+        key="school-board",
+        label=_("Organismo escolar"),
+        url_name="finance:board_home",
+        description=_("Miembros del CDE o CECE, sus cargos y períodos."),
+        position=21,
+    )
+    register_panel_entry(
+        roles=[Role.TREASURER, Role.DIRECTOR],
+        key="school-bank",
+        label=_("Cuentas bancarias"),
+        url_name="finance:bank_home",
+        description=_("Saldo según libros y conciliaciones mensuales."),
+        position=22,
+    )
     register_panel_entry(
         roles=[Role.TREASURER, Role.DIRECTOR],
         key="school-finances",
@@ -137,6 +168,7 @@ def register() -> None:
             "finance.allocation_created": _("Asignación a centro creada"),
             "finance.board_created": _("Organismo escolar creado"),
             "finance.board_member_added": _("Miembro del organismo agregado"),
+            "finance.board_member_term_ended": _("Período de un miembro del organismo terminado"),
             "finance.budget_created": _("Presupuesto creado"),
             "finance.budget_line_added": _("Línea presupuestaria agregada"),
             "finance.budget_line_removed": _("Línea presupuestaria eliminada"),

@@ -6,10 +6,11 @@ people, no suppliers, no invoices).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Case, Count, F, Prefetch, QuerySet, Sum, Value, When
 from django.http import Http404
 
 from core.accounts.choices import Role
@@ -18,13 +19,19 @@ from modules.schools.models import Department, School
 
 from .choices import (
     PUBLISHED_BUDGET_STATES,
+    AllocationStatus,
+    BoardRole,
     LineKind,
     LiquidationStatus,
     PaymentStatus,
     PurchasePlanStatus,
 )
 from .models import (
+    Allocation,
     BankAccount,
+    BankReconciliation,
+    Board,
+    BoardMember,
     Budget,
     BudgetLine,
     Category,
@@ -34,6 +41,7 @@ from .models import (
     Liquidation,
     Payment,
     PurchasePlan,
+    Transfer,
 )
 from .money import ZERO, money_sum, percent, to_money
 
@@ -379,3 +387,259 @@ def budget_followups(budget: Budget) -> dict[str, Any]:
     items = list(plan.items.select_related("line").order_by("month", "pk")) if plan else []
     liquidation = Liquidation.objects.filter(budget=budget).first()
     return {"plan": plan, "plan_items": items, "liquidation": liquidation}
+
+
+# --- Ministry transfers and their allocation ------------------------------------------------
+
+# Who reads transfers and allocations; who moves an allocation on (the lifecycle's
+# ``ministry`` permission, within the scope of the grant).
+ALLOCATION_READERS = (
+    Role.MINISTRY_OFFICER,
+    Role.DEPARTMENTAL_OFFICER,
+    Role.FINANCE_REVIEWER,
+    Role.AUDITOR,
+)
+ALLOCATION_ACTORS = (Role.MINISTRY_OFFICER, Role.DEPARTMENTAL_OFFICER, Role.FINANCE_REVIEWER)
+ALLOCATION_PATHS = ScopePaths(
+    department="department_id", municipality="school__municipality_id", school="school_id"
+)
+
+
+@dataclass(frozen=True)
+class TransferRow:
+    transfer: Transfer
+    allocated: Decimal
+    schools: int
+
+
+def transfer_rows(actor: Any, *, year: int | None = None) -> list[TransferRow]:
+    """The transfers (of ``year``), each with what ``actor`` can see of it allocated: two
+    queries whatever the number of transfers or allocations."""
+    transfers = Transfer.objects.order_by("-fiscal_year_id", "name")
+    if year:
+        transfers = transfers.filter(fiscal_year_id=year)
+    transfers = list(transfers)
+    allocations = scope_filter(
+        actor,
+        Allocation.objects.filter(transfer__in=[t.pk for t in transfers]),
+        roles=ALLOCATION_READERS,
+        paths=ALLOCATION_PATHS,
+    )
+    sums = {
+        row["transfer_id"]: row
+        for row in allocations.values("transfer_id").annotate(total=Sum("amount"), n=Count("pk"))
+    }
+    return [
+        TransferRow(
+            t,
+            _cents(sums.get(t.pk, {}).get("total")),
+            sums.get(t.pk, {}).get("n", 0),
+        )
+        for t in transfers
+    ]
+
+
+def transfer_get(pk: int) -> Transfer:
+    """A transfer (national: the caller has checked the reader's role)."""
+    transfer = Transfer.objects.filter(pk=pk).first()
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+def allocations_of(
+    actor: Any, transfer: Transfer, *, department_id: int | None = None, status: str = ""
+) -> QuerySet[Allocation]:
+    """The allocations of ``transfer`` that ``actor`` may read, filtered."""
+    allocations = scope_filter(
+        actor,
+        Allocation.objects.filter(transfer=transfer),
+        roles=ALLOCATION_READERS,
+        paths=ALLOCATION_PATHS,
+    ).select_related("school", "department")
+    if department_id:
+        allocations = allocations.filter(department_id=department_id)
+    if status:
+        allocations = allocations.filter(status=status)
+    return allocations.order_by("department__code", "school__code")
+
+
+def allocation_totals(allocations: QuerySet[Allocation]) -> dict[str, Any]:
+    """The total and the total by state of ``allocations`` (one query)."""
+    rows = list(
+        allocations.order_by().values("status").annotate(total=Sum("amount"), n=Count("pk"))
+    )
+    by_status = {row["status"]: (_cents(row["total"]), row["n"]) for row in rows}
+    return {
+        "total": money_sum(total for total, _n in by_status.values()),
+        "count": sum(n for _total, n in by_status.values()),
+        "by_status": [
+            (label, *by_status.get(value, (ZERO, 0))) for value, label in AllocationStatus.choices
+        ],
+    }
+
+
+def allocation_get(actor: Any, pk: int) -> Allocation:
+    return get_in_scope_or_404(
+        actor,
+        Allocation.objects.select_related("transfer"),
+        roles=ALLOCATION_ACTORS,
+        paths=ALLOCATION_PATHS,
+        pk=pk,
+    )
+
+
+def allocatable_school(actor: Any, code: str) -> School | None:
+    """The active school with ``code`` in ``actor``'s allocating scope, if any."""
+    return (
+        scope_filter(
+            actor,
+            School.objects.filter(is_active=True, code__iexact=code.strip()),
+            roles=ALLOCATION_ACTORS,
+            paths=SCHOOL_PATHS,
+        )
+        .select_related("municipality")
+        .first()
+    )
+
+
+# --- The school's board and bank accounts --------------------------------------------------
+
+# Who reads a school's board and bank accounts (school staff, the department, auditors).
+SCHOOL_FINANCE_READERS = BUDGET_READERS
+
+
+def finance_school_get(actor: Any, pk: int, *, roles: Any = SCHOOL_FINANCE_READERS) -> School:
+    return get_in_scope_or_404(
+        actor,
+        School.objects.filter(is_active=True).select_related("municipality"),
+        roles=roles,
+        paths=SCHOOL_PATHS,
+        pk=pk,
+    )
+
+
+# Board members in the order of their offices (president, treasurer, secretary, …).
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(position)) for position, role in enumerate(BoardRole.values)),
+    default=Value(len(BoardRole.values)),
+)
+
+
+def boards_of(school: School) -> list[Board]:
+    """The school's boards, newest term first, with their members (two queries)."""
+    return list(
+        Board.objects.filter(school=school)
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=BoardMember.objects.select_related("person").order_by(
+                    ROLE_ORDER, "person__last_names", "pk"
+                ),
+            )
+        )
+        .order_by("-term_start", "-pk")
+    )
+
+
+def current_boards(schools: list[School], today: date) -> dict[int, Board]:
+    """Each school's board in force on ``today`` with its members in office (two queries)."""
+    boards = (
+        Board.objects.filter(school__in=schools, term_start__lte=today, term_end__gte=today)
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=BoardMember.objects.filter(term_end__gte=today)
+                .select_related("person")
+                .order_by(ROLE_ORDER, "pk"),
+            )
+        )
+        .order_by("school_id", "-term_start")
+    )
+    current: dict[int, Board] = {}
+    for board in boards:
+        current.setdefault(board.school_id, board)
+    return current
+
+
+MEMBER_PATHS = ScopePaths(
+    department="board__school__municipality__department_id",
+    municipality="board__school__municipality_id",
+    school="board__school_id",
+)
+
+
+def member_get(actor: Any, pk: int) -> BoardMember:
+    return get_in_scope_or_404(
+        actor,
+        BoardMember.objects.select_related("board"),
+        roles=[Role.DIRECTOR, Role.DEPARTMENTAL_OFFICER],
+        paths=MEMBER_PATHS,
+        pk=pk,
+    )
+
+
+def board_get(actor: Any, pk: int) -> Board:
+    return get_in_scope_or_404(
+        actor,
+        Board.objects.all(),
+        roles=[Role.DIRECTOR, Role.DEPARTMENTAL_OFFICER],
+        paths=ScopePaths(
+            department="school__municipality__department_id",
+            municipality="school__municipality_id",
+            school="school_id",
+        ),
+        pk=pk,
+    )
+
+
+ACCOUNT_PATHS = ScopePaths(
+    department="school__municipality__department_id",
+    municipality="school__municipality_id",
+    school="school_id",
+)
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    account: BankAccount
+    book_balance: Decimal
+    reconciliations: list[BankReconciliation]
+
+
+def account_rows(school: School, until: date) -> list[AccountRow]:
+    """The school's bank accounts with their book balance on ``until`` (the opening balance
+    less the cheques authorised up to then, as ``services.book_balance``) and their
+    reconciliations, newest first: three queries whatever the number of accounts."""
+    accounts = list(BankAccount.objects.filter(school=school).order_by("-is_active", "bank", "pk"))
+    paid = dict(
+        Payment.objects.filter(
+            account__in=accounts, status=PaymentStatus.AUTHORISED, paid_on__lte=until
+        )
+        .values("account_id")
+        .annotate(total=Sum("amount"))
+        .values_list("account_id", "total")
+    )
+    reconciliations: dict[int, list[BankReconciliation]] = {}
+    for row in (
+        BankReconciliation.objects.filter(account__in=accounts)
+        .select_related("recorded_by__person")
+        .order_by("-month")
+    ):
+        reconciliations.setdefault(row.account_id, []).append(row)
+    return [
+        AccountRow(
+            account,
+            account.opening_balance - _cents(paid.get(account.pk)),
+            reconciliations.get(account.pk, []),
+        )
+        for account in accounts
+    ]
+
+
+def account_get(
+    actor: Any, pk: int, *, roles: Any = (Role.TREASURER, Role.DIRECTOR)
+) -> BankAccount:
+    return get_in_scope_or_404(
+        actor, BankAccount.objects.all(), roles=roles, paths=ACCOUNT_PATHS, pk=pk
+    )

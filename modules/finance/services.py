@@ -355,6 +355,74 @@ def board_member_add(
     return member
 
 
+@transaction.atomic
+def board_member_enrol(
+    *,
+    actor: Any,
+    board: Board,
+    dui: str,
+    role: str,
+    first_names: str = "",
+    last_names: str = "",
+    request: HttpRequest | None = None,
+) -> BoardMember:
+    """Add the person with ``dui`` (its check digit verified) to ``board``; a person SIGES does
+    not know yet is registered with the names given."""
+    from core.accounts.dui import normalize_dui
+    from core.accounts.models import Person
+    from core.accounts.services import person_create
+
+    try:
+        dui = normalize_dui(str(dui or ""))
+    except ValidationError as exc:
+        raise ValidationError({"dui": exc.messages}) from exc
+    person = Person.objects.filter(dui=dui).first()
+    if person is None:
+        first = _text(first_names, "first_names", 100)
+        last = _text(last_names, "last_names", 100)
+        school = School.objects.select_related("municipality").get(pk=board.school_id)
+        acting_grant(actor, [Role.DIRECTOR, Role.DEPARTMENTAL_OFFICER], school=school)
+        person = person_create(dui=dui, first_names=first, last_names=last)
+    return board_member_add(actor=actor, board=board, person=person, role=role, request=request)
+
+
+@transaction.atomic
+def board_member_end_term(
+    *,
+    actor: Any,
+    member: BoardMember,
+    on: date | None = None,
+    request: HttpRequest | None = None,
+) -> BoardMember:
+    """End a member's term on ``on`` (today by default), before the board's own term ends."""
+    locked = BoardMember.objects.select_for_update().get(pk=member.pk)
+    board = Board.objects.get(pk=locked.board_id)
+    school = School.objects.select_related("municipality").get(pk=board.school_id)
+    grant = acting_grant(actor, [Role.DIRECTOR, Role.DEPARTMENTAL_OFFICER], school=school)
+    on = on or timezone.localdate()
+    if locked.term_end <= on:
+        raise Conflict(_("El período de ese miembro ya terminó."), code="term_ended")
+    if on < locked.term_start:
+        raise ValidationError(
+            {
+                "on": _("El período no puede terminar antes de empezar (%(start)s).")
+                % {"start": locked.term_start.strftime("%d/%m/%Y")}
+            }
+        )
+    previous = locked.term_end
+    locked.term_end = on
+    locked.save(update_fields=["term_end"])
+    audit_record(
+        action="finance.board_member_term_ended",
+        obj=board,
+        actor=actor,
+        role=grant.role,
+        request=request,
+        payload={"member": locked.pk, "from": previous.isoformat(), "to": on.isoformat()},
+    )
+    return locked
+
+
 # --- Budgets ------------------------------------------------------------------------------------
 
 

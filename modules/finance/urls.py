@@ -61,3 +61,37 @@ urlpatterns += [
         name="budget_change_approve",
     ),
 ]
+
+# Ministry transfers and their allocation; the school board; bank accounts (own view modules).
+from . import views_bank, views_board, views_funds  # noqa: E402
+
+urlpatterns += [
+    path("finanzas/transferencias/", views_funds.transfer_list, name="transfers"),
+    path("finanzas/transferencias/nueva/", views_funds.transfer_create, name="transfer_create"),
+    path("finanzas/transferencias/<int:pk>/", views_funds.transfer_detail, name="transfer"),
+    path(
+        "finanzas/transferencias/<int:pk>/asignaciones/",
+        views_funds.allocation_create,
+        name="allocation_create",
+    ),
+    path(
+        "finanzas/asignaciones/<int:pk>/avanzar/",
+        views_funds.allocation_advance,
+        name="allocation_advance",
+    ),
+    path("finanzas/organismo/", views_board.board_home, name="board_home"),
+    path("finanzas/centros/<int:pk>/organismo/", views_board.board_page, name="board"),
+    path(
+        "finanzas/centros/<int:pk>/organismo/nuevo/", views_board.board_create, name="board_create"
+    ),
+    path("finanzas/organismos/<int:pk>/miembros/", views_board.member_add, name="board_member_add"),
+    path("finanzas/miembros/<int:pk>/terminar/", views_board.member_end, name="board_member_end"),
+    path("finanzas/cuentas/", views_bank.bank_home, name="bank_home"),
+    path("finanzas/centros/<int:pk>/cuentas/", views_bank.bank_page, name="bank"),
+    path("finanzas/centros/<int:pk>/cuentas/nueva/", views_bank.account_open, name="account_open"),
+    path(
+        "finanzas/centros/<int:pk>/conciliaciones/",
+        views_bank.reconciliation_record,
+        name="reconciliation_record",
+    ),
+]

@@ -59,8 +59,10 @@ def mine(request: HttpRequest) -> HttpResponse:
         .select_related("school")
         .order_by("school__code", "-fiscal_year_id")
     )
+    boards = selectors.current_boards(schools, timezone.localdate())
     context = {
         "schools": schools,
+        "school_boards": [(school, boards.get(school.pk)) for school in schools],
         "budgets": budgets,
         "year": timezone.localdate().year,
         "can_open": has_role(request.user, [Role.TREASURER]),
@@ -88,7 +90,7 @@ def _budget_context(request: HttpRequest, budget: Budget, **extra: Any) -> dict[
         "is_director": has_role(request.user, [Role.DIRECTOR]),
         "line_form": extra.pop("line_form", None) or LineForm(),
         "invoice_form": extra.pop("invoice_form", None) or InvoiceForm(budget=budget),
-        "payment_form": PaymentForm(school_id=budget.school_id),
+        "payment_form": PaymentForm(school_id=budget.school_id, accounts=sheet.accounts),
         "prepared": PaymentStatus.PREPARED,
         **selectors.budget_followups(budget),
         "plan_item_form": PlanItemForm(budget=budget),
@@ -120,10 +122,16 @@ def line_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.budget_line_add(
-                actor=request.user, budget=budget, request=request, **form.cleaned_data
+                actor=request.user,
+                budget=budget,
+                request=request,
+                months=form.months(),
+                **form.line_data(),
             )
         except (Conflict, ValidationError, PermissionDenied) as error:
             errors = _errors(error)
+            if "months" in getattr(error, "error_dict", {}):
+                form.add_error("split", error.error_dict["months"])  # next to the months too
         else:
             messages.success(request, _("Línea agregada."))
             return redirect("finance:budget", pk=pk)
