@@ -143,7 +143,10 @@ def generate_finance(options: FinanceOptions, out: IO[str] = sys.stdout) -> dict
         user = _bench_user()
         fiscal_year, _ = FiscalYear.objects.get_or_create(year=options.year)
         transfer = Transfer.objects.create(
-            fiscal_year=fiscal_year, name="Funcionamiento (banco)", school_ceiling=Decimal("9000")
+            fiscal_year=fiscal_year,
+            name="Funcionamiento (banco)",
+            total=Decimal("1000000000.00"),
+            school_ceiling=Decimal("9000"),
         )
         category = {c.code: c.pk for c in Category.objects.all()}
         now = timezone.now().isoformat()

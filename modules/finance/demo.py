@@ -128,7 +128,11 @@ def _allocation(context: DemoContext, school: School, officer: User, year: int) 
     transfer = Transfer.objects.filter(fiscal_year_id=year, name=DEMO_TRANSFER).first()
     if transfer is None:
         transfer = transfer_create(
-            actor=officer, year=year, name=DEMO_TRANSFER, school_ceiling="6000.00"
+            actor=officer,
+            year=year,
+            name=DEMO_TRANSFER,
+            total="1500000.00",
+            school_ceiling="6000.00",
         )
         context.count("transfers")
     allocation = Allocation.objects.filter(transfer=transfer, school=school).first()

@@ -42,6 +42,7 @@ def _money(label: str, *, min_value: Decimal | None = Decimal("0.01")) -> forms.
 class TransferForm(forms.Form):
     year = forms.IntegerField(label=_("Año fiscal"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Nombre"), max_length=150)
+    total = _money(_("Monto total (US$)"))
     school_ceiling = _money(_("Techo por centro (US$)"))
 
 

@@ -78,6 +78,8 @@ class Transfer(models.Model):
 
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="transfers")
     name = models.CharField(_("nombre"), max_length=150)
+    # What the ministry transfers in all: the allocations to schools never add up to more.
+    total = money_field(_("monto total"))
     # The most any one school may receive from it.
     school_ceiling = money_field(_("techo por centro"))
     created_at = models.DateTimeField(_("creada"), auto_now_add=True)
@@ -90,6 +92,9 @@ class Transfer(models.Model):
             models.UniqueConstraint(fields=["fiscal_year", "name"], name="finance_transfer_unique"),
             models.CheckConstraint(
                 condition=Q(school_ceiling__gte=0), name="finance_transfer_ceiling_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0), name="finance_transfer_total_positive"
             ),
         ]
 
@@ -149,6 +154,9 @@ class BoardMember(models.Model):
     role = models.CharField(_("cargo"), max_length=10, choices=BoardRole.choices)
     term_start = models.DateField(_("desde"))
     term_end = models.DateField(_("hasta"))
+    # Set when the member's term is ended before the board's (resignation, transfer…): the
+    # office is free again for someone else.
+    left_office = models.BooleanField(_("dejó el cargo"), default=False)
 
     class Meta:
         ordering = ["board", "role", "pk"]
@@ -156,10 +164,10 @@ class BoardMember(models.Model):
         verbose_name_plural = _("miembros del organismo")
         constraints = [
             models.UniqueConstraint(fields=["board", "person"], name="finance_board_member_once"),
-            # One president, one treasurer and one secretary per board.
+            # One president, one treasurer and one secretary in office per board.
             models.UniqueConstraint(
                 fields=["board", "role"],
-                condition=Q(role__in=["president", "treasurer", "secretary"]),
+                condition=Q(role__in=["president", "treasurer", "secretary"], left_office=False),
                 name="finance_board_single_office",
             ),
         ]

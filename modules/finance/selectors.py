@@ -479,6 +479,14 @@ def allocation_totals(allocations: QuerySet[Allocation]) -> dict[str, Any]:
     }
 
 
+def transfer_remaining(transfer: Transfer) -> Decimal:
+    """What is left to allocate of ``transfer``, over every school (one query). The amounts are
+    public figures of the ministry's budget, not personal data, so any reader of the transfer
+    sees the national remainder."""
+    allocated = transfer.allocations.aggregate(total=Sum("amount"))["total"]
+    return to_money(transfer.total - _cents(allocated))
+
+
 def allocation_get(actor: Any, pk: int) -> Allocation:
     return get_in_scope_or_404(
         actor,

@@ -215,23 +215,36 @@ def fiscal_year_ensure(year: int) -> FiscalYear:
 
 @transaction.atomic
 def transfer_create(
-    *, actor: Any, year: int, name: str, school_ceiling: Any, request: HttpRequest | None = None
+    *,
+    actor: Any,
+    year: int,
+    name: str,
+    total: Any,
+    school_ceiling: Any,
+    request: HttpRequest | None = None,
 ) -> Transfer:
     if not grants_with_roles(actor, [Role.MINISTRY_OFFICER]):
         raise PermissionDenied
     name = _text(name, "name", 150)
+    amount = _amount(total, "total")
     ceiling = _amount(school_ceiling, "school_ceiling")
+    if ceiling > amount:
+        raise ValidationError(
+            {"school_ceiling": _("El techo por centro no puede superar el monto total.")}
+        )
     fiscal_year = fiscal_year_ensure(year)
     if Transfer.objects.filter(fiscal_year=fiscal_year, name=name).exists():
         raise ValidationError({"name": _("Ya existe una transferencia con ese nombre este año.")})
-    created = Transfer.objects.create(fiscal_year=fiscal_year, name=name, school_ceiling=ceiling)
+    created = Transfer.objects.create(
+        fiscal_year=fiscal_year, name=name, total=amount, school_ceiling=ceiling
+    )
     audit_record(
         action="finance.transfer_created",
         obj=created,
         actor=actor,
         role=Role.MINISTRY_OFFICER,
         request=request,
-        payload={"year": year, "school_ceiling": str(ceiling)},
+        payload={"year": year, "total": str(amount), "school_ceiling": str(ceiling)},
     )
     return created
 
@@ -245,9 +258,23 @@ def allocation_create(
     amount: Any,
     request: HttpRequest | None = None,
 ) -> Allocation:
-    """Allocate part of ``transfer`` to ``school`` (requested), within the school ceiling."""
+    """Allocate part of ``transfer`` to ``school`` (requested), within the school ceiling and
+    what is left of the transfer. The transfer's row is locked, so two allocations made at once
+    cannot together exceed it."""
     grant = acting_grant(actor, ALLOCATING_ROLES, school=school)
     value = _amount(amount, "amount")
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    # SQLite sums decimals as floating point: back to exact cents before comparing.
+    allocated = to_money(transfer.allocations.aggregate(total=Sum("amount"))["total"] or 0)
+    if allocated + value > transfer.total:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Supera lo que queda de la transferencia: US$ %(left)s de US$ %(total)s."
+                )
+                % {"left": transfer.total - allocated, "total": transfer.total}
+            }
+        )
     if value > transfer.school_ceiling:
         raise ValidationError(
             {
@@ -337,7 +364,7 @@ def board_member_add(
     if role not in BoardRole.values:
         raise ValidationError({"role": _("Cargo desconocido.")})
     single = (BoardRole.PRESIDENT, BoardRole.TREASURER, BoardRole.SECRETARY)
-    if role in single and board.members.filter(role=role).exists():
+    if role in single and board.members.filter(role=role, left_office=False).exists():
         raise ValidationError({"role": _("Ese cargo ya está ocupado en el organismo.")})
     if board.members.filter(person=person).exists():
         raise ValidationError({"person": _("Esa persona ya es miembro del organismo.")})
@@ -411,7 +438,8 @@ def board_member_end_term(
         )
     previous = locked.term_end
     locked.term_end = on
-    locked.save(update_fields=["term_end"])
+    locked.left_office = True
+    locked.save(update_fields=["term_end", "left_office"])
     audit_record(
         action="finance.board_member_term_ended",
         obj=board,

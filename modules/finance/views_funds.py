@@ -130,6 +130,7 @@ def _transfer_page(
         "page": page,
         "rows": rows,
         "totals": selectors.allocation_totals(allocations),
+        "remaining": selectors.transfer_remaining(transfer),
         "can_act": can_act,
         "form": form or (AllocationForm() if can_act else None),
     }

@@ -38,7 +38,10 @@ def people():
     department = school.municipality.department
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=YEAR)
     transfer = Transfer.objects.create(
-        fiscal_year=fiscal_year, name="Funcionamiento", school_ceiling=Decimal("5000.00")
+        fiscal_year=fiscal_year,
+        name="Funcionamiento",
+        total=Decimal("1000000000.00"),
+        school_ceiling=Decimal("5000.00"),
     )
     Allocation.objects.create(
         transfer=transfer, school=school, department=department, amount=Decimal("3000.00")

@@ -61,7 +61,10 @@ def far_reviewer(make_user):
 def allocation(db, school):
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=YEAR)
     transfer = Transfer.objects.create(
-        fiscal_year=fiscal_year, name="Funcionamiento", school_ceiling=Decimal("5000.00")
+        fiscal_year=fiscal_year,
+        name="Funcionamiento",
+        total=Decimal("1000000000.00"),
+        school_ceiling=Decimal("5000.00"),
     )
     return Allocation.objects.create(
         transfer=transfer,

@@ -5,6 +5,7 @@ the scope is a 404 with nothing changed."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -199,6 +200,44 @@ def test_the_director_ends_a_members_term(client, director, board):
     assert member.term_end == timezone.localdate()
     assert AuditEvent.objects.filter(action="finance.board_member_term_ended").count() == 1
     assert "El período de ese miembro ya terminó." in again.content.decode()
+
+
+def test_an_office_left_early_can_be_filled_again(client, director, board):
+    treasurer = BoardMember.objects.create(
+        board=board,
+        person=PersonFactory(),
+        role="treasurer",
+        term_start=board.term_start,
+        term_end=board.term_end,
+    )
+    client.force_login(director)
+    add = reverse("finance:board_member_add", args=[board.pk])
+    newcomer = {
+        "dui": a_dui("04400777"),
+        "role": "treasurer",
+        "first_names": "Ana",
+        "last_names": "Gil",
+    }
+
+    refused = client.post(add, newcomer)
+    assert "Ese cargo ya está ocupado en el organismo." in refused.content.decode()
+
+    client.post(reverse("finance:board_member_end", args=[treasurer.pk]), {"on": ""})
+    response = client.post(add, newcomer)
+
+    treasurer.refresh_from_db()
+    assert response.status_code == 302
+    assert treasurer.left_office
+    assert BoardMember.objects.filter(board=board, role="treasurer", left_office=False).count() == 1
+    # The database keeps one treasurer in office, whoever writes.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BoardMember.objects.create(
+            board=board,
+            person=PersonFactory(),
+            role="treasurer",
+            term_start=board.term_start,
+            term_end=board.term_end,
+        )
 
 
 def test_a_term_cannot_end_before_it_started(client, director, board):

@@ -40,7 +40,10 @@ def far_departmental(make_user):
 def transfer(db):
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=2026)
     return Transfer.objects.create(
-        fiscal_year=fiscal_year, name="Funcionamiento", school_ceiling=Decimal("5000.00")
+        fiscal_year=fiscal_year,
+        name="Funcionamiento",
+        total=Decimal("1000000000.00"),
+        school_ceiling=Decimal("5000.00"),
     )
 
 
@@ -62,7 +65,7 @@ def test_the_officer_creates_a_transfer(client, officer):
 
     response = client.post(
         reverse("finance:transfer_create"),
-        {"year": "2027", "name": "Bono escolar", "school_ceiling": "1500.00"},
+        {"year": "2027", "name": "Bono escolar", "total": "90000.00", "school_ceiling": "1500.00"},
     )
 
     transfer = Transfer.objects.get(name="Bono escolar")
@@ -70,6 +73,7 @@ def test_the_officer_creates_a_transfer(client, officer):
     assert response.url == reverse("finance:transfer", args=[transfer.pk])
     assert transfer.fiscal_year_id == 2027
     assert transfer.school_ceiling == Decimal("1500.00")
+    assert transfer.total == Decimal("90000.00")
     assert AuditEvent.objects.filter(action="finance.transfer_created").count() == 1
 
 
@@ -78,7 +82,7 @@ def test_a_repeated_transfer_name_is_refused_keeping_what_was_typed(client, offi
 
     response = client.post(
         reverse("finance:transfer_create"),
-        {"year": "2026", "name": "Funcionamiento", "school_ceiling": "777.77"},
+        {"year": "2026", "name": "Funcionamiento", "total": "9000.00", "school_ceiling": "777.77"},
     )
 
     assert response.status_code == 400
@@ -92,10 +96,24 @@ def test_a_transfer_without_a_ceiling_is_refused(client, officer):
     client.force_login(officer)
 
     response = client.post(
-        reverse("finance:transfer_create"), {"year": "2026", "name": "X", "school_ceiling": "0"}
+        reverse("finance:transfer_create"),
+        {"year": "2026", "name": "X", "total": "100.00", "school_ceiling": "0"},
     )
 
     assert response.status_code == 400
+    assert Transfer.objects.count() == 0
+
+
+def test_a_ceiling_above_the_total_is_refused(client, officer):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("finance:transfer_create"),
+        {"year": "2026", "name": "Bono", "total": "1000.00", "school_ceiling": "1000.01"},
+    )
+
+    assert response.status_code == 400
+    assert "El techo por centro no puede superar el monto total." in response.content.decode()
     assert Transfer.objects.count() == 0
 
 
@@ -104,7 +122,7 @@ def test_only_the_ministry_officer_creates_transfers(client, departmental):
 
     response = client.post(
         reverse("finance:transfer_create"),
-        {"year": "2026", "name": "Propia", "school_ceiling": "10.00"},
+        {"year": "2026", "name": "Propia", "total": "10.00", "school_ceiling": "10.00"},
     )
 
     assert response.status_code == 403
@@ -125,7 +143,10 @@ def test_the_list_filters_by_year_and_totals_what_the_reader_may_see(
     allocate(transfer, school, "1200.00")
     allocate(transfer, SchoolFactory(), "900.00")  # another department
     older = Transfer.objects.create(
-        fiscal_year=FiscalYear.objects.create(year=2025), name="Anterior", school_ceiling=1
+        fiscal_year=FiscalYear.objects.create(year=2025),
+        name="Anterior",
+        total=Decimal("1000000000.00"),
+        school_ceiling=1,
     )
     client.force_login(departmental)
 
@@ -176,6 +197,32 @@ def test_an_allocation_over_the_ceiling_is_refused_with_the_reason(
     assert "Supera el techo por centro de 5000.00." in page
     assert 'value="5000.01"' in page
     assert not Allocation.objects.exists()
+
+
+def test_allocations_never_add_up_to_more_than_the_transfer(client, officer, transfer, school):
+    transfer.total = Decimal("6000.00")
+    transfer.save()
+    allocate(transfer, SchoolFactory(municipality=school.municipality), "4000.00")
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("finance:allocation_create", args=[transfer.pk]),
+        {"school": school.code, "amount": "2000.01"},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Supera lo que queda de la transferencia: US$ 2000.00 de US$ 6000.00." in page
+    assert Allocation.objects.count() == 1
+    # Exactly what is left is accepted, and the page then shows nothing left to allocate.
+    response = client.post(
+        reverse("finance:allocation_create", args=[transfer.pk]),
+        {"school": school.code, "amount": "2000.00"},
+    )
+    assert response.status_code == 302
+    assert Allocation.objects.count() == 2
+    page = client.get(reverse("finance:transfer", args=[transfer.pk])).content.decode()
+    assert '<dt>Por asignar</dt><dd class="num">US$ 0,00</dd>' in page
 
 
 def test_a_second_allocation_to_the_same_school_is_refused(client, officer, transfer, school):
@@ -340,11 +387,12 @@ def test_the_transfer_page_takes_fixed_queries_and_paginates(
     url = reverse("finance:transfer", args=[transfer.pk])
     allocate(transfer, school)
     client.get(url)  # warm the session and caches
-    with django_assert_num_queries(8):
+    # 9 at both sizes; one of them sums what is left of the whole transfer ("Por asignar").
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
     for _ in range(30):
         allocate(transfer, SchoolFactory(municipality=school.municipality))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert "Página 1 de 2" in response.content.decode()
 
@@ -359,6 +407,7 @@ def test_the_transfer_list_takes_fixed_queries(client, officer, school, django_a
             transfer = Transfer.objects.create(
                 fiscal_year=fiscal_year,
                 name=f"Bono {Transfer.objects.count()}",
+                total=Decimal("1000000000.00"),
                 school_ceiling=Decimal("10.00"),
             )
             allocate(transfer, school, "5.00")
