@@ -136,6 +136,23 @@ def _lock(obj: M) -> M:
     return locked
 
 
+def _working_copy(obj: M) -> M:
+    """A copy of ``obj``, a row the caller locked in this transaction and keeps current, to
+    fire the transition on (the caller's instance stays untouched until the transition has
+    succeeded, as with ``_lock``); reuses the same related rows ``_lock`` would."""
+    fields = obj._meta.concrete_fields
+    values = []
+    for field in fields:
+        value = obj.__dict__.get(field.attname)
+        values.append(copy.deepcopy(value) if isinstance(value, dict | list) else value)
+    working = type(obj).from_db(obj._state.db, [f.attname for f in fields], values)
+    for name in getattr(type(obj), "WORKFLOW_REUSED_RELATIONS", ()):
+        model_field = obj._meta.get_field(name)
+        if model_field.is_cached(obj):
+            model_field.set_cached_value(working, model_field.get_cached_value(obj))
+    return working
+
+
 def _sync(target: models.Model, source: models.Model) -> None:
     """Copy the committed values of ``source`` (the locked copy) into the caller's instance.
 
@@ -230,6 +247,7 @@ def transition(
     payload: dict[str, Any] | None = None,
     in_transaction: Iterable[Hook] = (),
     on_commit: Iterable[Hook] = (),
+    locked_by_caller: bool = False,
     **kwargs: Any,
 ) -> M:
     """Fire the django-fsm transition ``name`` on ``obj`` for ``actor``, all or nothing.
@@ -247,6 +265,11 @@ def transition(
     - ``on_commit``: callables run once after the outermost transaction commits, with the
       changed object (enqueue Celery tasks here); a failure is logged, never raised.
 
+    - ``locked_by_caller=True``: ``obj`` is a row the caller locked (``select_for_update``) in
+      its transaction around this call, and every change to the row since went through this
+      instance (saved through it, or ``transition`` on it), so it holds the row's current
+      values: the transition works on a copy of it instead of locking and reading it again.
+
     Raises ``PermissionDenied`` (403) or ``core.exceptions.Conflict`` (409, with the reason).
     Returns ``obj``, updated in place to the committed values; on any exception ``obj`` is
     left untouched and the database has no trace of the attempt.
@@ -254,7 +277,11 @@ def transition(
     meta = _transition_meta(type(obj), name)
     field = meta.field
     with transaction.atomic():
-        locked = _lock(obj)
+        # The caller's lock was taken in an outer block: this one is a savepoint inside it.
+        caller_holds_lock = locked_by_caller and len(transaction.get_connection().atomic_blocks) > 1
+        if locked_by_caller and not caller_holds_lock:
+            raise ValueError("locked_by_caller needs the caller's transaction around the call")
+        locked = _working_copy(obj) if caller_holds_lock else _lock(obj)
         bound = getattr(locked, name)
         _check_transition(bound, meta, locked, actor)
 
