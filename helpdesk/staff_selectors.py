@@ -103,9 +103,9 @@ def _ticket_detail_for_staff(actor: Any, number: str) -> Ticket:
         "to_ticket_id"
     )
     parts = [
-        rows.filter(parent_id=ticket.pk).annotate(link=Value(0)),
-        rows.filter(pk__in=related_ids).annotate(link=Value(1)),
-        rows.filter(merged_into_id=ticket.pk).annotate(link=Value(2)),
+        rows.filter(parent_id=ticket.pk).annotate(link=Value(0)).order_by(),
+        rows.filter(pk__in=related_ids).annotate(link=Value(1)).order_by(),
+        rows.filter(merged_into_id=ticket.pk).annotate(link=Value(2)).order_by(),
     ]
     linked: dict[int, list[Ticket]] = {0: [], 1: [], 2: []}
     for other in parts[0].union(*parts[1:], all=True):
