@@ -153,6 +153,12 @@ def _working_copy(obj: M) -> M:
     return working
 
 
+def _own_blocks() -> int:
+    """Atomic blocks open now, not counting those a Django test case wraps tests in."""
+    blocks = transaction.get_connection().atomic_blocks
+    return sum(1 for block in blocks if not getattr(block, "_from_testcase", False))
+
+
 def _sync(target: models.Model, source: models.Model) -> None:
     """Copy the committed values of ``source`` (the locked copy) into the caller's instance.
 
@@ -277,8 +283,9 @@ def transition(
     meta = _transition_meta(type(obj), name)
     field = meta.field
     with transaction.atomic():
-        # The caller's lock was taken in an outer block: this one is a savepoint inside it.
-        caller_holds_lock = locked_by_caller and len(transaction.get_connection().atomic_blocks) > 1
+        # The caller's lock was taken in an outer block of its own: this one is a savepoint
+        # inside it (a test case's wrapping blocks do not count).
+        caller_holds_lock = locked_by_caller and _own_blocks() > 1
         if locked_by_caller and not caller_holds_lock:
             raise ValueError("locked_by_caller needs the caller's transaction around the call")
         locked = _working_copy(obj) if caller_holds_lock else _lock(obj)
