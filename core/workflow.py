@@ -274,7 +274,9 @@ def transition(
     - ``locked_by_caller=True``: ``obj`` is a row the caller locked (``select_for_update``) in
       its transaction around this call, and every change to the row since went through this
       instance (saved through it, or ``transition`` on it), so it holds the row's current
-      values: the transition works on a copy of it instead of locking and reading it again.
+      values: the transition works on a copy of it instead of locking and reading it again,
+      and opens no savepoint of its own: on failure the caller's whole transaction rolls back
+      (the caller must let the exception through, as services do; ``obj`` is still untouched).
 
     Raises ``PermissionDenied`` (403) or ``core.exceptions.Conflict`` (409, with the reason).
     Returns ``obj``, updated in place to the committed values; on any exception ``obj`` is
@@ -282,13 +284,13 @@ def transition(
     """
     meta = _transition_meta(type(obj), name)
     field = meta.field
-    with transaction.atomic():
-        # The caller's lock was taken in an outer block of its own: this one is a savepoint
-        # inside it (a test case's wrapping blocks do not count).
-        caller_holds_lock = locked_by_caller and _own_blocks() > 1
-        if locked_by_caller and not caller_holds_lock:
-            raise ValueError("locked_by_caller needs the caller's transaction around the call")
-        locked = _working_copy(obj) if caller_holds_lock else _lock(obj)
+    # The caller's lock was taken in an open block of its own (a test case's wrapping blocks do
+    # not count). Its transaction is then the unit of all or nothing: no savepoint here, and a
+    # failure marks that transaction for rollback, which the caller lets through.
+    if locked_by_caller and _own_blocks() < 1:
+        raise ValueError("locked_by_caller needs the caller's transaction around the call")
+    with transaction.atomic(savepoint=not locked_by_caller):
+        locked = _working_copy(obj) if locked_by_caller else _lock(obj)
         bound = getattr(locked, name)
         _check_transition(bound, meta, locked, actor)
 

@@ -32,7 +32,8 @@ def _permit_reads(captured: CaptureQueriesContext) -> int:
 
 
 def test_the_transition_on_a_locked_row_reads_it_once_less(director, submitted_permit):
-    # The same approval with and without the caller's lock: the row is read (locked) once.
+    # The same approval with and without the caller's lock: the row is read (locked) once, and
+    # the transition opens no savepoint of its own.
     other = Permit.objects.get(pk=submitted_permit.pk)
     other.pk = None
     other.save()
@@ -41,6 +42,7 @@ def test_the_transition_on_a_locked_row_reads_it_once_less(director, submitted_p
     with CaptureQueriesContext(connection) as once:
         result = _approve(director, other, locked_by_caller=True)
     assert (_permit_reads(twice), _permit_reads(once)) == (2, 1)
+    assert len(once.captured_queries) < len(twice.captured_queries)
     assert result.status == PermitStatus.APPROVED
     stored = Permit.objects.get(pk=other.pk)
     assert (stored.status, stored.reviewed_by_id, stored.note) == (
@@ -58,6 +60,8 @@ def test_a_refusal_leaves_the_callers_row_and_the_database_untouched(requester, 
         with pytest.raises(PermissionDenied):
             transition(actor=requester, obj=row, name="approve", locked_by_caller=True)
         assert row.status == PermitStatus.SUBMITTED
+        # No savepoint of its own: the caller's transaction is the unit that rolls back.
+        assert transaction.get_rollback()
     assert Permit.objects.get(pk=submitted_permit.pk).status == PermitStatus.SUBMITTED
 
 
@@ -67,6 +71,8 @@ def test_a_failing_body_leaves_the_callers_row_untouched(director, submitted_per
         with pytest.raises(RuntimeError):
             transition(actor=director, obj=row, name="approve_then_fail", locked_by_caller=True)
         assert (row.status, row.reviewed_by_id) == (PermitStatus.SUBMITTED, None)
+        assert transaction.get_rollback()
+    assert not AuditEvent.objects.filter(action="permit.approve_then_fail").exists()
     assert Permit.objects.get(pk=submitted_permit.pk).status == PermitStatus.SUBMITTED
 
 
