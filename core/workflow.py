@@ -136,6 +136,29 @@ def _lock(obj: M) -> M:
     return locked
 
 
+def _working_copy(obj: M) -> M:
+    """A copy of ``obj``, a row the caller locked in this transaction and keeps current, to
+    fire the transition on (the caller's instance stays untouched until the transition has
+    succeeded, as with ``_lock``); reuses the same related rows ``_lock`` would."""
+    fields = obj._meta.concrete_fields
+    values = []
+    for field in fields:
+        value = obj.__dict__.get(field.attname)
+        values.append(copy.deepcopy(value) if isinstance(value, dict | list) else value)
+    working = type(obj).from_db(obj._state.db, [f.attname for f in fields], values)
+    for name in getattr(type(obj), "WORKFLOW_REUSED_RELATIONS", ()):
+        model_field = obj._meta.get_field(name)
+        if model_field.is_cached(obj):
+            model_field.set_cached_value(working, model_field.get_cached_value(obj))
+    return working
+
+
+def _own_blocks() -> int:
+    """Atomic blocks open now, not counting those a Django test case wraps tests in."""
+    blocks = transaction.get_connection().atomic_blocks
+    return sum(1 for block in blocks if not getattr(block, "_from_testcase", False))
+
+
 def _sync(target: models.Model, source: models.Model) -> None:
     """Copy the committed values of ``source`` (the locked copy) into the caller's instance.
 
@@ -230,6 +253,7 @@ def transition(
     payload: dict[str, Any] | None = None,
     in_transaction: Iterable[Hook] = (),
     on_commit: Iterable[Hook] = (),
+    locked_by_caller: bool = False,
     **kwargs: Any,
 ) -> M:
     """Fire the django-fsm transition ``name`` on ``obj`` for ``actor``, all or nothing.
@@ -247,14 +271,26 @@ def transition(
     - ``on_commit``: callables run once after the outermost transaction commits, with the
       changed object (enqueue Celery tasks here); a failure is logged, never raised.
 
+    - ``locked_by_caller=True``: ``obj`` is a row the caller locked (``select_for_update``) in
+      its transaction around this call, and every change to the row since went through this
+      instance (saved through it, or ``transition`` on it), so it holds the row's current
+      values: the transition works on a copy of it instead of locking and reading it again,
+      and opens no savepoint of its own: on failure the caller's whole transaction rolls back
+      (the caller must let the exception through, as services do; ``obj`` is still untouched).
+
     Raises ``PermissionDenied`` (403) or ``core.exceptions.Conflict`` (409, with the reason).
     Returns ``obj``, updated in place to the committed values; on any exception ``obj`` is
     left untouched and the database has no trace of the attempt.
     """
     meta = _transition_meta(type(obj), name)
     field = meta.field
-    with transaction.atomic():
-        locked = _lock(obj)
+    # The caller's lock was taken in an open block of its own (a test case's wrapping blocks do
+    # not count). Its transaction is then the unit of all or nothing: no savepoint here, and a
+    # failure marks that transaction for rollback, which the caller lets through.
+    if locked_by_caller and _own_blocks() < 1:
+        raise ValueError("locked_by_caller needs the caller's transaction around the call")
+    with transaction.atomic(savepoint=not locked_by_caller):
+        locked = _working_copy(obj) if locked_by_caller else _lock(obj)
         bound = getattr(locked, name)
         _check_transition(bound, meta, locked, actor)
 

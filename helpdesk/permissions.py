@@ -55,6 +55,18 @@ def _team_serves(user: Any, queue: Queue) -> bool:
     return cache[queue.pk]
 
 
+def remember_queue_staff(user: Any, queue: Queue) -> None:
+    """``user`` reached a ticket of ``queue`` through ``selectors.served_queue_q`` (they serve
+    it as technician or supervise it): when they do not supervise it, their team serves it, so
+    ``serves_queue`` needs no query for it in this request."""
+    if _active(user) and not supervises_queue(user, queue):
+        cache: dict[int, bool] | None = getattr(user, _TEAM_CACHE_ATTR, None)
+        if cache is None:
+            cache = {}
+            setattr(user, _TEAM_CACHE_ATTR, cache)
+        cache[queue.pk] = True
+
+
 def forget_team_membership(user: Any) -> None:
     """Drop the per-request cache of ``serves_queue`` after teams or their queues change."""
     if hasattr(user, _TEAM_CACHE_ATTR):

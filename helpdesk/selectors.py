@@ -30,7 +30,13 @@ from .models import (
     Ticket,
     TicketEntry,
 )
-from .permissions import QUEUE_SCOPE, can_request_service, is_requester, is_ticket_staff
+from .permissions import (
+    QUEUE_SCOPE,
+    can_request_service,
+    is_queue_staff,
+    is_requester,
+    is_ticket_staff,
+)
 
 # --- Queues and the people who serve them -------------------------------------------------------
 
@@ -312,8 +318,9 @@ def ticket_entries_for(*, actor: Any, ticket: Ticket) -> QuerySet[TicketEntry]:
 def canned_response_list_for(*, actor: Any, queue: Queue) -> QuerySet[CannedResponse]:
     if not getattr(actor, "is_authenticated", False):
         return CannedResponse.objects.none()
-    served = served_queue_q(actor)
-    if served is None or not Queue.objects.filter(served, pk=queue.pk).exists():
+    # The same test as ``served_queue_q`` for one queue; no query when the ticket page already
+    # reached a ticket of this queue through it (``permissions.remember_queue_staff``).
+    if not is_queue_staff(actor, queue):
         return CannedResponse.objects.none()
     return CannedResponse.objects.filter(Q(queue=queue) | Q(queue__isnull=True), is_active=True)
 

@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import PlainSelect
+
 from .choices import LinkKind, Priority
 from .conf import helpdesk_settings
 from .models import Ticket
@@ -38,6 +40,7 @@ class AssignForm(StaffForm):
         label=_("Asignar a"),
         queryset=None,
         empty_label=_("Elija un técnico"),
+        widget=PlainSelect,
         error_messages={"invalid_choice": _("Esa persona no atiende la cola del caso.")},
     )
 
@@ -51,6 +54,7 @@ class RouteForm(StaffForm):
         label=_("Derivar a la cola"),
         queryset=None,
         empty_label=_("Elija una cola"),
+        widget=PlainSelect,
         error_messages={"invalid_choice": _("Elija una cola activa distinta de la actual.")},
     )
     note = forms.CharField(
@@ -67,7 +71,7 @@ class RouteForm(StaffForm):
 
 
 class PriorityForm(StaffForm):
-    priority = forms.ChoiceField(label=_("Prioridad"), choices=Priority.choices)
+    priority = forms.ChoiceField(label=_("Prioridad"), choices=Priority.choices, widget=PlainSelect)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,6 +161,7 @@ class LinkForm(StaffForm):
             (LinkKind.PARENT, _("Es el caso principal de este")),
             (LinkKind.CHILD, _("Deriva de este caso")),
         ],
+        widget=PlainSelect,
     )
 
     def clean_other(self) -> Ticket:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,10 +23,11 @@ from core.workflow import AvailableAction, available_transitions
 from .choices import ACTIVE_STATUSES, FINAL_STATUSES, TicketStatus
 from .conf import helpdesk_settings
 from .models import CannedResponse, Queue, ServiceField, Ticket
-from .permissions import is_ticket_staff, supervises_queue
+from .permissions import is_ticket_staff, remember_queue_staff, supervises_queue
 from .selectors import (
     canned_response_list_for,
     queue_technicians,
+    served_queue_ids,
     served_queue_q,
     ticket_list_for_staff,
 )
@@ -50,29 +51,74 @@ def ticket_get_for_staff(*, actor: Any, number: str, detail: bool = False) -> Ti
     the actor's queues are left out, and ``parent_in_scope`` / ``merged_into_in_scope`` say
     whether the parent and the merge target may be shown (a ticket routed away keeps its
     subject to the queues that have it), at no extra query.
+
+    The detail reads the served queues' ids first (one small query) and filters by that list:
+    PostgreSQL plans ``queue_id IN (…)`` on a query with this many joins in a fraction of the
+    time it takes with the scope as a subquery (repeated in each linked-ticket read), and the
+    linked tickets then come in one query.
     """
     if not getattr(actor, "is_authenticated", False):
         raise Http404
+    if detail:
+        return _ticket_detail_for_staff(actor, number)
     rows = _staff_rows(actor)
     tickets = rows.select_related("service", "queue", "assignee__person", "requester__person")
-    if detail:
-        linked = rows.order_by("number")
-        tickets = (
-            tickets.select_related("parent", "merged_into", "process")
-            .annotate(
-                parent_in_scope=Exists(rows.filter(pk=OuterRef("parent_id"))),
-                merged_into_in_scope=Exists(rows.filter(pk=OuterRef("merged_into_id"))),
-            )
-            .prefetch_related(
-                Prefetch("service__fields", queryset=ServiceField.objects.order_by("order", "id")),
-                Prefetch("children", queryset=linked),
-                Prefetch("related", queryset=linked),
-                Prefetch("merged_tickets", queryset=linked),
-            )
-        )
     # ``get`` (through the shortcut), not ``first()``: a unique number needs no ORDER BY, and
     # ordering a query with this many joins doubles PostgreSQL's planning time.
-    return get_object_or_404(tickets, number=number)
+    ticket = get_object_or_404(tickets, number=number)
+    remember_queue_staff(actor, ticket.queue)
+    return ticket
+
+
+# The linked tickets the page lists, by how they are linked (the names of the prefetch caches).
+_LINKS = ("children", "related", "merged_tickets")
+
+
+def _ticket_detail_for_staff(actor: Any, number: str) -> Ticket:
+    queue_ids = served_queue_ids(actor)
+    if not queue_ids:
+        raise Http404
+    rows = Ticket.objects.filter(queue_id__in=queue_ids)
+    ticket = get_object_or_404(
+        rows.select_related(
+            "service",
+            "queue",
+            "assignee__person",
+            "requester__person",
+            "parent",
+            "merged_into",
+            "process",
+        ).prefetch_related(
+            Prefetch("service__fields", queryset=ServiceField.objects.order_by("order", "id"))
+        ),
+        number=number,
+    )
+    served = set(queue_ids)
+    ticket.parent_in_scope = ticket.parent_id is not None and ticket.parent.queue_id in served
+    ticket.merged_into_in_scope = (
+        ticket.merged_into_id is not None and ticket.merged_into.queue_id in served
+    )
+    # Children, related and merged tickets in one UNION ALL, each part through its own index.
+    related_ids = Ticket.related.through.objects.filter(from_ticket_id=ticket.pk).values(
+        "to_ticket_id"
+    )
+    parts = [
+        rows.filter(parent_id=ticket.pk).annotate(link=Value(0)).order_by(),
+        rows.filter(pk__in=related_ids).annotate(link=Value(1)).order_by(),
+        rows.filter(merged_into_id=ticket.pk).annotate(link=Value(2)).order_by(),
+    ]
+    linked: dict[int, list[Ticket]] = {0: [], 1: [], 2: []}
+    for other in parts[0].union(*parts[1:], all=True):
+        linked[other.link].append(other)
+    caches = {}
+    for index, name in enumerate(_LINKS):
+        found = getattr(ticket, name).all()
+        found._result_cache = sorted(linked[index], key=lambda other: other.number)
+        found._prefetch_done = True
+        caches[name] = found
+    ticket._prefetched_objects_cache = {**ticket._prefetched_objects_cache, **caches}
+    remember_queue_staff(actor, ticket.queue)
+    return ticket
 
 
 def ticket_find_for_staff(*, actor: Any, number: str) -> Ticket | None:

@@ -106,6 +106,43 @@ def _advisory_lock(name: str) -> bool:
     return True
 
 
+# The head each chain reached in the current transaction, by this process: (seq, hash) by chain
+# key. Kept on the connection with the identity of its list of on-commit callbacks, which Django
+# replaces on commit, on rollback, on close and on every savepoint rollback: a cached head is
+# used only while that list is the same object (same transaction, no savepoint rolled back since,
+# which could have removed the cached row and released the chain's lock) and no commit happened
+# in between. Appends to one chain within one transaction (a transition and its follow-ups) then
+# skip the lock and the head read: the lock is still held, so nobody else can have appended.
+_HEADS_ATTR = "_siges_audit_heads"
+
+
+def _known_head(chain_key: str) -> tuple[int, str] | None:
+    cached = getattr(connection, _HEADS_ATTR, None)
+    if (
+        cached is None
+        or cached[0] is not connection.run_on_commit
+        or connection.run_commit_hooks_on_set_autocommit_on  # a commit() inside the block
+        or not connection.in_atomic_block
+    ):
+        return None
+    return cached[1].get(chain_key)
+
+
+def _remember_head(chain_key: str, seq: int, digest: str) -> None:
+    cached = getattr(connection, _HEADS_ATTR, None)
+    if cached is None or cached[0] is not connection.run_on_commit:
+        cached = (connection.run_on_commit, {})
+        setattr(connection, _HEADS_ATTR, cached)
+    cached[1][chain_key] = (seq, digest)
+
+
+def _append(fields: dict[str, Any], seq: int, prev_hash: str) -> AuditEvent:
+    fields.update(seq=seq, prev_hash=prev_hash)
+    event = AuditEvent.objects.create(hash=event_hash(fields), **fields)
+    _remember_head(fields["chain_key"], seq, event.hash)
+    return event
+
+
 def audit_record(
     *,
     action: str,
@@ -160,12 +197,16 @@ def audit_record(
         "payload": _json_safe(payload),
     }
     if new_chain:
-        fields.update(seq=1, prev_hash=GENESIS_HASH)
         with transaction.atomic(savepoint=False):
-            return AuditEvent.objects.create(hash=event_hash(fields), **fields)
+            return _append(fields, 1, GENESIS_HASH)
     # No savepoint of its own inside the caller's transaction (only the insert gets one, for
     # the retry); outside any transaction this opens one, so the chain lock means something.
     with transaction.atomic(savepoint=False):
+        known = _known_head(chain_key) if connection.vendor == "postgresql" else None
+        if known is not None:
+            # This transaction appended the chain's head itself, holding the chain's lock (or
+            # on a chain it created): the head cannot have moved.
+            return _append(fields, known[0] + 1, known[1])
         if _advisory_lock(f"chain:{chain_key}"):
             # PostgreSQL: the chain's lock is held until the caller's transaction ends and every
             # writer takes it, so (at READ COMMITTED, Django's level) the head read next is the
@@ -177,8 +218,7 @@ def audit_record(
                 .first()
             )
             seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-            fields.update(seq=seq, prev_hash=prev_hash)
-            return AuditEvent.objects.create(hash=event_hash(fields), **fields)
+            return _append(fields, seq, prev_hash)
         for attempt in range(_APPEND_ATTEMPTS):
             head = (
                 AuditEvent.objects.filter(chain_key=chain_key)

@@ -38,6 +38,7 @@ from .serializers import (
     TicketDetailSerializer,
     TicketEntrySerializer,
     TicketSerializer,
+    ticket_detail_data,
 )
 
 TAGS = ["trámites"]
@@ -262,11 +263,11 @@ class TicketListCreateApi(GenericAPIView):
         )
         # A new ticket's conversation is what ``ticket_create`` just wrote, unless a process
         # started with it (it may add messages): then it is read back as for a GET.
-        entries = ticket.opening_entries if ticket.process_id is None else None
-        return Response(
-            _ticket_data(request, ticket, entries=entries),
-            status=status.HTTP_201_CREATED,
-        )
+        if ticket.process_id is None:
+            data = ticket_detail_data(ticket, entries=ticket.opening_entries, request=request)
+        else:
+            data = _ticket_data(request, ticket)
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 def _own_ticket(request: Request, number: str) -> Ticket:

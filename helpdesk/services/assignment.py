@@ -103,7 +103,7 @@ def ticket_claim(*, actor: User, ticket: Ticket, request: HttpRequest | None = N
         payload={"assignee_id": actor.pk},
     )
     if locked.status == S.NEW:
-        _fire(actor=actor, ticket=locked, name="accept", request=request)
+        _fire(actor=actor, ticket=locked, name="accept", request=request, locked=True)
     _sync(ticket, locked)
     return ticket
 
@@ -163,7 +163,7 @@ def ticket_assign(
         payload={"previous_assignee_id": previous, "assignee_id": assignee.pk},
     )
     if locked.status == S.NEW:
-        _fire(actor=actor, ticket=locked, name="accept", request=request)
+        _fire(actor=actor, ticket=locked, name="accept", request=request, locked=True)
     _notify(user=assignee, template="ticket_assigned", ticket=locked)
     _sync(ticket, locked)
     return ticket

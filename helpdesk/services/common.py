@@ -188,9 +188,14 @@ def _fire(
     name: str,
     request: HttpRequest | None = None,
     payload: dict[str, Any] | None = None,
+    locked: bool = False,
     **kwargs: Any,
 ) -> Ticket:
+    """Fire transition ``name`` on ``ticket``. ``locked=True``: ``ticket`` is the row the
+    caller's ``_lock`` returned, changed only through this instance since, so ``transition``
+    need not lock and read it again (``core.workflow.transition(locked_by_caller=True)``)."""
     return transition(
+        locked_by_caller=locked,
         actor=actor,
         obj=ticket,
         name=name,

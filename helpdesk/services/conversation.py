@@ -109,7 +109,7 @@ def _staff_public_message(
     )
     _stamp_first_response(ticket, actor=actor, at=now, request=request)
     if ticket.status in (S.NEW, S.OPEN, S.REOPENED):
-        _fire(actor=actor, ticket=ticket, name="start", request=request)
+        _fire(actor=actor, ticket=ticket, name="start", request=request, locked=True)
     return entry
 
 
@@ -210,9 +210,9 @@ def _requester_reply(
                 % {"number": ticket.number, "days": window.days},
                 code="reopen_window_passed",
             )
-        _fire(actor=actor, ticket=ticket, name="reopen", request=request, at=now)
+        _fire(actor=actor, ticket=ticket, name="reopen", request=request, at=now, locked=True)
     elif ticket.status == S.WAITING_ON_REQUESTER:
-        _fire(actor=actor, ticket=ticket, name="resume", request=request, at=now)
+        _fire(actor=actor, ticket=ticket, name="resume", request=request, at=now, locked=True)
     entry = _add_reply(
         ticket=ticket,
         actor=actor,

@@ -58,7 +58,7 @@ def _staff_transition_with_message(
             message_id="",
             request=request,
         )
-    _fire(actor=actor, ticket=locked, name=name, request=request, at=timezone.now())
+    _fire(actor=actor, ticket=locked, name=name, request=request, at=timezone.now(), locked=True)
     return locked, message
 
 
@@ -133,7 +133,14 @@ def ticket_reopen(
             request=request,
         )
     elif is_ticket_staff(actor, locked):
-        _fire(actor=actor, ticket=locked, name="reopen", request=request, at=timezone.now())
+        _fire(
+            actor=actor,
+            ticket=locked,
+            name="reopen",
+            request=request,
+            at=timezone.now(),
+            locked=True,
+        )
         if message:
             _add_entry(ticket=locked, kind=EntryKind.NOTE, author=actor, body=message)
         _notify(user=locked.requester, template="ticket_status_changed", ticket=locked)
@@ -152,7 +159,7 @@ def ticket_close(
     locked = _lock(ticket)
     if actor is not None and not (is_requester(actor, locked) or is_ticket_staff(actor, locked)):
         raise PermissionDenied
-    _fire(actor=actor, ticket=locked, name="close", request=request, at=timezone.now())
+    _fire(actor=actor, ticket=locked, name="close", request=request, at=timezone.now(), locked=True)
     if actor is None or actor.pk != locked.requester_id:
         _notify(user=locked.requester, template="ticket_status_changed", ticket=locked)
     _sync(ticket, locked)
@@ -172,7 +179,9 @@ def ticket_cancel(
         raise _not_active(locked)
     if reason:
         _add_entry(ticket=locked, kind=EntryKind.REPLY, author=actor, body=reason)
-    _fire(actor=actor, ticket=locked, name="cancel", request=request, at=timezone.now())
+    _fire(
+        actor=actor, ticket=locked, name="cancel", request=request, at=timezone.now(), locked=True
+    )
     _notify(
         user=locked.assignee,
         template="ticket_status_changed",
