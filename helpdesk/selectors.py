@@ -56,6 +56,10 @@ def served_queue_q(actor: Any) -> Q | None:
         conditions.append(supervisor)
     if not conditions:
         return None
+    if not all(conditions):
+        # A national supervisor grant is an empty Q ("everything"), and Django's
+        # ``Q(x) | Q()`` is just ``Q(x)``: it would narrow them to their technician scope.
+        return Q()
     combined = conditions[0]
     for condition in conditions[1:]:
         combined |= condition

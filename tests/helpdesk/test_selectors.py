@@ -10,6 +10,7 @@ from helpdesk.selectors import (
     canned_response_list_for,
     queue_counts_for_staff,
     queue_list_for_staff,
+    served_queue_ids,
     service_get_for,
     service_list_for,
     ticket_entries_for,
@@ -19,6 +20,7 @@ from helpdesk.selectors import (
     ticket_list_names,
 )
 from helpdesk.services import ticket_add_note, ticket_claim, ticket_merge, ticket_reply
+from helpdesk.staff_selectors import ticket_get_for_staff
 from tests.helpdesk.conftest import make_queue, make_service, make_team, open_ticket
 
 
@@ -74,6 +76,25 @@ def test_staff_lists_cover_served_queues_in_scope(
         unserved,
     }
     assert list(ticket_list_for_staff(actor=requester)) == []
+
+
+def test_a_department_technician_who_is_also_a_national_supervisor_sees_every_queue(
+    clock, make_user, requester, service, sla_policy, department, department_queue
+):
+    """The national supervisor grant ("everything", an empty Q) is not narrowed by the
+    technician grant's department: ``Q(x) | Q()`` alone would be just ``Q(x)``."""
+    from core.accounts.services import role_grant
+
+    national_ticket = open_ticket(requester, service)
+    department_ticket = open_ticket(requester, make_service(department_queue, sla_policy, "d"))
+    both = make_user(role="technician", scope_kind="department", target=department)
+    make_team(department_queue, both)
+    role_grant(user=both, role="supervisor", scope_kind="national", target=None)
+
+    assert set(ticket_list_for_staff(actor=fresh(both))) == {national_ticket, department_ticket}
+    assert set(served_queue_ids(fresh(both))) >= {national_ticket.queue_id, department_queue.pk}
+    # The staff ticket page's read (queues by id) reaches the national ticket too.
+    assert ticket_get_for_staff(actor=fresh(both), number=national_ticket.number, detail=True)
 
 
 def test_department_technician_in_a_national_team_does_not_see_national_tickets(
