@@ -119,7 +119,7 @@ class Conversation(FSMModelMixin, _AboutAChild):
 
     @property
     def work_item_subtitle(self) -> str:
-        return str(_("Mensaje de la familia · %(school)s") % {"school": self.school.name})
+        return f"{self.section.grade.name} «{self.section.name}» · {self.school.name}"
 
     @property
     def work_item_url(self) -> str:
@@ -229,10 +229,7 @@ class PermissionRequest(FSMModelMixin, _AboutAChild):
 
     @property
     def work_item_title(self) -> str:
-        return str(
-            _("Permiso de inasistencia de %(name)s (%(dates)s)")
-            % {"name": self.student.person.full_name, "dates": self.dates_label}
-        )
+        return f"{self.student.person.full_name}: {self.dates_label}"
 
     @property
     def work_item_subtitle(self) -> str:

@@ -9,6 +9,7 @@ def register() -> None:
     from core.accounts.choices import Role
     from core.audit.registry import register_action_labels, register_object_type_labels
     from core.demo import register_demo_step
+    from core.shell import register_panel_entry
     from core.work import ModelWorkItemSource, register_source
     from modules.academics.family import ChildSection, register_child_section
     from modules.academics.sheet_defaults import register_sheet_default
@@ -31,6 +32,14 @@ def register() -> None:
 
     staff = [Role.DIRECTOR, Role.TEACHER]
     families = _("Familias")
+    register_panel_entry(
+        roles=staff,
+        key="family-messages",
+        label=_("Mensajes y permisos de familias"),
+        url_name="family:school",
+        description=_("Lo que escriben las familias y los permisos de inasistencia que piden."),
+        position=25,
+    )
     register_source(
         ModelWorkItemSource(
             key="family_message",

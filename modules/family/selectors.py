@@ -77,7 +77,9 @@ def _family_filter(actor: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def _conversations() -> QuerySet[Conversation]:
-    return Conversation.objects.select_related("student__person", "school", "section__grade")
+    return Conversation.objects.select_related(
+        "student__person", "school", "section__grade", "guardian__person"
+    )
 
 
 def conversation_list_for_child(actor: Any, student_id: int) -> list[Conversation]:
@@ -133,7 +135,7 @@ def message_list(conversation: Conversation) -> list[Message]:
 
 def _permissions() -> QuerySet[PermissionRequest]:
     return PermissionRequest.objects.select_related(
-        "student__person", "school", "section__grade", "decided_by__person"
+        "student__person", "school", "section__grade", "guardian__person", "decided_by__person"
     )
 
 

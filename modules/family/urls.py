@@ -5,6 +5,7 @@ from . import views
 app_name = "family"
 
 urlpatterns = [
+    path("", views.school_overview, name="school"),
     path("hijos/<int:student_id>/mensaje/", views.conversation_new, name="conversation_new"),
     path("hijos/<int:student_id>/permiso/", views.permission_new, name="permission_new"),
     path("conversaciones/<int:pk>/", views.conversation, name="conversation"),

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,6 +44,29 @@ def _child_url(student_id: int, anchor: str) -> str:
 
 def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)
+
+
+# How many of each the school's overview lists (newest first; the Bandeja has every open one).
+OVERVIEW_LIMIT = 50
+
+
+@login_required
+def school_overview(request: HttpRequest) -> HttpResponse:
+    """The school's side: the latest conversations and permission requests the actor answers,
+    waiting ones first. Two queries."""
+    if selectors.staff_q(request.user) is None:
+        raise Http404
+    conversations = selectors.conversation_list_staff(request.user).order_by(
+        F("due_at").asc(nulls_last=True), "-last_message_at", "-pk"
+    )[:OVERVIEW_LIMIT]
+    permissions = selectors.permission_list_staff(request.user).order_by(
+        F("due_at").asc(nulls_last=True), "-created_at", "-pk"
+    )[:OVERVIEW_LIMIT]
+    return render(
+        request,
+        "family/school_overview.html",
+        {"conversations": list(conversations), "permissions": list(permissions)},
+    )
 
 
 @login_required

@@ -2,6 +2,7 @@
 section's homeroom teacher, nobody else: 404 with nothing changed), the Bandeja item with its
 due time, the outbox rows written and rolled back with the change, closing, query counts."""
 
+from datetime import date
 from unittest import mock
 
 import pytest
@@ -298,3 +299,29 @@ def test_the_schema_documents_the_family_endpoints(client):
         "/api/v1/familia/permisos/{id}/decidir/",
     ):
         assert path in schema["paths"]
+
+
+def test_the_school_overview_lists_what_the_actor_answers_only(
+    client, guardian, child, teacher, other_teacher, director
+):
+    conversation = _open(guardian, child)
+    services.permission_request(
+        actor=guardian,
+        student_id=child.student_id,
+        date_from=date(2026, 3, 2),
+        date_to=date(2026, 3, 2),
+        reason="Cita médica",
+    )
+    url = reverse("family:school")
+
+    client.force_login(teacher)
+    mine = client.get(url)
+    client.force_login(other_teacher)
+    theirs = client.get(url)
+    client.force_login(guardian)
+    family = client.get(url)
+
+    assert [c.pk for c in mine.context["conversations"]] == [conversation.pk]
+    assert len(mine.context["permissions"]) == 1
+    assert (theirs.context["conversations"], theirs.context["permissions"]) == ([], [])
+    assert family.status_code == 404
