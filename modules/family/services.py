@@ -14,7 +14,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,10 +112,6 @@ def _tell_school(obj: Any, *, template: str, context: dict[str, Any], link: str)
 def _tell_family(obj: Any, *, template: str, context: dict[str, Any], link: str) -> None:
     guardian = obj.guardian
     notify(recipient=guardian.person, user=guardian, template=template, context=context, link=link)
-
-
-def _family_link(obj: Any) -> str:
-    return f"{reverse('academics:family_child', args=[obj.student_id])}#mensajes"
 
 
 # --- Conversations ----------------------------------------------------------------------------
@@ -219,7 +214,7 @@ def message_post(
             conversation,
             template="family_message_to_family",
             context={**context, "school_name": conversation.school.name},
-            link=_family_link(conversation),
+            link=conversation.work_item_url,
         )
     return message
 
@@ -364,12 +359,11 @@ def permission_decide(
     if role is None:
         raise PermissionDenied
     comment = _text(comment, limit=COMMENT_MAX, label=_("el comentario"), required=not approve)
-    days: list[int] = []
 
     def justify(obj: PermissionRequest) -> None:
+        # ``obj`` is the locked row; its new value reaches ``permission`` when transition syncs.
         if approve:
             count = _justify_attendance(obj, actor, request)
-            days.append(count)
             if count:
                 PermissionRequest.objects.filter(pk=obj.pk).update(days_justified=count)
                 obj.days_justified = count
@@ -385,23 +379,19 @@ def permission_decide(
                 "comment": comment,
                 "school_name": permission.school.name,
             },
-            link=f"{reverse('academics:family_child', args=[obj.student_id])}#permisos",
+            link=obj.work_item_url,
         )
 
-    with transaction.atomic():
-        transition(
-            actor=actor,
-            obj=permission,
-            name="approve" if approve else "reject",
-            request=request,
-            role=role,
-            now=timezone.now(),
-            comment=comment,
-            in_transaction=[justify, tell],
-        )
-    if days:
-        permission.days_justified = days[0]
-    return permission
+    return transition(
+        actor=actor,
+        obj=permission,
+        name="approve" if approve else "reject",
+        request=request,
+        role=role,
+        now=timezone.now(),
+        comment=comment,
+        in_transaction=[justify, tell],
+    )
 
 
 def permission_cancel(
