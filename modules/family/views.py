@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from modules.academics import family
+from modules.students.choices import CURRENT_STATUSES
 
 from . import selectors, services
 from .choices import ConversationStatus, PermissionStatus
@@ -34,7 +35,8 @@ def child_part(actor: Any, child: family.Child) -> dict[str, Any]:
         "permissions": selectors.permission_list_for_child(actor, child.student.pk),
         "conversation_form": ConversationForm(),
         "permission_form": PermissionForm(),
-        "can_write": child.enrollment is not None,
+        # Only about a child with a current enrollment (the services answer 409 otherwise).
+        "can_write": child.enrollment is not None and child.enrollment.status in CURRENT_STATUSES,
     }
 
 
