@@ -80,12 +80,19 @@ class PermissionSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     comment = serializers.CharField(allow_blank=True)
     days_justified = serializers.IntegerField()
+    has_document = serializers.SerializerMethodField()
+
+    def get_has_document(self, obj: Any) -> bool:
+        return bool(obj.document)
 
 
 class PermissionCreateSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     reason = serializers.CharField(max_length=REASON_MAX)
+    document = serializers.FileField(
+        required=False, help_text="Opcional (multipart): PDF, PNG o JPEG de hasta 5 MB."
+    )
 
 
 class DecisionSerializer(serializers.Serializer):

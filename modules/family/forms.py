@@ -38,6 +38,11 @@ class PermissionForm(forms.Form):
         max_length=REASON_MAX,
         help_text=_("Quedará como motivo de las ausencias justificadas."),
     )
+    document = forms.FileField(
+        label=_("Documento (opcional)"),
+        required=False,
+        help_text=_("Constancia médica u otro respaldo: PDF, PNG o JPEG de hasta 5 MB."),
+    )
 
 
 class DecisionForm(forms.Form):

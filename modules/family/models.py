@@ -14,6 +14,8 @@ of dates; deciding it is a django-fsm-2 lifecycle fired through ``core.workflow.
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -46,6 +48,12 @@ def _staff_or_guardian(obj: Any, user: Any) -> bool:
 
 def _the_guardian(obj: Any, user: Any) -> bool:
     return user is not None and user.pk == obj.guardian_id
+
+
+def document_upload_to(instance: Any, filename: str) -> str:
+    """A random name under ``family/``: the original name is kept in ``document_name`` only."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"family/permissions/{uuid.uuid4().hex}{suffix}"
 
 
 class _AboutAChild(models.Model):
@@ -148,6 +156,13 @@ class PermissionRequest(FSMModelMixin, _AboutAChild):
     date_from = models.DateField(_("desde"))
     date_to = models.DateField(_("hasta"))
     reason = models.CharField(_("motivo"), max_length=REASON_MAX)
+    # An optional supporting document (a medical note…), checked by core.uploads.
+    document = models.FileField(
+        _("documento"), upload_to=document_upload_to, max_length=200, blank=True
+    )
+    document_name = models.CharField(_("nombre del documento"), max_length=255, blank=True)
+    document_type = models.CharField(max_length=100, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
     status = FSMField(
         _("estado"),
         max_length=10,

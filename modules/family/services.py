@@ -23,6 +23,7 @@ from core.accounts.scopes import active_grant_q
 from core.audit.services import audit_record
 from core.calendar import add_business_time, business_day_length
 from core.exceptions import Conflict
+from core.uploads import JPEG, PDF, PNG, UploadLimits, check_upload
 from core.workflow import transition
 from modules.academics import family
 from modules.academics.choices import AttendanceStatus
@@ -49,6 +50,9 @@ from .models import (
 ANSWER_WORKING_DAYS = 2
 # The longest permission a family may ask for at once, in calendar days.
 PERMISSION_MAX_DAYS = 31
+# The optional supporting document of a permission request.
+DOCUMENT_LIMITS = UploadLimits(max_bytes=5 * 1024 * 1024, max_files=1)
+DOCUMENT_TYPES = frozenset({PDF, PNG, JPEG})
 
 
 def answer_due(now: Any) -> Any:
@@ -250,10 +254,12 @@ def permission_request(
     date_from: date,
     date_to: date,
     reason: str,
+    document: Any = None,
     request: Any = None,
 ) -> PermissionRequest:
     """A guardian asks the school to excuse one of their children from ``date_from`` to
-    ``date_to`` (both included), within the enrollment's school year."""
+    ``date_to`` (both included), within the enrollment's school year, optionally with a
+    supporting document (PDF, PNG or JPEG up to 5 MB, checked by its content)."""
     child = _current_child(actor, student_id)
     reason = _text(reason, limit=REASON_MAX, label=_("el motivo"))
     enrollment = child.enrollment
@@ -270,10 +276,23 @@ def permission_request(
             _("Las fechas deben estar dentro del año lectivo %(year)s.")
             % {"year": enrollment.school_year_id}
         )
+    fields: dict[str, Any] = {}
+    if document:
+        checked = check_upload(document, limits=DOCUMENT_LIMITS)
+        if checked.content_type not in DOCUMENT_TYPES:
+            errors.append(_("Adjunte el documento en PDF, PNG o JPEG."))
+        document.seek(0)
+        fields = {
+            "document": document,
+            "document_name": checked.name,
+            "document_type": checked.content_type,
+            "document_sha256": checked.sha256,
+        }
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
     permission = PermissionRequest.objects.create(
+        **fields,
         student=child.student,
         enrollment=enrollment,
         school=enrollment.school,

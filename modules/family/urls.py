@@ -11,5 +11,6 @@ urlpatterns = [
     path("conversaciones/<int:pk>/", views.conversation, name="conversation"),
     path("conversaciones/<int:pk>/cerrar/", views.conversation_close, name="conversation_close"),
     path("permisos/<int:pk>/", views.permission, name="permission"),
+    path("permisos/<int:pk>/documento/", views.permission_document, name="permission_document"),
     path("permisos/<int:pk>/cancelar/", views.permission_cancel, name="permission_cancel"),
 ]

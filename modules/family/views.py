@@ -13,11 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from modules.academics import family
 from modules.students.choices import CURRENT_STATUSES
@@ -147,7 +148,7 @@ def conversation_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def permission_new(request: HttpRequest, student_id: int) -> HttpResponse:
     child = family.child_get(request.user, student_id)
-    form = PermissionForm(request.POST or None)
+    form = PermissionForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -213,6 +214,26 @@ def permission(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_GET
+def permission_document(request: HttpRequest, pk: int) -> FileResponse:
+    """The request's supporting document, for its family and the school only (404 otherwise)."""
+    found = selectors.permission_get(request.user, pk)
+    if not found.document:
+        raise Http404
+    try:
+        handle = found.document.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=found.document_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=found.document_name or "documento"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

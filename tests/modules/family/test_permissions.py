@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.urls import reverse
 
@@ -245,3 +246,41 @@ def test_the_api_asks_lists_cancels_and_decides(client, guardian, child, teacher
     assert decided.json()["status"] == "approved"
     detail = client.get(reverse("v1:family-permission", args=[second.json()["id"]])).json()
     assert detail["status"] == "approved"
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def test_an_optional_document_is_checked_and_served_to_both_sides_only(
+    client, settings, tmp_path, guardian, child, pupils, teacher, other_teacher
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(guardian)
+    url = reverse("family:permission_new", args=[child.student_id])
+    fields = {"date_from": "2026-03-02", "date_to": "2026-03-02", "reason": "Cita médica"}
+
+    refused = client.post(
+        url, {**fields, "document": SimpleUploadedFile("nota.pdf", b"MZ\x90\x00 not a pdf")}
+    )
+    accepted = client.post(
+        url, {**fields, "document": SimpleUploadedFile("Constancia médica.pdf", PDF_BYTES)}
+    )
+
+    assert refused.status_code == 400
+    assert accepted.status_code == 302
+    permission = PermissionRequest.objects.get()
+    assert (permission.document_name, permission.document_type) == (
+        "Constancia médica.pdf",
+        "application/pdf",
+    )
+    assert "médica" not in permission.document.name  # stored under a random name
+    download = reverse("family:permission_document", args=[permission.pk])
+    for reader in (guardian, teacher):
+        client.force_login(reader)
+        response = client.get(download)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == PDF_BYTES
+        assert response["X-Content-Type-Options"] == "nosniff"
+    for outsider in (other_teacher, guardian_of(pupils[1])):
+        client.force_login(outsider)
+        assert client.get(download).status_code == 404
