@@ -331,9 +331,9 @@ def permission_request(
 
 def _justify_attendance(permission: PermissionRequest, actor: Any, request: Any) -> int:
     """Mark the child justified, with the permission's reason, on every day of the range whose
-    attendance is already recorded; days recorded later start justified on the attendance page
-    (``selectors.approved_permissions_on``). Through the academics service (audited). Returns
-    how many days changed."""
+    attendance is already recorded with the child absent or present; days recorded later start
+    justified on the attendance page (``selectors.approved_permissions_on``). Through the
+    academics service (audited). Returns how many days changed."""
     section = permission.section
     days = list(
         AttendanceRecord.objects.filter(
@@ -342,7 +342,8 @@ def _justify_attendance(permission: PermissionRequest, actor: Any, request: Any)
             date__lte=permission.date_to,
             day__section_id=section.pk,
         )
-        .exclude(presence=AttendanceStatus.JUSTIFIED, reason=permission.reason)
+        # A day already justified keeps the reason the school wrote.
+        .exclude(presence=AttendanceStatus.JUSTIFIED)
         .order_by("date")
         .values_list("day_id", "date")
     )

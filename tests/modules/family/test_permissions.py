@@ -284,3 +284,22 @@ def test_an_optional_document_is_checked_and_served_to_both_sides_only(
     for outsider in (other_teacher, guardian_of(pupils[1])):
         client.force_login(outsider)
         assert client.get(download).status_code == 404
+
+
+def test_the_api_takes_the_document_as_multipart(client, settings, tmp_path, guardian, child):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(guardian)
+
+    response = client.post(
+        reverse("v1:family-child-permissions", args=[child.student_id]),
+        {
+            "date_from": "2026-03-02",
+            "date_to": "2026-03-02",
+            "reason": "Cita médica",
+            "document": SimpleUploadedFile("nota.pdf", PDF_BYTES),
+        },
+    )
+
+    assert response.status_code == 201
+    assert response.json()["has_document"] is True
+    assert PermissionRequest.objects.get().document_type == "application/pdf"
