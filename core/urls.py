@@ -30,6 +30,7 @@ api_v1 = [
     path("", include("core.imports.api")),
     path("", include("modules.documents.api")),
     path("", include("modules.finance.api")),
+    path("", include("modules.family.api")),
 ]
 
 urlpatterns = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("matricula/", include("modules.students.urls")),
     path("academico/", include("modules.academics.urls")),
     path("docentes/", include("modules.teachers.urls")),
+    path("familia/", include("modules.family.urls")),
     # Public verification of titles (not /auditoria/verificar/, the audit chain's check).
     path("verificar/", include("modules.documents.urls")),
     path("titulos/", include("workflows.titles.urls")),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "modules.teachers",
     "modules.documents",
     "modules.finance",
+    "modules.family",
     "helpdesk",
     "workflows",
     "workflows.accounts_review",

@@ -67,7 +67,10 @@ class AcademicsConfig(AppConfig):
             key="mis-hijos",
             label=children,
             url_name="academics:family",
-            description=_("Matrícula, asistencia, notas, conducta y expediente de sus hijos."),
+            description=_(
+                "Matrícula, asistencia, notas, conducta y expediente de sus hijos; mensajes al "
+                "centro y permisos de inasistencia."
+            ),
             position=30,
         )
         from core.work import register_source

@@ -28,6 +28,46 @@ from .scales import ScaleValue, scale_final, scale_passes
 from .selectors import promotion_rule_for
 
 FAMILY_ROLES = (Role.GUARDIAN,)
+
+
+# --- Parts other apps add to the child's page ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildSection:
+    """A part of the child's page owned by a higher app (messages, permissions): ``template``
+    is included with ``part`` set to ``context(actor, child)``; ``anchor`` and ``label`` go
+    to the page's jump links."""
+
+    key: str
+    anchor: str
+    label: Any
+    template: str
+    context: Any  # Callable[[actor, Child], dict]
+    position: int = 100
+
+
+_CHILD_SECTIONS: dict[str, ChildSection] = {}
+
+
+def register_child_section(section: ChildSection) -> None:
+    """Add (or replace, by key) a part of the child's page; call it from ``ready()``."""
+    _CHILD_SECTIONS[section.key] = section
+
+
+def child_sections(actor: Any, child: Child) -> list[dict[str, Any]]:
+    """The registered parts for this child, in position order, each with its context."""
+    return [
+        {
+            "anchor": s.anchor,
+            "label": s.label,
+            "template": s.template,
+            "part": s.context(actor, child),
+        }
+        for s in sorted(_CHILD_SECTIONS.values(), key=lambda s: s.position)
+    ]
+
+
 # How many absences of the month the child's page lists (the summary counts them all).
 ABSENCES_SHOWN = 31
 

@@ -50,4 +50,5 @@ def child(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context["record"] = academic_record(request.user, student_id=found.student.pk)
     context["statuses"] = EnrollmentStatus.choices
+    context["extra_sections"] = family.child_sections(request.user, found)
     return render(request, "academics/family_child.html", context)

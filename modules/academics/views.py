@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.exceptions import Conflict
 from modules.students.models import Enrollment
 
-from . import selectors, summaries
+from . import selectors, sheet_defaults, summaries
 from .choices import AttendanceStatus
 from .forms import ConductForm, RecoveryForm
 from .services import (
@@ -69,6 +69,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     section = selectors.section_get(request.user, pk, roles=selectors.TEACHING_ROLES)
     day = _day(request)
     header, rows = selectors.attendance_sheet(section, day)
+    if header is None and request.method == "GET":
+        rows = sheet_defaults.with_defaults(section, day, rows)
     errors: list[str] = []
     if request.method == "POST":
         marks = {}

@@ -93,6 +93,7 @@ def test_transfers_board_and_bank_pages(live_server, browser, school):
     log_in(page, base, officer, "/finanzas/transferencias/")
     page.get_by_label("Año fiscal").last.fill("2027")
     page.get_by_label("Nombre").fill("Bono de mantenimiento")
+    page.get_by_label("Monto total (US$)").fill("45000.00")
     page.get_by_label("Techo por centro (US$)").fill("900.00")
     page.get_by_role("button", name="Crear la transferencia").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bono de mantenimiento 2027")

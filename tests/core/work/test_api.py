@@ -67,11 +67,13 @@ def test_a_teacher_gets_an_empty_bandeja_without_the_help_desk_kinds(make_user, 
     body = response.json()
     assert body["assigned"]["total"] == 0
     assert body["available"]["total"] == 0
-    # The help desk's kinds are left out; process tasks and the day's attendance (academics)
-    # are the kinds a teacher can have.
+    # The help desk's kinds are left out; process tasks, the day's attendance (academics) and
+    # what families wait for (modules/family) are the kinds a teacher can have.
     assert body["kinds"] == [
         {"key": "task", "label": "Tarea"},
         {"key": "asistencia", "label": "Asistencia"},
+        {"key": "family_message", "label": "Mensaje de familia"},
+        {"key": "absence_permission", "label": "Permiso de inasistencia"},
     ]
     assert body["technicians"] == []
 

@@ -74,9 +74,18 @@ def test_every_role_that_can_have_work_has_a_bandeja(client, make_user, work, ro
     assert response.status_code == 200
     assert response.context["bandeja"].assigned.total == 0
     assert response.context["bandeja"].available.total == 0
-    # (school staff also have the academics kind "attendance not taken today"; a departmental
-    # officer also approves school liquidations: that source's kind is offered)
-    school_staff = [("asistencia", "Asistencia")] if role in ("director", "teacher") else []
+    # (school staff also have the academics kind "attendance not taken today" and the family
+    # kinds; a departmental officer also approves school liquidations: that source's kind is
+    # offered)
+    school_staff = (
+        [
+            ("asistencia", "Asistencia"),
+            ("family_message", "Mensaje de familia"),
+            ("absence_permission", "Permiso de inasistencia"),
+        ]
+        if role in ("director", "teacher")
+        else []
+    )
     school_finances = [("liquidation", "Liquidación")] if role == "departmental_officer" else []
     assert response.context["bandeja"].kinds == [("task", "Tarea"), *school_staff, *school_finances]
     assert "prioridad" not in response.context["form"].fields

@@ -103,7 +103,8 @@ def test_page_and_api_queries_for_a_supervisor(
 # on steady requests (activity stamp recent: no session save); the page adds the unread count.
 # The academics source "attendance not taken today" counts the director's sections still
 # without today's attendance (1; the clock's Monday is a class day) and reads no items at 0.
-DIRECTOR_API = 3 + 3 + 1
+# The family sources (messages and absence permissions waiting for the school) count theirs (2).
+DIRECTOR_API = 3 + 3 + 1 + 2
 DIRECTOR_PAGE = DIRECTOR_API + 1
 
 
@@ -124,4 +125,9 @@ def test_page_and_api_queries_for_a_director(
     assert page.status_code == api.status_code == 200
     assert page.context["bandeja"].available.total == 0
     assert api.json()["assigned"]["total"] == 0
-    assert [kind["key"] for kind in api.json()["kinds"]] == ["task", "asistencia"]
+    assert [kind["key"] for kind in api.json()["kinds"]] == [
+        "task",
+        "asistencia",
+        "family_message",
+        "absence_permission",
+    ]

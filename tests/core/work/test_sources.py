@@ -478,11 +478,16 @@ def test_sources_say_which_roles_have_their_items(make_user, mixed):
     director = make_user(role="director")
 
     # A director holds no help-desk role: the ticket and review sources are not asked at all
-    # (the academics source of the day's attendance is theirs)
+    # (the academics source of the day's attendance and the family sources are theirs)
     served = [source.key for source in work_sources() if source.serves(director)]
-    assert served == ["task", "asistencia"]
+    assert served == ["task", "asistencia", "family_message", "absence_permission"]
     bandeja = work_queue(actor=director)
-    assert bandeja.kinds == [("task", "Tarea"), ("asistencia", "Asistencia")]
+    assert bandeja.kinds == [
+        ("task", "Tarea"),
+        ("asistencia", "Asistencia"),
+        ("family_message", "Mensaje de familia"),
+        ("absence_permission", "Permiso de inasistencia"),
+    ]
     assert (bandeja.assigned.total, bandeja.available.total) == (0, 0)
 
 
