@@ -1,4 +1,4 @@
-"""Time the titles: ``python -m bench titles`` (docs: README, "Títulos").
+"""Time the titles: ``python -m bench titles`` (docs: docs/modules.md, "Titles").
 
 1. Generation: a request of ``--students`` promoted graduates is verified, signed and
    countersigned through the services, then its generation runs as the one background task

@@ -5,7 +5,7 @@ Each is a generated column (``GeneratedField``, kept by the database on every wr
 ``0005_stored_search_documents``). Storing them, instead of indexing an expression, matters at
 national scale: rechecking a match or ranking it reads the stored vector instead of parsing the
 text again, which took a search for a frequent word from about 35 s to about 1.5 s on 1 M
-tickets and 3 M messages (README, Performance).
+tickets and 3 M messages (docs/performance.md).
 
 - Ticket: the subject (weight A) and the string values of the form answers (weight B).
 - Entry: the body of a public reply; ``NULL`` for internal notes and events, so a note can never

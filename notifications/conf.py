@@ -19,7 +19,7 @@ DEFAULTS: dict[str, Any] = {
     # A row still "sending" after this long belongs to a worker that died. Keep it well above
     # the relay task's hard time limit (tasks.py) so a live, slow worker is never overtaken.
     "SENDING_TIMEOUT_SECONDS": 15 * 60,
-    # "retry" (at-least-once, the default) or "fail" (at-most-once); see README fragment.
+    # "retry" (at-least-once, the default) or "fail" (at-most-once); see docs/platform.md.
     "STALE_SENDING_POLICY": "retry",
     # Right-hand side of the Message-ID header; defaults to the domain of DEFAULT_FROM_EMAIL.
     "MESSAGE_ID_DOMAIN": "",

@@ -2,7 +2,7 @@
 outbox, inbox read marks, retries asked for by an operator, and what the ESP's tracking webhooks
 report (deliveries, bounces, complaints).
 
-Delivery guarantee of the relay (see also the README fragment):
+Delivery guarantee of the relay (see also docs/platform.md, "Notifications"):
 
 - A message is claimed (pending → sending, claim token, attempt counted) in a short transaction
   under a row lock (``SKIP LOCKED`` on PostgreSQL) whose UPDATE is also conditional on the old

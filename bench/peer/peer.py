@@ -39,7 +39,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import vocab  # noqa: E402
 from bench.generate import CopyTable, reserve_ids, text, ts  # noqa: E402
-from helpdesk.models import FollowUp, Queue, Ticket  # noqa: E402
+from helpdesk.models import FollowUp, Queue, Ticket, UserSettings  # noqa: E402
 from helpdesk.query import query_to_base64  # noqa: E402
 
 FREQUENT_WORD = "necesito"
@@ -79,6 +79,9 @@ def generate(tickets: int, entries: int, queues: int, staff: int, seed: int) -> 
             )
             for n in range(staff)
         )
+        # bulk_create sends no post_save, so the per-user settings django-helpdesk creates on a
+        # user's first save (and reads on the ticket page) are created here.
+        UserSettings.objects.bulk_create(UserSettings(user=user) for user in staff_users)
         users = [admin.pk, *(user.pk for user in staff_users)]
         with connection.cursor() as cursor:
             first_ticket = reserve_ids(cursor, Ticket._meta.db_table, tickets)

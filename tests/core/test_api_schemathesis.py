@@ -4,7 +4,8 @@ headers, body), as an anonymous caller and as a technician signed in with an API
 
 The run is bounded: ``SIGES_SCHEMATHESIS_EXAMPLES`` examples per operation and generation mode
 (default 10) with a fixed seed, so CI is repeatable and spends about a minute of CPU. Raise the
-number (and set ``SIGES_SCHEMATHESIS_SEED`` to vary the data) for a longer hunt, as the README says.
+number (and set ``SIGES_SCHEMATHESIS_SEED`` to vary the data) for a longer hunt, as
+docs/platform.md says.
 
 Two of schemathesis's checks are left out because they test a policy rather than the schema:
 ``positive_data_acceptance`` expects every schema-valid request to succeed, but a well-formed DUI

@@ -2,7 +2,8 @@
 
 A 45-student section on a three-period plan has 135 cells of a label, an input and an error
 line each: through template tags that is well over a thousand variable lookups per page, the
-largest part of the page's time (README, "The academic modules: a synthetic country"). The
+largest part of the page's time (docs/performance.md, "The academic modules: a synthetic
+country"). The
 markup is the same a template would write; every value is escaped (``html.escape`` with
 quotes, the characters Django's own ``escape`` replaces).
 """

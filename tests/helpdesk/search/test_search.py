@@ -262,7 +262,8 @@ def test_full_text_stems_and_folds_accents(clock, requester, service, technician
 @pytest.mark.postgres
 def test_full_text_matches_through_the_gin_indexes_of_the_stored_documents(tickets):
     # What each arm of a search's UNION matches on. (Within a small scope the planner may
-    # rather walk the queue's index; at 1 M tickets the README shows both GIN indexes used.)
+    # rather walk the queue's index; at 1 M tickets docs/performance.md shows both GIN indexes
+    # used.)
     query = SearchQuery("contraseña", config=SEARCH_CONFIG)
     plans = []
     with connection.cursor() as cursor:
