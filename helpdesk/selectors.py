@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.accounts.choices import Role, ScopeKind
 from core.accounts.models import Person, RoleGrant, User
-from core.accounts.scopes import has_role, scope_q
+from core.accounts.scopes import any_of, has_role, scope_q
 
 from .choices import ACTIVE_STATUSES, EntryKind
 from .models import (
@@ -46,24 +46,11 @@ def served_queue_q(actor: Any) -> Q | None:
     scope). ``None`` when there are none."""
     if not getattr(actor, "is_authenticated", False):
         return None
-    conditions: list[Q] = []
     technician = scope_q(actor, [Role.TECHNICIAN], QUEUE_SCOPE)
     if technician is not None:
         teams = Team.objects.filter(is_active=True, members=actor, queues__isnull=False)
-        conditions.append(technician & Q(pk__in=teams.values("queues")))
-    supervisor = scope_q(actor, [Role.SUPERVISOR], QUEUE_SCOPE)
-    if supervisor is not None:
-        conditions.append(supervisor)
-    if not conditions:
-        return None
-    if not all(conditions):
-        # A national supervisor grant is an empty Q ("everything"), and Django's
-        # ``Q(x) | Q()`` is just ``Q(x)``: it would narrow them to their technician scope.
-        return Q()
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return combined
+        technician &= Q(pk__in=teams.values("queues"))
+    return any_of([technician, scope_q(actor, [Role.SUPERVISOR], QUEUE_SCOPE)])
 
 
 def served_queue_ids(actor: Any) -> list[int]:

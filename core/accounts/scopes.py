@@ -88,20 +88,28 @@ def _grant_q(grant: RoleGrant, paths: ScopePaths) -> Q | None:
     return Q(**{path: grant.scope_target_id})
 
 
-def scope_q(user: User, roles: Iterable[str], paths: ScopePaths) -> Q | None:
-    """A ``Q`` selecting what ``user`` may reach through any of ``roles``; ``None`` if nothing.
-
-    An empty ``Q()`` means "everything" (a national grant).
+def any_of(conditions: Iterable[Q | None]) -> Q | None:
+    """The union of scope conditions, where ``None`` is "nothing" and an empty ``Q()`` is
+    "everything": ``None`` when all are ``None``, ``Q()`` as soon as one is empty. (Django's own
+    ``Q(x) | Q()`` is just ``Q(x)``: it would narrow a national grant to the other condition.)
     """
     combined: Q | None = None
-    for grant in grants_with_roles(user, roles):
-        condition = _grant_q(grant, paths)
+    for condition in conditions:
         if condition is None:
             continue
-        if not condition:  # national: no need to look further
+        if not condition:
             return Q()
         combined = condition if combined is None else combined | condition
     return combined
+
+
+def scope_q(user: User, roles: Iterable[str], paths: ScopePaths) -> Q | None:
+    """A ``Q`` selecting what ``user`` may reach through any of ``roles``; ``None`` if nothing.
+
+    An empty ``Q()`` means "everything" (a national grant); combine such conditions with
+    ``any_of``.
+    """
+    return any_of(_grant_q(grant, paths) for grant in grants_with_roles(user, roles))
 
 
 def scope_filter(
@@ -154,6 +162,7 @@ __all__ = [
     "active_grant_q",
     "active_grants",
     "active_roles",
+    "any_of",
     "covers",
     "forget_grants",
     "get_in_scope_or_404",

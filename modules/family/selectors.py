@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core.accounts.choices import Role
-from core.accounts.scopes import ScopePaths, covers, grants_with_roles, scope_q
+from core.accounts.scopes import ScopePaths, any_of, covers, grants_with_roles, scope_q
 from modules.academics.family import FAMILY_ROLES
 from modules.students.selectors import student_scope
 
@@ -32,19 +32,13 @@ SECTION_PATHS = ScopePaths(school="school_id", section="section_id")
 def staff_q(actor: Any) -> Q | None:
     """What ``actor`` answers for the school, as a filter; None when nothing (no query once the
     actor's grants are loaded)."""
-    conditions = []
-    directors = scope_q(actor, [Role.DIRECTOR], SCHOOL_PATHS)
-    if directors is not None:
-        conditions.append(directors)
     teachers = scope_q(actor, [Role.TEACHER], SECTION_PATHS)
-    if teachers is not None and getattr(actor, "person_id", None):
-        conditions.append(teachers & Q(section__homeroom_teacher_id=actor.person_id))
-    if not conditions:
-        return None
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return combined
+    homeroom = (
+        teachers & Q(section__homeroom_teacher_id=actor.person_id)
+        if teachers is not None and getattr(actor, "person_id", None)
+        else None
+    )
+    return any_of([scope_q(actor, [Role.DIRECTOR], SCHOOL_PATHS), homeroom])
 
 
 def staff_role(actor: Any, obj: Any) -> str | None:

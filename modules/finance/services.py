@@ -66,6 +66,7 @@ from .models import (
     Transfer,
 )
 from .money import MAX_AMOUNT, MONTHS, ZERO, money_sum, spread, spread_monthly, to_money
+from .selectors import transfer_remaining
 
 SCHOOL_FINANCE_ROLES = (Role.TREASURER, Role.DIRECTOR)
 ALLOCATING_ROLES = (Role.MINISTRY_OFFICER, Role.DEPARTMENTAL_OFFICER, Role.FINANCE_REVIEWER)
@@ -264,15 +265,14 @@ def allocation_create(
     grant = acting_grant(actor, ALLOCATING_ROLES, school=school)
     value = _amount(amount, "amount")
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
-    # SQLite sums decimals as floating point: back to exact cents before comparing.
-    allocated = to_money(transfer.allocations.aggregate(total=Sum("amount"))["total"] or 0)
-    if allocated + value > transfer.total:
+    left = transfer_remaining(transfer)
+    if value > left:
         raise ValidationError(
             {
                 "amount": _(
                     "Supera lo que queda de la transferencia: US$ %(left)s de US$ %(total)s."
                 )
-                % {"left": transfer.total - allocated, "total": transfer.total}
+                % {"left": left, "total": transfer.total}
             }
         )
     if value > transfer.school_ceiling:

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from core.accounts.choices import Role
-from core.accounts.scopes import ScopePaths, get_in_scope_or_404, scope_filter, scope_q
+from core.accounts.scopes import ScopePaths, any_of, get_in_scope_or_404, scope_filter, scope_q
 
 from .choices import CURRENT_STATUSES
 from .models import Enrollment, Student
@@ -53,22 +53,12 @@ def student_scope(actor: Any, roles: Iterable[str] = READ_ROLES) -> QuerySet[Stu
     """Students the actor may see: through a scoped enrollment, or as their guardian."""
     roles = tuple(roles)
     via_enrollment = scope_q(actor, roles, STUDENT_VIA_ENROLLMENT_PATHS)
-    via_person = scope_q(actor, roles, ScopePaths(person="person_id"))
-    if (via_enrollment is not None and not via_enrollment) or (
-        via_person is not None and not via_person
-    ):
-        return Student.objects.all()  # a national grant
-    conditions = []
-    if via_enrollment is not None:
-        conditions.append(Q(pk__in=Enrollment.objects.filter(via_enrollment).values("student_id")))
-    if via_person is not None:
-        conditions.append(via_person)
-    if not conditions:
+    if via_enrollment:  # scoped (an empty Q, a national grant, stays "everything")
+        via_enrollment = Q(pk__in=Enrollment.objects.filter(via_enrollment).values("student_id"))
+    condition = any_of([via_enrollment, scope_q(actor, roles, ScopePaths(person="person_id"))])
+    if condition is None:
         return Student.objects.none()
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return Student.objects.filter(combined)
+    return Student.objects.filter(condition)
 
 
 def student_get(actor: Any, *, pk: int) -> Student:

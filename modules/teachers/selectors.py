@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.accounts.choices import Role
-from core.accounts.scopes import ScopePaths, scope_filter, scope_q
+from core.accounts.scopes import ScopePaths, any_of, scope_filter, scope_q
 from modules.schools.choices import Shift
 from modules.schools.models import School, SchoolYear, Section
 from modules.schools.selectors import SCHOOL_PATHS, SECTION_PATHS
@@ -78,21 +78,13 @@ def director_appointed(*, school: School, day: date, person_id: int) -> bool:
 def teacher_scope(actor: Any, roles: tuple[str, ...] = STAFF_ROLES) -> QuerySet[Teacher]:
     """Teachers the actor may see: appointed at a school in scope, or the actor themself."""
     via_school = scope_q(actor, roles, APPOINTMENT_PATHS)
+    if via_school:  # scoped (an empty Q, a national grant, stays "everything")
+        via_school = Q(pk__in=Appointment.objects.filter(via_school).values("teacher_id"))
     person_id = getattr(actor, "person_id", None)
-    own = Q(person_id=person_id) if person_id else None
-    if via_school is not None and not via_school:
-        return Teacher.objects.all()  # a national grant
-    conditions = []
-    if via_school is not None:
-        conditions.append(Q(pk__in=Appointment.objects.filter(via_school).values("teacher_id")))
-    if own is not None:
-        conditions.append(own)
-    if not conditions:
+    condition = any_of([via_school, Q(person_id=person_id) if person_id else None])
+    if condition is None:
         return Teacher.objects.none()
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return Teacher.objects.filter(combined)
+    return Teacher.objects.filter(condition)
 
 
 def teacher_get(actor: Any, *, pk: int, roles: tuple[str, ...] = STAFF_ROLES) -> Teacher:
