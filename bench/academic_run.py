@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from .generate import STAFF_PASSWORD, BenchError, check_migrations, dui_with_check
-from .run import Operation, Result, _url, measure, print_table
+from .run import Operation, Result, _url, measure, print_table, sign_in
 
 TEACHER_DUI_BODY = "90000001"
 DIRECTOR_DUI_BODY = "90000002"
@@ -165,9 +165,9 @@ def build_academic_operations(actors: AcademicActors) -> list[Operation]:
     from modules.schools.models import Section
 
     teacher = Client()
-    teacher.force_login(actors.teacher)
+    sign_in(teacher, actors.teacher)
     director = Client()
-    director.force_login(actors.director)
+    sign_in(director, actors.director)
     anonymous = Client()
     operations: list[Operation] = []
     enrollment_ids = list(

@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from .generate import BenchError
-from .run import choose_actors, p95
+from .run import choose_actors, p95, sign_in
 
 ROOT = Path(__file__).resolve().parents[1]
 PEER_DIR = Path(__file__).with_name("peer")
@@ -136,9 +136,9 @@ def _siges_operations() -> tuple[dict[str, Callable[[int], Any]], dict[str, Any]
     if actors.supervisor is None:
         raise BenchError("La base de datos de SIGES no tiene supervisor nacional.")
     requester, staff, national = Client(), Client(), Client()
-    requester.force_login(actors.requester)
-    staff.force_login(actors.technician)
-    national.force_login(actors.supervisor)
+    sign_in(requester, actors.requester)
+    sign_in(staff, actors.technician)
+    sign_in(national, actors.supervisor)
     numbers = actors.ticket_numbers
 
     def create(i: int) -> Any:

@@ -317,7 +317,7 @@ def run_teachers(options: TeacherRunOptions, *, out: IO[str] | None = None) -> l
     from modules.teachers.models import Appointment, TimetableSlot
 
     from .academic_run import _account, _estimate
-    from .run import Operation, _url, measure, print_table
+    from .run import Operation, _url, measure, print_table, sign_in
 
     out = out or sys.stdout
     if options.repeat < 1:
@@ -361,7 +361,7 @@ def run_teachers(options: TeacherRunOptions, *, out: IO[str] | None = None) -> l
         flush=True,
     )
     client = Client()
-    client.force_login(director)
+    sign_in(client, director)
 
     def get(url: str) -> Any:
         return lambda _i: client.get(url)

@@ -12,11 +12,15 @@ class HelpdeskConfig(AppConfig):
         from core.diagrams import register_diagram
 
         from .audit_labels import register as register_audit_labels
+
+        # Opening a ticket reads its service from a cache that catalogue changes retire.
+        from .catalogue_cache import connect as connect_catalogue_cache
         from .choices import TicketStatus
         from .inbound import on_anymail_inbound
         from .models import Ticket
         from .selectors import ticket_list_for_diagram
 
+        connect_catalogue_cache()
         # Replies by email and mail to queue addresses (helpdesk/inbound.py).
         inbound.connect(on_anymail_inbound, dispatch_uid="helpdesk.anymail_inbound")
         # Every trámite is a case: its lifecycle, and each case's path, on /diagramas/.

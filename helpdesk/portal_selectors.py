@@ -18,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from .catalogue_cache import cached_service
 from .models import Attachment, Queue, Service, ServiceField, SlaPriorityTarget, Ticket
 from .selectors import ticket_entries_for, ticket_get_for
 
@@ -91,6 +92,13 @@ def catalogue_get(*, code: str) -> Service:
 
 
 def catalogue_get_to_request(*, code: str) -> Service:
+    """One active service as opening a ticket needs it, from the cache when it is there
+    (``helpdesk/catalogue_cache.py``: retired by any catalogue change), otherwise read by
+    ``_catalogue_read_to_request``. 404 as ``catalogue_get``."""
+    return cached_service(code, _catalogue_read_to_request)
+
+
+def _catalogue_read_to_request(code: str) -> Service:
     """One active service as opening a ticket needs it: one query, two when it has form fields.
 
     Queue and SLA policy are joined; the policy's targets for the service's default priority

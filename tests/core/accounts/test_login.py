@@ -247,3 +247,29 @@ def test_logout_shows_a_spanish_confirmation(client, user):
     response = client.post(LOGOUT, follow=True)
 
     assert "Cerró su sesión." in response.content.decode()
+
+
+def test_a_signed_in_session_loads_the_user_with_the_person_in_one_query(
+    client, user, django_assert_num_queries
+):
+    """The login page records the DUI backend, whose ``get_user`` joins the person: pages,
+    audit events and notifications name the actor without a query of their own."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, get_user
+
+    web_login(client, user.dui, DEFAULT_PASSWORD)
+    session = client.session  # read here: the query below is the user's alone
+    assert session[BACKEND_SESSION_KEY] == "core.accounts.backends.DuiBackend"
+    request = mock.Mock(session=session)
+    with django_assert_num_queries(1):
+        loaded = get_user(request)
+        assert loaded.pk == user.pk
+        assert loaded.person.full_name == user.person.full_name
+
+
+def test_a_deactivated_account_loses_its_session(client, user):
+    from django.contrib.auth import get_user
+
+    web_login(client, user.dui, DEFAULT_PASSWORD)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert not get_user(mock.Mock(session=client.session)).is_authenticated

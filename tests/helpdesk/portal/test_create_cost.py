@@ -75,8 +75,9 @@ def test_opening_a_fieldless_ticket_costs_a_fixed_number_of_queries(
     # The service (queue and policy joined, the default priority's targets and "has fields"
     # annotated), the savepoint of the creation (BEGIN in production), the year's counter (one
     # upsert), the ticket, its first message, the audit event, the outbox rows (one INSERT),
-    # the savepoint's release (COMMIT). A real request adds the session, the user and the
-    # user's person (the test client authenticates with an instance that has it): 11.
+    # the savepoint's release (COMMIT). A real request adds the session and the user with
+    # their person (one query: core.accounts.backends.DuiBackend.get_user) and, outside the
+    # test's transaction, finds the service in the cache (test_catalogue_cache.py): 9.
     with django_assert_num_queries(8):
         response = post(api, "sin-campos")
     assert response.status_code == 201
@@ -88,7 +89,7 @@ def test_a_service_with_form_fields_adds_one_query(
     existing, api, requester, service, django_assert_num_queries
 ):
     _existing(requester, service, existing)
-    # The form fields: 9 (12 in a real request).
+    # The form fields: 9 (10 in a real request with the service cached, its fields with it).
     with django_assert_num_queries(9):
         response = post(api, "consulta")
     assert response.status_code == 201

@@ -1,0 +1,146 @@
+"""Opening a ticket reads its service from the cache (helpdesk/catalogue_cache.py): a warm entry
+saves the service query, any catalogue change retires every entry at once, nothing read inside
+a transaction is stored, and what is served is never older than the last committed change."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from helpdesk.catalogue_cache import GENERATION_KEY
+from helpdesk.choices import Priority
+from helpdesk.models import Queue, Service, Ticket
+from helpdesk.portal_selectors import catalogue_get_to_request
+from tests.helpdesk.conftest import make_service
+
+TICKETS = reverse("v1:helpdesk-tickets")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def fieldless(queue, sla_policy):
+    service = make_service(queue, sla_policy, code="sin-campos")
+    service.fields.all().delete()
+    return service
+
+
+@pytest.fixture
+def api(requester) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(requester)
+    return client
+
+
+def post(api: APIClient) -> tuple[int, int, dict]:
+    """(status, queries, body) of opening a ticket of «sin-campos»."""
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post(
+            TICKETS, {"service": "sin-campos", "description": "Hola."}, format="json"
+        )
+    return response.status_code, len(captured.captured_queries), response.json()
+
+
+def service_reads() -> int:
+    with CaptureQueriesContext(connection) as captured:
+        catalogue_get_to_request(code="sin-campos")
+    return len(captured.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_warm_entry_saves_the_service_query(api, fieldless):
+    status, cold, _body = post(api)
+    assert status == 201
+    status, warm, _body = post(api)
+    assert status == 201
+    # Outside any transaction (as the API runs): the first opening stored the service.
+    assert warm == cold - 1
+    assert service_reads() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_to_the_service_is_seen_by_the_next_ticket(api, fieldless):
+    post(api)
+    assert service_reads() == 0
+    fieldless.default_priority = Priority.HIGH
+    fieldless.save()
+    status, _queries, body = post(api)
+    assert status == 201
+    assert body["priority"] == Priority.HIGH
+    assert Ticket.objects.get(number=body["number"]).priority == Priority.HIGH
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deactivated_queue_closes_the_service_at_once(api, fieldless):
+    post(api)
+    queue = Queue.objects.get(pk=fieldless.queue_id)
+    queue.is_active = False
+    queue.save()
+    tickets = Ticket.objects.count()
+    status, _queries, body = post(api)
+    assert status == 400
+    assert "service" in body
+    assert Ticket.objects.count() == tickets
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deleted_service_is_not_served(api, fieldless):
+    assert service_reads() == 1
+    assert service_reads() == 0
+    Service.objects.get(pk=fieldless.pk).delete()
+    status, _queries, _body = post(api)
+    assert status == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_the_round_robin_pointer_keeps_the_entries(api, fieldless, technician):
+    post(api)
+    queue = Queue.objects.get(pk=fieldless.queue_id)
+    queue.last_assigned = technician
+    queue.save(update_fields=["last_assigned"])
+    assert service_reads() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_read_inside_a_transaction_is_stored(fieldless):
+    with transaction.atomic():
+        assert service_reads() == 1
+        assert service_reads() == 1
+    assert service_reads() == 1
+    assert service_reads() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_stored_before_a_change_commits_is_never_served_after_it(fieldless):
+    """Another process may store the service while the change is not yet committed (it reads
+    the old values): the commit retires that entry too."""
+    assert service_reads() == 1
+    assert cache.get(GENERATION_KEY) is not None
+    with transaction.atomic():
+        fieldless.default_priority = Priority.URGENT
+        fieldless.save()
+        # What a concurrent request outside this transaction stores meanwhile: the old row,
+        # under the generation the save just bumped.
+        generation = cache.get(GENERATION_KEY)
+        assert generation is not None
+        stale = Service.objects.get(pk=fieldless.pk)
+        stale.default_priority = Priority.NORMAL
+        cache.set("helpdesk:catalogue:to-request:sin-campos", (generation, stale))
+    assert catalogue_get_to_request(code="sin-campos").default_priority == Priority.URGENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unknown_code_is_never_cached(api, fieldless):
+    with CaptureQueriesContext(connection) as captured:
+        for _n in range(2):
+            response = api.post(TICKETS, {"service": "no-existe"}, format="json")
+            assert response.status_code == 400
+    services = [q for q in captured.captured_queries if "helpdesk_service" in q["sql"]]
+    assert len(services) == 2
