@@ -89,7 +89,7 @@ def test_a_service_with_form_fields_adds_one_query(
     existing, api, requester, service, django_assert_num_queries
 ):
     _existing(requester, service, existing)
-    # The form fields: 9 (10 in a real request with the service cached, its fields with it).
+    # The form fields: 9 (9 in a real request too: the cached service carries its fields).
     with django_assert_num_queries(9):
         response = post(api, "consulta")
     assert response.status_code == 201
