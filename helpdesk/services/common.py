@@ -30,11 +30,20 @@ S = TicketStatus
 # --- Small helpers ------------------------------------------------------------------------------
 
 
-def _lock(ticket: Ticket) -> Ticket:
+# What a notice to the requester reads besides the queue (``_context``, ``_notify``).
+_REQUESTER_NOTICE = ("service", "requester__person")
+
+
+def _lock(ticket: Ticket, *, requester_notice: bool = False) -> Ticket:
+    """The ticket's row, locked for this transaction, with its queue (every permission check
+    reads it); ``requester_notice=True`` also joins what a notice to the requester reads (the
+    service and the requester with their person), for services that send one. Only the ticket
+    row is locked."""
     if ticket.pk is None:
         raise ValueError("the ticket must be saved")
-    # The queue comes along (every permission check reads it); only the ticket row is locked.
-    return Ticket.objects.select_related("queue").select_for_update(of=("self",)).get(pk=ticket.pk)
+    related = ("queue", *_REQUESTER_NOTICE) if requester_notice else ("queue",)
+    rows = Ticket.objects.select_related(*related).select_for_update(of=("self",))
+    return rows.get(pk=ticket.pk)
 
 
 def _lock_pair(first: Ticket, second: Ticket) -> tuple[Ticket, Ticket]:

@@ -148,7 +148,8 @@ def ticket_reply(
     """
     body = _clean_body(body)
     checked = _check_files(files)
-    locked = _lock(ticket)
+    # Staff replies notify the requester; the join costs a requester's reply next to nothing.
+    locked = _lock(ticket, requester_notice=True)
     as_requester = is_requester(actor, locked)
     if not (as_requester or is_ticket_staff(actor, locked)):
         raise PermissionDenied

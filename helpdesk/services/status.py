@@ -43,7 +43,7 @@ def _staff_transition_with_message(
 ) -> tuple[Ticket, str]:
     message = _clean_body(message, required=False, field_name="message")
     checked = _check_files(files)
-    locked = _lock(ticket)
+    locked = _lock(ticket, requester_notice=True)
     if not is_ticket_staff(actor, locked):
         raise PermissionDenied
     if message or checked:
@@ -117,7 +117,7 @@ def ticket_reopen(
     """Reopen a resolved ticket: staff at any time (``message`` becomes an internal note); the
     requester within the reopen window, saying why (a public message, as ``ticket_reply``)."""
     message = _clean_body(message, required=False, field_name="message")
-    locked = _lock(ticket)
+    locked = _lock(ticket, requester_notice=True)
     if is_requester(actor, locked):
         if locked.status != S.RESOLVED:
             raise _not_active(locked)
@@ -156,7 +156,7 @@ def ticket_close(
 ) -> Ticket:
     """Close a resolved ticket: its requester (confirming), staff, or the system (``None``,
     the sweep, once the reopen window has passed)."""
-    locked = _lock(ticket)
+    locked = _lock(ticket, requester_notice=True)
     if actor is not None and not (is_requester(actor, locked) or is_ticket_staff(actor, locked)):
         raise PermissionDenied
     _fire(actor=actor, ticket=locked, name="close", request=request, at=timezone.now(), locked=True)
