@@ -159,23 +159,26 @@ def _own_blocks() -> int:
     return sum(1 for block in blocks if not getattr(block, "_from_testcase", False))
 
 
-def _sync(target: models.Model, source: models.Model) -> None:
+def sync_row(target: models.Model, source: models.Model) -> None:
     """Copy the committed values of ``source`` (the locked copy) into the caller's instance.
 
     Values go straight into ``__dict__`` as django-fsm itself does, because a protected
-    ``FSMField`` refuses attribute assignment once loaded.
+    ``FSMField`` refuses attribute assignment once loaded. Related rows ``source`` has loaded
+    come along; a related row only ``target`` has loaded is kept while the key is the same
+    and forgotten when it changed, so nothing stale is shown and nothing is read twice.
     """
     if target is source:
         return
     if type(target) is not type(source):  # django-fsm state proxies change the class
         target.__class__ = type(source)
     for field in source._meta.concrete_fields:
+        value = source.__dict__.get(field.attname)
         if field.is_relation:
-            if field.is_cached(target):
-                field.delete_cached_value(target)
             if field.is_cached(source):
                 field.set_cached_value(target, field.get_cached_value(source))
-        target.__dict__[field.attname] = source.__dict__.get(field.attname)
+            elif field.is_cached(target) and target.__dict__.get(field.attname) != value:
+                field.delete_cached_value(target)
+        target.__dict__[field.attname] = value
     update_initial = getattr(target, "_update_initial_state", None)
     if update_initial is not None:  # ConcurrentTransitionMixin remembers the loaded state
         update_initial()
@@ -254,6 +257,7 @@ def transition(
     in_transaction: Iterable[Hook] = (),
     on_commit: Iterable[Hook] = (),
     locked_by_caller: bool = False,
+    save_fields: Iterable[str] = (),
     **kwargs: Any,
 ) -> M:
     """Fire the django-fsm transition ``name`` on ``obj`` for ``actor``, all or nothing.
@@ -277,6 +281,8 @@ def transition(
       values: the transition works on a copy of it instead of locking and reading it again,
       and opens no savepoint of its own: on failure the caller's whole transaction rolls back
       (the caller must let the exception through, as services do; ``obj`` is still untouched).
+    - ``save_fields``: with ``locked_by_caller``, fields the caller changed on ``obj`` without
+      saving them yet; they go in the transition's own UPDATE (one statement instead of two).
 
     Raises ``PermissionDenied`` (403) or ``core.exceptions.Conflict`` (409, with the reason).
     Returns ``obj``, updated in place to the committed values; on any exception ``obj`` is
@@ -289,6 +295,9 @@ def transition(
     # failure marks that transaction for rollback, which the caller lets through.
     if locked_by_caller and _own_blocks() < 1:
         raise ValueError("locked_by_caller needs the caller's transaction around the call")
+    save_fields = list(save_fields)
+    if save_fields and not locked_by_caller:
+        raise ValueError("save_fields needs locked_by_caller (the caller's row holds them)")
     with transaction.atomic(savepoint=not locked_by_caller):
         locked = _working_copy(obj) if locked_by_caller else _lock(obj)
         bound = getattr(locked, name)
@@ -311,7 +320,7 @@ def transition(
         # state field, and auto_now stamps (pre_save only touches listed fields). The row lock
         # already rules out lost updates; this keeps the statement and save signals precise.
         auto_now = [f.name for f in locked._meta.concrete_fields if getattr(f, "auto_now", False)]
-        locked.save(update_fields=sorted({field.name, *changed, *auto_now}))
+        locked.save(update_fields=sorted({field.name, *changed, *auto_now, *save_fields}))
 
         audit_record(
             action=f"{locked._meta.model_name}.{name}",
@@ -325,7 +334,7 @@ def transition(
             payload={"changed_fields": sorted(set(changed) - {field.name}), **(payload or {})},
         )
         _run_hooks(locked, in_transaction, on_commit)
-    _sync(obj, locked)
+    sync_row(obj, locked)
     return obj
 
 
@@ -645,7 +654,7 @@ def task_action(
             gettext("Otra persona está trabajando en este trámite ahora; vuelva a intentarlo."),
             code="locked",
         ) from exc
-    _sync(task, locked)
+    sync_row(task, locked)
     return task
 
 

@@ -94,8 +94,11 @@ class TicketLifecycle:
         permission=staff_or_system,
         custom={"label": _("Aceptar")},
     )
-    def accept(self) -> None:
-        """Someone took the ticket (claim, assignment, automatic assignment)."""
+    def accept(self, assignee: Any = None) -> None:
+        """Someone took the ticket (claim, assignment, automatic assignment); ``assignee``, when
+        given, becomes its assignee in the transition's own UPDATE."""
+        if assignee is not None:
+            self.assignee = assignee
 
     @transition(
         field="status",

@@ -80,6 +80,25 @@ def _auto_assign(ticket: Ticket, *, request: HttpRequest | None = None) -> User 
 # --- Claiming and assigning ---------------------------------------------------------------------
 
 
+def _set_assignee(
+    *, actor: User, ticket: Ticket, assignee: User, request: HttpRequest | None
+) -> None:
+    """Make ``assignee`` the assignee of ``ticket`` (a row the caller locked): a new ticket is
+    accepted in the same UPDATE (``accept`` takes the assignee), any other one just saves it."""
+    if ticket.status == S.NEW:
+        _fire(
+            actor=actor,
+            ticket=ticket,
+            name="accept",
+            request=request,
+            locked=True,
+            assignee=assignee,
+        )
+    else:
+        ticket.assignee = assignee
+        ticket.save(update_fields=["assignee", "updated_at"])
+
+
 @transaction.atomic
 def ticket_claim(*, actor: User, ticket: Ticket, request: HttpRequest | None = None) -> Ticket:
     """``actor`` takes an unassigned ticket of a queue they serve. Exactly one of many
@@ -93,8 +112,6 @@ def ticket_claim(*, actor: User, ticket: Ticket, request: HttpRequest | None = N
         raise Conflict(_("Usted ya tiene asignado este caso."), code="already_yours")
     if locked.assignee_id is not None:
         raise Conflict(_("Otra persona tomó este caso antes que usted."), code="already_claimed")
-    locked.assignee = actor
-    locked.save(update_fields=["assignee", "updated_at"])
     _audit(
         action="ticket.claimed",
         ticket=locked,
@@ -102,8 +119,7 @@ def ticket_claim(*, actor: User, ticket: Ticket, request: HttpRequest | None = N
         request=request,
         payload={"assignee_id": actor.pk},
     )
-    if locked.status == S.NEW:
-        _fire(actor=actor, ticket=locked, name="accept", request=request, locked=True)
+    _set_assignee(actor=actor, ticket=locked, assignee=actor, request=request)
     _sync(ticket, locked)
     return ticket
 
@@ -152,18 +168,14 @@ def ticket_assign(
         )
     if locked.assignee_id == assignee.pk:
         raise Conflict(_("El caso ya está asignado a esa persona."), code="already_assigned")
-    previous = locked.assignee_id
-    locked.assignee = assignee
-    locked.save(update_fields=["assignee", "updated_at"])
     _audit(
         action="ticket.assigned",
         ticket=locked,
         actor=actor,
         request=request,
-        payload={"previous_assignee_id": previous, "assignee_id": assignee.pk},
+        payload={"previous_assignee_id": locked.assignee_id, "assignee_id": assignee.pk},
     )
-    if locked.status == S.NEW:
-        _fire(actor=actor, ticket=locked, name="accept", request=request, locked=True)
+    _set_assignee(actor=actor, ticket=locked, assignee=assignee, request=request)
     _notify(user=assignee, template="ticket_assigned", ticket=locked)
     _sync(ticket, locked)
     return ticket

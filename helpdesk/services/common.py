@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -17,7 +16,7 @@ from core.accounts.models import User
 from core.audit.services import audit_record
 from core.exceptions import Conflict
 from core.uploads import CheckedUpload, check_uploads
-from core.workflow import transition
+from core.workflow import sync_row, transition
 from notifications.services import notify
 
 from ..choices import Channel, Priority, TicketStatus
@@ -57,19 +56,8 @@ def _lock_pair(first: Ticket, second: Ticket) -> tuple[Ticket, Ticket]:
     return rows[first.pk], rows[second.pk]
 
 
-def _sync(target: models.Model, source: models.Model) -> None:
-    """Copy ``source``'s field values into ``target`` (the caller's instance).
-
-    Values go straight into ``__dict__``: the protected status field refuses assignment.
-    """
-    if target is source:
-        return
-    for model_field in source._meta.concrete_fields:
-        value = source.__dict__.get(model_field.attname)
-        changed = target.__dict__.get(model_field.attname) != value
-        if model_field.is_relation and changed and model_field.is_cached(target):
-            model_field.delete_cached_value(target)
-        target.__dict__[model_field.attname] = value
+# The caller's instance takes the locked row's values (core.workflow.sync_row).
+_sync = sync_row
 
 
 def _clean_body(body: str, *, required: bool = True, field_name: str = "body") -> str:

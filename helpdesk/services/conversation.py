@@ -67,15 +67,20 @@ def _add_reply(
     return entry
 
 
-def _stamp_first_response(ticket: Ticket, *, actor: User, at: datetime, request: Any) -> None:
+def _stamp_first_response(
+    ticket: Ticket, *, actor: User, at: datetime, request: Any, save: bool = True
+) -> list[str]:
+    """Stamp the first response on ``ticket`` (locked) and record it; the fields it changed
+    (none when the ticket had one), saved unless ``save=False`` (the caller saves them)."""
     if ticket.first_responded_at is not None:
-        return
+        return []
     ticket.first_responded_at = at
-    fields = ["first_responded_at", "updated_at"]
+    fields = ["first_responded_at"]
     if ticket.first_response_due_at is not None and at > ticket.first_response_due_at:
         ticket.first_response_breached = True
         fields.append("first_response_breached")
-    ticket.save(update_fields=fields)
+    if save:
+        ticket.save(update_fields=[*fields, "updated_at"])
     _audit(
         action="ticket.first_response",
         ticket=ticket,
@@ -83,6 +88,7 @@ def _stamp_first_response(ticket: Ticket, *, actor: User, at: datetime, request:
         request=request,
         payload={"late": ticket.first_response_breached},
     )
+    return fields
 
 
 def _staff_public_message(
@@ -107,9 +113,18 @@ def _staff_public_message(
         at=now,
         request=request,
     )
-    _stamp_first_response(ticket, actor=actor, at=now, request=request)
-    if ticket.status in (S.NEW, S.OPEN, S.REOPENED):
-        _fire(actor=actor, ticket=ticket, name="start", request=request, locked=True)
+    starts = ticket.status in (S.NEW, S.OPEN, S.REOPENED)
+    # When work starts with this message, the stamp is saved in the transition's UPDATE.
+    stamped = _stamp_first_response(ticket, actor=actor, at=now, request=request, save=not starts)
+    if starts:
+        _fire(
+            actor=actor,
+            ticket=ticket,
+            name="start",
+            request=request,
+            locked=True,
+            save_fields=stamped,
+        )
     return entry
 
 

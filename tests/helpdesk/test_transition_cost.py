@@ -45,15 +45,13 @@ def test_a_claim_costs_a_fixed_number_of_queries(others, actor, requester, servi
     _tickets(requester, service, others)
     ticket = Ticket.objects.get(pk=open_ticket(requester, service).pk)
     statements = _statements(lambda: ticket_claim(actor=actor, ticket=ticket))
-    # BEGIN; the ticket locked with its queue; whether the actor
-    # serves the queue; the assignee; the chain's lock and head, and the claim's audit event;
-    # new → open and its audit event (the chain's head is known: one INSERT); the release
-    # COMMIT.
+    # BEGIN; the ticket locked with its queue; whether the actor serves the queue; the chain's
+    # lock and head, and the claim's audit event; new → open with the assignee in one UPDATE,
+    # and its audit event (the chain's head is known: one INSERT); COMMIT.
     assert statements == [
         "BEGIN",
         "SELECT",
         "SELECT",
-        "UPDATE",
         "SELECT",
         "SELECT",
         "INSERT",
@@ -73,10 +71,11 @@ def test_a_resolution_costs_a_fixed_number_of_queries(others, actor, requester, 
     statements = _statements(
         lambda: ticket_resolve(actor=actor, ticket=ticket, message="Listo, ya puede ingresar.")
     )
-    # BEGIN; the ticket locked with its queue, service and requester (the notice
-    # reads them); the resolution message; the chain's lock and head, the message's audit
-    # event; the first-response stamp and its event; open → in progress and its event;
-    # in progress → resolved and its event; the requester's notices (one INSERT); COMMIT.
+    # BEGIN; the ticket locked with its queue, service and requester (the notice reads them);
+    # the resolution message; the chain's lock and head, the message's audit event; the first
+    # response's event; open → in progress with the first-response stamp in one UPDATE, and
+    # its event; in progress → resolved and its event; the requester's notices (one INSERT);
+    # COMMIT.
     assert statements == [
         "BEGIN",
         "SELECT",
@@ -84,7 +83,6 @@ def test_a_resolution_costs_a_fixed_number_of_queries(others, actor, requester, 
         "SELECT",
         "SELECT",
         "INSERT",
-        "UPDATE",
         "INSERT",
         "UPDATE",
         "INSERT",
@@ -93,4 +91,6 @@ def test_a_resolution_costs_a_fixed_number_of_queries(others, actor, requester, 
         "INSERT",
         "COMMIT",
     ]
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.first_responded_at is not None
     assert Ticket.objects.get(pk=ticket.pk).status == "resolved"
