@@ -301,6 +301,8 @@ def ticket_entries_for(*, actor: Any, ticket: Ticket) -> QuerySet[TicketEntry]:
             kind__in=kinds,
         )
         .select_related("author__person", "ticket")
+        # The stored search document is for the search, not for reading the conversation.
+        .defer("search_document")
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )

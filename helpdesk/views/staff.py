@@ -6,6 +6,10 @@ Views are thin: the page reads through ``helpdesk.staff_selectors``; each action
 a service's ``PermissionDenied`` answers 403 and its ``Conflict`` the 409 page with the reason
 (``core.middleware.DomainErrorMiddleware``); a ``ValidationError`` shows the page again with the
 form's errors (400). Only the actions available now are rendered as buttons.
+
+The page builds only the reply form; every other action with input is a collapsed section whose
+form a GET on the action's URL answers when it is opened (htmx), or on a page of its own
+(without JavaScript). A form that failed is rendered open on the page with its errors.
 """
 
 from collections.abc import Callable
@@ -15,16 +19,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from helpdesk import services
 from helpdesk.display import form_answers, process_status_label
-from helpdesk.models import Ticket
+from helpdesk.models import Ticket, TicketEntry
 from helpdesk.selectors import canned_response_list_for, ticket_entries_for
 from helpdesk.staff_forms import (
     AssignForm,
@@ -56,13 +61,25 @@ Perform = Callable[[HttpRequest, Ticket, dict[str, Any]], Any]
 
 @dataclass(frozen=True)
 class StaffAction:
-    """One POST endpoint: its form and the single service call it makes."""
+    """One POST endpoint: its form and the single service call it makes.
+
+    An action with a ``title`` is a section of the page whose form is fetched on demand: a GET
+    on the same URL answers the form (an htmx fragment, or a page of its own without htmx).
+    """
 
     name: str
-    slug: str  # the last part of the URL, in Spanish
+    slug: str  # the last part of the URL, in Spanish; also the section's id on the page
     form_class: type[StaffForm]
     perform: Perform
     done: Any  # the success message
+    title: Any = ""  # the section's heading
+    button: Any = ""  # the submit button's text
+    danger: bool = False  # a red button
+    multipart: bool = False  # the form carries files
+
+    @property
+    def on_demand(self) -> bool:
+        return bool(self.title)
 
 
 def _claim(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> Any:
@@ -148,31 +165,114 @@ ACTIONS: dict[str, StaffAction] = {
             _release,
             gettext_lazy("El caso volvió a la cola sin asignar."),
         ),
-        StaffAction("assign", "asignar", AssignForm, _assign, gettext_lazy("Caso asignado.")),
-        StaffAction("route", "derivar", RouteForm, _route, gettext_lazy("Caso derivado.")),
+        StaffAction(
+            "assign",
+            "asignar",
+            AssignForm,
+            _assign,
+            gettext_lazy("Caso asignado."),
+            title=gettext_lazy("Asignar"),
+            button=gettext_lazy("Asignar"),
+        ),
+        StaffAction(
+            "route",
+            "derivar",
+            RouteForm,
+            _route,
+            gettext_lazy("Caso derivado."),
+            title=gettext_lazy("Derivar a otra cola"),
+            button=gettext_lazy("Derivar"),
+        ),
         StaffAction(
             "priority",
             "prioridad",
             PriorityForm,
             _priority,
             gettext_lazy("Prioridad actualizada."),
+            title=gettext_lazy("Prioridad"),
+            button=gettext_lazy("Cambiar prioridad"),
         ),
         StaffAction("reply", "responder", ReplyForm, _reply, gettext_lazy("Respuesta enviada.")),
-        StaffAction("note", "nota", NoteForm, _note, gettext_lazy("Nota interna agregada.")),
+        StaffAction(
+            "note",
+            "nota",
+            NoteForm,
+            _note,
+            gettext_lazy("Nota interna agregada."),
+            title=gettext_lazy("Nota interna"),
+            button=gettext_lazy("Guardar nota"),
+            multipart=True,
+        ),
         StaffAction(
             "waiting",
             "esperar",
             WaitingForm,
             _waiting,
             gettext_lazy("El caso queda en espera del solicitante."),
+            title=gettext_lazy("Esperar al solicitante"),
+            button=gettext_lazy("Poner en espera"),
         ),
-        StaffAction("resolve", "resolver", ResolveForm, _resolve, gettext_lazy("Caso resuelto.")),
+        StaffAction(
+            "resolve",
+            "resolver",
+            ResolveForm,
+            _resolve,
+            gettext_lazy("Caso resuelto."),
+            title=gettext_lazy("Resolver"),
+            button=gettext_lazy("Resolver el caso"),
+        ),
         StaffAction("close", "cerrar", EmptyForm, _close, gettext_lazy("Caso cerrado.")),
-        StaffAction("reopen", "reabrir", ReopenForm, _reopen, gettext_lazy("Caso reabierto.")),
-        StaffAction("merge", "fusionar", MergeForm, _merge, gettext_lazy("Caso fusionado.")),
-        StaffAction("link", "vincular", LinkForm, _link, gettext_lazy("Casos vinculados.")),
+        StaffAction(
+            "reopen",
+            "reabrir",
+            ReopenForm,
+            _reopen,
+            gettext_lazy("Caso reabierto."),
+            title=gettext_lazy("Reabrir"),
+            button=gettext_lazy("Reabrir el caso"),
+        ),
+        StaffAction(
+            "merge",
+            "fusionar",
+            MergeForm,
+            _merge,
+            gettext_lazy("Caso fusionado."),
+            title=gettext_lazy("Fusionar con un duplicado"),
+            button=gettext_lazy("Fusionar"),
+            danger=True,
+        ),
+        StaffAction(
+            "link",
+            "vincular",
+            LinkForm,
+            _link,
+            gettext_lazy("Casos vinculados."),
+            title=gettext_lazy("Vincular con otro caso"),
+            button=gettext_lazy("Vincular"),
+        ),
     )
 }
+
+# The "Otras acciones" sections, in the page's order (the internal note has its own place).
+OTHER_ACTIONS = ("assign", "route", "priority", "waiting", "resolve", "reopen", "merge", "link")
+
+
+@dataclass(frozen=True)
+class ActionSection:
+    """One on-demand action as the page renders it: collapsed (``form`` None: the form is
+    fetched when it is opened) or open with the form that just failed, errors and all."""
+
+    action: StaffAction
+    url: str
+    form: StaffForm | None = None
+
+
+def _section(
+    ticket: Ticket, name: str, failed: StaffForm | None, failed_action: str
+) -> ActionSection:
+    action = ACTIONS[name]
+    url = reverse(f"helpdesk:staff_ticket_{name}", kwargs={"number": ticket.number})
+    return ActionSection(action, url, failed if name == failed_action else None)
 
 
 # --- The page ------------------------------------------------------------------------------------
@@ -214,19 +314,22 @@ def _render_page(
     status: int = 200,
 ) -> HttpResponse:
     actions = staff_ticket_actions(actor=request.user, ticket=ticket)
-    forms: dict[str, StaffForm] = {}
-    for name, action in ACTIONS.items():
-        if name not in actions:
-            continue
-        if name == failed_action and failed is not None:
-            forms[name] = failed
-        elif name == "reply":
-            initial = {"body": _canned_body(request, ticket)}
-            forms[name] = action.form_class(ticket=ticket, actor=request.user, initial=initial)
+    # Only the reply form is built here; the other actions' forms are fetched when their
+    # section is opened (``staff_ticket_action`` answers a GET), unless one has just failed.
+    reply_form: StaffForm | None = None
+    if "reply" in actions:
+        if failed_action == "reply" and failed is not None:
+            reply_form = failed
         else:
-            forms[name] = action.form_class(ticket=ticket, actor=request.user)
+            initial = {"body": _canned_body(request, ticket)}
+            reply_form = ReplyForm(ticket=ticket, actor=request.user, initial=initial)
+    sections = [
+        _section(ticket, name, failed, failed_action) for name in OTHER_ACTIONS if name in actions
+    ]
+    note = _section(ticket, "note", failed, failed_action) if "note" in actions else None
     canned = (
-        list(canned_response_list_for(actor=request.user, queue=ticket.queue))
+        # The choice shows titles; the body comes when one is picked.
+        list(canned_response_list_for(actor=request.user, queue=ticket.queue).only("title"))
         if "reply" in actions
         else []
     )
@@ -234,11 +337,18 @@ def _render_page(
     # one more read to know whether older ones exist (no COUNT).
     page = _conversation_page(request)
     start = (page - 1) * CONVERSATION_PAGE_SIZE
+    # Without the ticket joined (it doubles PostgreSQL's planning of this read): the entries'
+    # tickets are this one and those merged into it, all already read.
+    tickets = {ticket.pk: ticket, **{other.pk: other for other in ticket.merged_from}}
     newest_first = list(
-        ticket_entries_for(actor=request.user, ticket=ticket).order_by("-created_at", "-id")[
-            start : start + CONVERSATION_PAGE_SIZE + 1
-        ]
+        ticket_entries_for(actor=request.user, ticket=ticket)
+        .select_related(None)
+        .select_related("author__person")
+        .order_by("-created_at", "-id")[start : start + CONVERSATION_PAGE_SIZE + 1]
     )
+    for entry in newest_first:
+        if entry.ticket_id in tickets:
+            TicketEntry.ticket.field.set_cached_value(entry, tickets[entry.ticket_id])
     entries = mark_resolutions(
         ticket=ticket, entries=reversed(newest_first[:CONVERSATION_PAGE_SIZE])
     )
@@ -247,8 +357,9 @@ def _render_page(
     context = {
         "ticket": ticket,
         "actions": actions,
-        "forms": forms,
-        "failed_action": failed_action,
+        "reply_form": reply_form,
+        "note_section": note,
+        "sections": sections,
         "clocks": ticket_sla_clocks(ticket),
         "answers": form_answers(list(ticket.service.fields.all()), ticket.form_data or {}),
         "entries": entries,
@@ -308,10 +419,36 @@ def _after(request: HttpRequest, action: str, ticket: Ticket, data: dict[str, An
         return reverse("home")
 
 
-@require_POST
+def _action_form(request: HttpRequest, number: str, spec: StaffAction) -> HttpResponse:
+    """GET on an action's URL: its empty form, for the page's section (an htmx fragment) or as
+    a page of its own (without JavaScript). 404 where the POST is: a ticket outside the actor's
+    queues, and an action not available now."""
+    if not spec.on_demand:
+        return HttpResponseNotAllowed(["POST"])
+    ticket = ticket_get_for_staff(actor=request.user, number=number)
+    if spec.name not in staff_ticket_actions(actor=request.user, ticket=ticket):
+        raise Http404
+    section = ActionSection(
+        spec,
+        reverse(f"helpdesk:staff_ticket_{spec.name}", kwargs={"number": ticket.number}),
+        spec.form_class(ticket=ticket, actor=request.user),
+    )
+    context = {"ticket": ticket, "section": section}
+    if getattr(request, "htmx", False):
+        response = render(request, "helpdesk/staff/_action_body.html", context)
+    else:
+        response = render(request, "helpdesk/staff/ticket_action.html", context)
+    # The same URL answers a fragment or a page: caches must tell them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def staff_ticket_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     spec = ACTIONS[action]
+    if request.method == "GET":
+        return _action_form(request, number, spec)
     ticket = ticket_get_for_staff(actor=request.user, number=number)
     form = spec.form_class(request.POST, request.FILES, ticket=ticket, actor=request.user)
     if form.is_valid():

@@ -195,6 +195,17 @@ def test_citizen_requests_technician_works_email_reply_lands_and_citizen_rates(
     assert ticket.status == TicketStatus.IN_PROGRESS
     assert ticket.first_responded_at is not None
 
+    # The other actions are closed sections: opening one fetches its form (htmx), which posts.
+    priority = staff_page.locator("details#prioridad")
+    expect(priority.get_by_label("Prioridad")).to_have_count(0)
+    priority.locator("summary").click()
+    priority.get_by_label("Prioridad").select_option("high")
+    fits_the_phone(staff_page)
+    priority.get_by_role("button", name="Cambiar prioridad").click()
+    expect(staff_page.get_by_text("Prioridad actualizada.")).to_be_visible()
+    ticket.refresh_from_db()
+    assert ticket.priority == "high"
+
     # --- The citizen answers by email: it lands on the ticket through the webhook -------------
     emailed = OutboxMessage.objects.filter(
         template="ticket_reply", channel="email", recipient=citizen.person
@@ -217,10 +228,10 @@ def test_citizen_requests_technician_works_email_reply_lands_and_citizen_rates(
     assert (email_entry.author, email_entry.kind) == (citizen, EntryKind.REPLY)
 
     # --- The technician resolves it -----------------------------------------------------------
-    staff_page.get_by_label("Mensaje de resolución").fill(
-        "Su constancia está lista: la adjuntamos."
-    )
-    staff_page.get_by_role("button", name="Resolver el caso").click()
+    resolve = staff_page.locator("details#resolver")
+    resolve.locator("summary").click()
+    resolve.get_by_label("Mensaje de resolución").fill("Su constancia está lista: la adjuntamos.")
+    resolve.get_by_role("button", name="Resolver el caso").click()
     expect(staff_page.locator("#titulo-caso")).to_be_visible()
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.RESOLVED

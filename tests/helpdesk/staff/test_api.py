@@ -267,14 +267,15 @@ def test_the_detail_runs_a_fixed_number_of_queries(clock, world, notes, django_a
         )
     client = api_client(world.technician)
 
-    # 8 queries whatever the length of the conversation:
+    # 9 queries whatever the length of the conversation:
     #  1 the caller's grants;  1 the ids of the queues they serve;  1 the ticket with its
-    #  service, queue, assignee, requester, parent, merge target and process joined;  2 more
-    #  reads: the service's form fields (a prefetch) and the children, related and merged
-    #  tickets (one UNION ALL);  2 the conversation and its attachments;  1 the satisfaction
-    #  rating. No team lookup "does this technician serve the queue?": the ticket was read
-    #  through the served queues, which answers it (helpdesk.permissions.remember_queue_staff).
-    with django_assert_num_queries(8):
+    #  service and queue joined;  3 more reads: the service's form fields (a prefetch), the
+    #  requester and assignee with their people (by primary key) and the children, related and
+    #  merged tickets with the parent and merge target (one UNION ALL);  2 the conversation
+    #  and its attachments;  1 the satisfaction rating. No team lookup "does this technician
+    #  serve the queue?": the ticket was read through the served queues, which answers it
+    #  (helpdesk.permissions.remember_queue_staff).
+    with django_assert_num_queries(9):
         response = client.get(detail_url(ticket))
 
     assert len(response.json()["entries"]) == notes + 1

@@ -43,11 +43,13 @@ def logged_in(client, user):
 
 
 def posts_to(html: str) -> set[str]:
-    """The action names of every POST form on the page."""
+    """The action names (URL slugs) the page offers: every POST form on it and every section
+    whose form is fetched when it is opened."""
     prefix = "/mesa/casos/"
     return {
         action.rstrip("/").rsplit("/", 1)[1]
         for action in re.findall(r'<form method="post" action="([^"]+)"', html)
+        + re.findall(r'<details class="card staff-action" id="[^"]+" hx-get="([^"]+)"', html)
         if action.startswith(prefix)
     }
 
@@ -169,8 +171,10 @@ def test_buttons_of_a_new_ticket_for_a_supervisor_include_assigning(clock, clien
     ticket = world.open()
 
     html = logged_in(client, world.supervisor).get(page_url(ticket)).content.decode()
-
     assert "asignar" in posts_to(html)
+    html = client.get(action_url(ticket, "assign"), headers={"HX-Request": "true"})
+    html = html.content.decode()
+
     # The choice lists the queue's technicians by name, never the DUI.
     assert world.technician.person.full_name in html
     assert world.technician_other_queue.person.full_name not in html
@@ -482,18 +486,20 @@ def test_the_page_runs_a_fixed_number_of_queries(
     ticket_claim(actor=world.supervisor, ticket=ticket)
     logged_in(client, world.supervisor)
 
-    # 20 whatever the length of the conversation and of the history (a supervisor: no team
+    # 19 whatever the length of the conversation and of the history (a supervisor: no team
     # lookups):
     #  2 the session and the user;  1 the grants;  1 the served queues' ids;  1 the ticket
-    #  with its joined rows and 2 more reads: the form fields (a prefetch) and the children,
-    #  related and merged tickets (one UNION ALL);  1 the canned responses (the queue is
-    #  known to be served: the ticket was read through that scope);  1 the queue's
-    #  technicians for the assignment choice and 1 the active queues for routing;  2 the
+    #  with its service and queue and 3 more reads: the form fields (a prefetch), the requester
+    #  and assignee with their people (by primary key), and the children, related and merged
+    #  tickets with the parent and merge target (one UNION ALL);  1 the canned responses (the
+    #  queue is known to be served: the ticket was read through that scope);  2 the
     #  conversation and its attachments;  4 the history (helpdesk/timeline.py: the resolution
     #  scan, one page of events, the names of the people they mention by id, the names of the
     #  queues and services they mention by code);  1 the layout's inbox badge;  3 the session
-    #  saved with its new "last activity" (a savepoint, the UPDATE, the release).
-    with django_assert_num_queries(20):
+    #  saved with its new "last activity" (a savepoint, the UPDATE, the release). The other
+    #  actions' forms (the assignment's technicians, the routing's queues) are not built: they
+    #  are fetched when their section is opened.
+    with django_assert_num_queries(19):
         response = client.get(page_url(ticket))
 
     assert response.status_code == 200
