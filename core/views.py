@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from core.accounts.choices import Role, ScopeKind
-from core.accounts.scopes import active_grants
+from core.accounts.scopes import active_grants, load_grant_targets
 from core.shell import PanelEntry, panel_entries
 
 # The home page shows the panel of the user's most senior role first.
@@ -70,8 +70,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         # What SIGES is and what anyone can do without an account; touches no table.
         return render(request, "public_home.html")
-    # active_grants loads each grant's scope target with it: no query per grant below.
-    grants = active_grants(request.user)
+    # The page names each grant's scope target: loaded once per kind, not per grant.
+    grants = load_grant_targets(active_grants(request.user))
     panels = role_panels(request, {grant.role for grant in grants})
     grant_rows = [
         {

@@ -23,7 +23,8 @@ TIMELINE_PAGE_SIZE = 15
 _HIDDEN_FIELDS = frozenset({"number", "entry_id", "changed_fields", "fields"})
 
 # The events a staff "resolve with a message" writes, in order: the public reply, maybe the
-# first-response mark, then the transition.
+# first-response mark (and the start of work), then the transition, whose payload names the
+# message (``entry_id``). Events recorded before it did are matched by their order.
 _RESOLUTION_STEPS = ("ticket.replied", "ticket.first_response", "ticket.resolve")
 
 
@@ -59,8 +60,9 @@ def ticket_timeline(*, ticket: Ticket, before: int | None = None) -> TicketTimel
 
 
 def resolution_entry_ids(*, ticket: Ticket) -> set[int]:
-    """Ids of the public replies sent as a resolution: a reply that the same person's
-    "resolve" transition follows directly (only a first-response mark may come between)."""
+    """Ids of the public replies sent as a resolution: the message a "resolve" transition
+    names, or (events recorded before it named it) a reply that the same person's "resolve"
+    transition follows directly (only a first-response mark may come between)."""
     steps = (
         AuditEvent.objects.filter(chain_key=chain_key_for(ticket), action__in=_RESOLUTION_STEPS)
         .order_by("seq")
@@ -71,10 +73,14 @@ def resolution_entry_ids(*, ticket: Ticket) -> set[int]:
     for seq, action, actor_id, payload in steps:
         if action == "ticket.replied":
             reply = (seq, actor_id, (payload or {}).get("entry_id"))
-        elif action == "ticket.resolve" and reply is not None:
-            reply_seq, reply_actor, entry_id = reply
-            if reply_actor == actor_id and seq - reply_seq <= 2 and isinstance(entry_id, int):
-                found.add(entry_id)
+        elif action == "ticket.resolve":
+            named = (payload or {}).get("entry_id")
+            if isinstance(named, int):
+                found.add(named)
+            elif reply is not None and "entry_id" not in (payload or {}):
+                reply_seq, reply_actor, entry_id = reply
+                if reply_actor == actor_id and seq - reply_seq <= 2 and isinstance(entry_id, int):
+                    found.add(entry_id)
             reply = None
     return found
 

@@ -223,13 +223,12 @@ class RoleGrant(models.Model):
     @property
     def scope_label(self) -> str:
         """A label such as "Departamento: San Salvador", at most 80 characters (it may be stored
-        in ``AuditEvent.scope``). The target's name is used only when it was loaded with the
-        grant (``select_related``, as ``scopes.active_grants`` does), so it never costs a query.
-        """
+        in ``AuditEvent.scope``). The target is read if it was not loaded with the grant
+        (``select_related``, or ``scopes.load_grant_targets`` for a list)."""
         if self.scope_kind == ScopeKind.NATIONAL:
             return str(ScopeKind.NATIONAL.label)
-        field = self._meta.get_field(self.scope_kind)
-        if field.is_cached(self):
-            label = f"{self.get_scope_kind_display()}: {getattr(self, self.scope_kind)}"
-            return Truncator(label).chars(SCOPE_LABEL_MAX_LENGTH)
-        return f"{self.get_scope_kind_display()} {self.scope_target_id}"
+        target = getattr(self, self.scope_kind)
+        if target is None:
+            return f"{self.get_scope_kind_display()} {self.scope_target_id}"
+        label = f"{self.get_scope_kind_display()}: {target}"
+        return Truncator(label).chars(SCOPE_LABEL_MAX_LENGTH)

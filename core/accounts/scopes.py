@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -44,18 +44,27 @@ def active_grant_q(today: date | None = None) -> Q:
 
 
 def active_grants(user: User) -> list[RoleGrant]:
-    """The user's grants in force today (cached on the user object for the request)."""
+    """The user's grants in force today (cached on the user object for the request).
+
+    Every authenticated request reads them, for its permission and scope checks, which need
+    only the targets' ids: the targets themselves (department, school…) are not joined, which
+    made this read three times slower (PostgreSQL planning five outer joins, the ORM building
+    five related rows per grant). Pages that name the targets load them with
+    ``load_grant_targets``; elsewhere a target is read when first used.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    grants = list(
-        RoleGrant.objects.filter(active_grant_q(), user=user)
-        .select_related(*GRANT_TARGETS)
-        .order_by("pk")
-    )
+    grants = list(RoleGrant.objects.filter(active_grant_q(), user=user).order_by("pk"))
     setattr(user, _CACHE_ATTR, grants)
+    return grants
+
+
+def load_grant_targets(grants: list[RoleGrant]) -> list[RoleGrant]:
+    """Load the scope targets of ``grants`` (one query per kind of target they point at)."""
+    prefetch_related_objects(grants, *GRANT_TARGETS)
     return grants
 
 
@@ -168,6 +177,7 @@ __all__ = [
     "get_in_scope_or_404",
     "grants_with_roles",
     "has_role",
+    "load_grant_targets",
     "scope_filter",
     "scope_q",
 ]

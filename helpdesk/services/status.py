@@ -46,10 +46,12 @@ def _staff_transition_with_message(
     locked = _lock(ticket, requester_notice=True)
     if not is_ticket_staff(actor, locked):
         raise PermissionDenied
+    # The history tells which message was sent with the change (the resolution), or none.
+    payload: dict[str, Any] = {"entry_id": None}
     if message or checked:
         if locked.status in FINAL_STATUSES:
             raise _not_active(locked)
-        _staff_public_message(
+        entry = _staff_public_message(
             actor=actor,
             ticket=locked,
             body=message,
@@ -58,7 +60,16 @@ def _staff_transition_with_message(
             message_id="",
             request=request,
         )
-    _fire(actor=actor, ticket=locked, name=name, request=request, at=timezone.now(), locked=True)
+        payload["entry_id"] = entry.pk
+    _fire(
+        actor=actor,
+        ticket=locked,
+        name=name,
+        request=request,
+        payload=payload,
+        at=timezone.now(),
+        locked=True,
+    )
     return locked, message
 
 

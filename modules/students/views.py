@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.accounts.choices import ScopeKind
-from core.accounts.scopes import grants_with_roles
+from core.accounts.scopes import grants_with_roles, load_grant_targets
 from core.exceptions import Conflict
 from modules.schools.models import School, Section
 
@@ -34,11 +34,13 @@ from .services import (
 
 
 def _director_schools(request: HttpRequest) -> list[School]:
-    schools = [
-        grant.school
+    grants = [
+        grant
         for grant in grants_with_roles(request.user, WRITE_ROLES)
         if grant.scope_kind == ScopeKind.SCHOOL
     ]
+    # The schools themselves, in one query (the grants were read without their targets).
+    schools = [grant.school for grant in load_grant_targets(grants)]
     if not schools:
         raise Http404
     return schools

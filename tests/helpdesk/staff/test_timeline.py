@@ -128,6 +128,37 @@ def test_the_resolution_message_is_shown_as_the_resolution(clock, client, world)
     assert f'<a href="#mensaje-{resolution.pk}">ver la resolución</a>' in html
 
 
+def test_a_first_answer_that_resolves_is_shown_as_the_resolution(clock, client, world):
+    # Given a ticket claimed and then resolved with a message, its first answer (which also
+    # stamps the first response and starts work)
+    ticket = world.open()
+    ticket_claim(actor=world.supervisor, ticket=ticket)
+    ticket_resolve(actor=world.supervisor, ticket=ticket, message="Listo: cuenta desbloqueada.")
+    logged_in(client, world.supervisor)
+
+    html = client.get(page_url(ticket)).content.decode()
+
+    # Then that message is the resolution
+    resolution = ticket.entries.get(body="Listo: cuenta desbloqueada.")
+    assert f'<a href="#mensaje-{resolution.pk}">ver la resolución</a>' in html
+    assert html.count('<span class="badge badge-success">Resolución</span>') == 1
+
+
+def test_a_resolution_without_message_after_replies_marks_none(clock, client, world):
+    # Given two replies on a ticket in progress, then a resolution without a message
+    ticket = world.open()
+    ticket_claim(actor=world.supervisor, ticket=ticket)
+    ticket_reply(actor=world.supervisor, ticket=ticket, body="Estamos revisando.")
+    ticket_reply(actor=world.supervisor, ticket=ticket, body="Ya casi.")
+    ticket_resolve(actor=world.supervisor, ticket=ticket)
+    logged_in(client, world.supervisor)
+
+    html = client.get(page_url(ticket)).content.decode()
+
+    # Then no reply is taken for the resolution (the transition says it carried none)
+    assert "conversation__entry--resolution" not in html
+
+
 def test_a_resolution_without_message_marks_no_reply(clock, client, world):
     ticket = world.open()
     ticket_claim(actor=world.supervisor, ticket=ticket)

@@ -42,10 +42,10 @@ def test_the_director_home_costs_the_same_queries_at_any_size(
         )
     director_client.get("/matricula/")  # warm the session
 
-    # 6 queries whatever the number of students: session, user, grants (with their school),
-    # the sections with their grade, the counts (one GROUP BY), and the unread-messages badge
-    # of the page header.
-    with django_assert_num_queries(6):
+    # 7 queries whatever the number of students: session, user, grants, their schools, the
+    # sections with their grade, the counts (one GROUP BY), and the unread-messages badge of
+    # the page header.
+    with django_assert_num_queries(7):
         response = director_client.get("/matricula/")
     assert response.status_code == 200
 
