@@ -13,11 +13,10 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from core.accounts.choices import Role, ScopeKind
 from core.accounts.models import Person, RoleGrant, User
-from core.accounts.scopes import any_of, has_role, scope_q
+from core.accounts.scopes import active_grant_q, any_of, has_role, scope_q
 
 from .choices import ACTIVE_STATUSES, EntryKind
 from .models import (
@@ -68,11 +67,6 @@ def queue_list_for_staff(*, actor: Any) -> QuerySet[Queue]:
     return Queue.objects.filter(condition, is_active=True).select_related("department")
 
 
-def _grant_in_force() -> Q:
-    today = timezone.localdate()
-    return Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-
-
 def _grant_covering_queue(queue: Queue) -> Q:
     if queue.department_id is None:
         return Q(scope_kind=ScopeKind.NATIONAL)
@@ -85,7 +79,7 @@ def queue_technicians(queue: Queue, *, available_only: bool = True) -> QuerySet[
     """Technicians who may receive ``queue``'s tickets, in id order: active users in an active
     team serving the queue with a technician grant covering it (and available, by default)."""
     grants = RoleGrant.objects.filter(
-        _grant_in_force(), _grant_covering_queue(queue), user=OuterRef("pk"), role=Role.TECHNICIAN
+        active_grant_q(), _grant_covering_queue(queue), user=OuterRef("pk"), role=Role.TECHNICIAN
     )
     teams = Team.objects.filter(is_active=True, members=OuterRef("pk"), queues=queue)
     users = User.objects.filter(Exists(grants), Exists(teams), is_active=True)
@@ -98,7 +92,7 @@ def queue_technicians(queue: Queue, *, available_only: bool = True) -> QuerySet[
 def queue_supervisors(queue: Queue) -> QuerySet[User]:
     """Supervisors whose grant covers ``queue`` (national ones and its department's)."""
     grants = RoleGrant.objects.filter(
-        _grant_in_force(), _grant_covering_queue(queue), user=OuterRef("pk"), role=Role.SUPERVISOR
+        active_grant_q(), _grant_covering_queue(queue), user=OuterRef("pk"), role=Role.SUPERVISOR
     )
     return (
         User.objects.filter(Exists(grants), is_active=True).select_related("person").order_by("pk")

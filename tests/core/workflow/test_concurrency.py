@@ -3,48 +3,21 @@
 SQLite has no row locks (``select_for_update`` is a no-op), so these run on PostgreSQL only.
 """
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from viewflow.workflow.models import Task
 
 from core.accounts.models import User
 from core.audit.models import AuditEvent
-from core.exceptions import Conflict
 from core.workflow import task_action, transition
+from tests.concurrency import race
 from tests.core.workflow.conftest import start_review
 from tests.workflowapp.models import OutboxRow, Permit, PermitStatus
 from tests.workflowapp.services import outbox_write, permit_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(workers: list[Callable[[], object]]) -> list[object]:
-    """Run every worker in its own thread, all released at once; return outcome per worker."""
-    barrier = threading.Barrier(len(workers))
-    outcomes: list[object] = [None] * len(workers)
-
-    def run(index: int, work: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            work()
-            outcomes[index] = "ok"
-        except Conflict as exc:
-            outcomes[index] = exc.code
-        except Exception as exc:
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def test_twelve_concurrent_approvals_one_wins_the_rest_conflict(requester, director):

@@ -1,49 +1,22 @@
 """Two officers approving the same correction at once, on PostgreSQL (real threads released by
 a barrier). SQLite has no row locks, so this runs on PostgreSQL only."""
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from viewflow.workflow.models import Task
 
 from core.accounts.choices import Role
 from core.accounts.models import User
 from core.audit.models import AuditEvent
-from core.exceptions import Conflict
 from notifications.models import OutboxMessage
+from tests.concurrency import race
 from workflows.data_correction.flows import DataCorrectionFlow
 from workflows.data_correction.services import correction_step
 
 from .conftest import check, correction_of, open_task, request_correction
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(workers: list[Callable[[], object]]) -> list[object]:
-    barrier = threading.Barrier(len(workers))
-    outcomes: list[object] = [None] * len(workers)
-
-    def run(index: int, work: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            work()
-            outcomes[index] = "ok"
-        except Conflict as exc:
-            outcomes[index] = exc.code
-        except Exception as exc:
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def test_two_officers_approving_at_once_one_wins_one_audit_event(
