@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) the lists.")
     run.add_argument("--json", dest="json_path", help="Save the results to this JSON file.")
     run.add_argument("--baseline", help="A JSON file of an earlier run (smaller data) to compare.")
+    run.add_argument(
+        "--profile",
+        dest="profile_dir",
+        metavar="DIR",
+        help="Also call each operation --repeat times under cProfile; save DIR/<key>.prof.",
+    )
     transitions = commands.add_parser(
         "transitions", help="Claims and resolutions per second, next to a pgbench figure."
     )
@@ -226,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
                     explain=args.explain,
                     json_path=args.json_path,
                     baseline=args.baseline,
+                    profile_dir=args.profile_dir,
                 )
             )
     except BenchError as exc:

@@ -42,6 +42,9 @@ class RunOptions:
     json_path: str | None = None
     baseline: str | None = None
     using: str = "default"
+    # A directory: each operation is called ``repeat`` more times under cProfile, the profile
+    # saved there as ``<key>.prof`` and its costliest functions printed (not timed).
+    profile_dir: str | None = None
 
 
 @dataclass
@@ -405,8 +408,9 @@ def measure(operation: Operation, options: RunOptions, using: str) -> Result:
     connection = connections[using]
     result = Result(operation.key, operation.label)
     counted = min(COUNTED_CALLS, options.repeat)
+    profiled = options.repeat if getattr(options, "profile_dir", None) else 0
     if operation.prepare is not None:
-        operation.prepare(options.warmup + options.repeat + counted)
+        operation.prepare(options.warmup + options.repeat + counted + profiled)
     for i in range(options.warmup):
         operation.call(i)
     times, queries, sql_times = [], [], []
@@ -421,6 +425,8 @@ def measure(operation: Operation, options: RunOptions, using: str) -> Result:
         queries.append(len(captured.captured_queries))
         sql_times.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
         result.statuses.append(response.status_code)
+    if profiled:
+        profile(operation, options.warmup + options.repeat + counted, profiled, options)
     result.n = len(times)
     result.median_ms = statistics.median(times)
     result.p95_ms = p95(times)
@@ -431,6 +437,47 @@ def measure(operation: Operation, options: RunOptions, using: str) -> Result:
     if bad:
         result.note = f"HTTP {', '.join(map(str, bad))}!"
     return result
+
+
+PROFILE_TOP = 25
+
+
+def profile(operation: Operation, first: int, calls: int, options: Any) -> None:
+    """Call ``operation`` ``calls`` times under cProfile; save ``<key>.prof`` in the profile
+    directory and print the functions with the most time of their own, per call."""
+    import cProfile
+    import pstats
+    from pathlib import Path
+
+    directory = Path(options.profile_dir or ".")
+    directory.mkdir(parents=True, exist_ok=True)
+    profiler = cProfile.Profile()
+    for i in range(calls):
+        profiler.enable()
+        operation.call(first + i)
+        profiler.disable()
+    path = directory / f"{operation.key}.prof"
+    profiler.dump_stats(path)
+    stats = pstats.Stats(profiler)
+    total_calls = stats.total_calls  # type: ignore[attr-defined]
+    total_ms = stats.total_tt * 1000  # type: ignore[attr-defined]
+    print(
+        f"    profile ({path}): {total_calls / calls:,.0f} function calls and "
+        f"{total_ms / calls:.1f} ms a call under cProfile; own time per call:",
+        flush=True,
+    )
+    rows = sorted(
+        stats.stats.items(),  # type: ignore[attr-defined]
+        key=lambda item: item[1][2],
+        reverse=True,
+    )
+    for (filename, line, name), (_, ncalls, own, cumulative, _) in rows[:PROFILE_TOP]:
+        where = Path(filename).name if filename != "~" else ""
+        print(
+            f"      {own * 1000 / calls:6.2f} ms own {cumulative * 1000 / calls:6.2f} ms cum "
+            f"{ncalls / calls:7.1f}x  {name} ({where}:{line})",
+            flush=True,
+        )
 
 
 # --- Output ---------------------------------------------------------------------------------------

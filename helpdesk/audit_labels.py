@@ -77,21 +77,32 @@ def find_ticket(text: str) -> list[CaseMatch]:
     return [CaseMatch(title=f"{row.number} · {row.subject}", chain_keys=tuple(keys))]
 
 
-def code_names(kinds: Mapping[str, set[str]]) -> dict[tuple[str, str], str]:
-    """Names of the queues and services an audit page mentions by code, in one query."""
+def _read_code_names() -> dict[tuple[str, str], str]:
     from django.db.models import CharField, Value
 
     from .models import Queue, Service
 
     tagged = [
-        model.objects.filter(code__in=kinds.get(kind, ()))
-        .order_by()
+        model.objects.order_by()
         .annotate(kind=Value(kind, output_field=CharField()))
         .values_list("kind", "code", "name")
         for kind, model in (("queue", Queue), ("service", Service))
     ]
-    rows = tagged[0].union(tagged[1], all=True)
-    return {(kind, code): name for kind, code, name in rows}
+    return {(kind, code): name for kind, code, name in tagged[0].union(tagged[1], all=True)}
+
+
+def code_names(kinds: Mapping[str, set[str]]) -> dict[tuple[str, str], str]:
+    """Names of the queues and services an audit page mentions by code: every name of the
+    catalogue comes from the catalogue cache (one query when it has to be read)."""
+    from .catalogue_cache import cached_names
+
+    names = cached_names(_read_code_names)
+    return {
+        (kind, code): names[kind, code]
+        for kind, codes in kinds.items()
+        for code in codes
+        if (kind, code) in names
+    }
 
 
 def register() -> None:

@@ -1,5 +1,6 @@
-"""The services as opening a ticket reads them, kept in Django's cache (docs/helpdesk.md,
-"Opening a ticket").
+"""The catalogue as the hot paths read it, kept in Django's cache (docs/helpdesk.md,
+"Opening a ticket"): the services as opening a ticket reads them, a service's form fields as a
+ticket page shows its answers, and the names of the queues and services a history mentions.
 
 Opening a ticket reads its service with the queue, the SLA policy, the default priority's
 targets and the form fields: one query (two with fields) whose building and compiling cost
@@ -41,16 +42,16 @@ def _entry_key(code: str) -> str:
     return f"helpdesk:catalogue:to-request:{code}"
 
 
-def cached_service(code: str, read: Callable[[str], Any]) -> Any:
-    """The service ``code`` from the cache, or ``read(code)`` (stored for the next request when
-    it was read outside any transaction). Exceptions of ``read`` (404) are never cached."""
-    key = _entry_key(code)
+def _cached(key: str, read: Callable[[], Any]) -> Any:
+    """The entry ``key`` from the cache if it belongs to the current generation, or ``read()``
+    (stored for the next request when it was read outside any transaction). Exceptions of
+    ``read`` (404) are never cached."""
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     entry = found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:
         return entry[1]
-    service = read(code)
+    value = read()
     if not connection.in_atomic_block:
         if generation is None:
             # First use (or the cache lost it): start a generation; a concurrent start or bump
@@ -58,8 +59,25 @@ def cached_service(code: str, read: Callable[[str], Any]) -> Any:
             cache.add(GENERATION_KEY, 1, timeout=None)
             generation = cache.get(GENERATION_KEY)
         if generation is not None:
-            cache.set(key, (generation, service), ENTRY_SECONDS)
-    return service
+            cache.set(key, (generation, value), ENTRY_SECONDS)
+    return value
+
+
+def cached_service(code: str, read: Callable[[str], Any]) -> Any:
+    """The service ``code`` as opening a ticket reads it: from the cache, or ``read(code)``."""
+    return _cached(_entry_key(code), lambda: read(code))
+
+
+def cached_service_fields(service_id: int, read: Callable[[int], Any]) -> Any:
+    """The form fields of service ``service_id`` (what a ticket's answers are shown with):
+    from the cache, or ``read(service_id)``."""
+    return _cached(f"helpdesk:catalogue:fields:{service_id}", lambda: read(service_id))
+
+
+def cached_names(read: Callable[[], Any]) -> Any:
+    """The names of every queue and service by code (what the history shows for a stored
+    code): from the cache, or ``read()``."""
+    return _cached("helpdesk:catalogue:names", read)
 
 
 def _bump() -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,7 +22,7 @@ from core.workflow import AvailableAction, available_transitions
 
 from .choices import ACTIVE_STATUSES, FINAL_STATUSES, TicketStatus
 from .conf import helpdesk_settings
-from .models import CannedResponse, Queue, ServiceField, Ticket
+from .models import CannedResponse, Queue, Ticket
 from .permissions import is_ticket_staff, remember_queue_staff, supervises_queue
 from .selectors import (
     canned_response_list_for,
@@ -45,20 +45,21 @@ def _staff_rows(actor: Any) -> QuerySet[Ticket]:
 def ticket_get_for_staff(*, actor: Any, number: str, detail: bool = False) -> Ticket:
     """Ticket ``number`` if ``actor`` works its queue (technician or supervisor); 404 otherwise.
 
-    ``detail=True`` also loads what the ticket page shows: the service's form fields, the
-    requester and assignee with their people, the parent, the merge target, children, related
-    and merged tickets (the workflow instance, rare, is read when asked for). The linked
-    tickets come through the same scope: children, related and merged tickets outside the
-    actor's queues are left out, and ``parent_in_scope`` / ``merged_into_in_scope`` say
-    whether the parent and the merge target may be shown (a ticket routed away keeps its
-    subject to the queues that have it), at no extra query. ``merged_from`` lists every ticket
-    merged into this one, in any queue (their messages are this ticket's conversation).
+    ``detail=True`` also loads what the ticket page shows: the requester and assignee with
+    their people, the parent, the merge target, children, related and merged tickets (the
+    workflow instance, rare, is read when asked for). The linked tickets come through the same
+    scope: children, related and merged tickets outside the actor's queues are left out, and
+    ``parent_in_scope`` / ``merged_into_in_scope`` say whether the parent and the merge target
+    may be shown (a ticket routed away keeps its subject to the queues that have it), at no
+    extra query. ``merged_from`` lists every ticket merged into this one, in any queue (their
+    messages are this ticket's conversation).
 
     The detail reads the served queues' ids first (one small query) and filters by that list,
-    then makes four reads whatever the ticket: the ticket with its service and queue, the
-    service's form fields, the two people by primary key, and one UNION ALL of the linked
-    tickets. PostgreSQL's planning time grows with every join (joining all of them took it
-    ten times longer to plan than to run), so no read joins more than two tables.
+    then makes three reads whatever the ticket: the ticket with its service and queue, the
+    two people by primary key, and one UNION ALL of the linked tickets (the service's form
+    fields come from the catalogue cache: ``helpdesk.selectors.service_form_fields``).
+    PostgreSQL's planning time grows with every join (joining all of them took it ten times
+    longer to plan than to run), so no read joins more than two tables.
     """
     if not getattr(actor, "is_authenticated", False):
         raise Http404
@@ -88,12 +89,7 @@ def _ticket_detail_for_staff(actor: Any, number: str) -> Ticket:
     rows = Ticket.objects.filter(queue_id__in=queue_ids)
     # The ticket with only its service and queue joined: PostgreSQL plans a query joining the
     # people, the parent, the merge target and the process ten times slower than it runs it.
-    ticket = get_object_or_404(
-        rows.select_related("service", "queue").prefetch_related(
-            Prefetch("service__fields", queryset=ServiceField.objects.order_by("order", "id"))
-        ),
-        number=number,
-    )
+    ticket = get_object_or_404(rows.select_related("service", "queue"), number=number)
     # The requester and the assignee with their people, in one read by primary key.
     people = {
         user.pk: user
@@ -151,7 +147,10 @@ def _ticket_detail_for_staff(actor: Any, number: str) -> Ticket:
         found._result_cache = sorted(linked[index], key=lambda other: other.number)
         found._prefetch_done = True
         caches[name] = found
-    ticket._prefetched_objects_cache = {**ticket._prefetched_objects_cache, **caches}
+    ticket._prefetched_objects_cache = {
+        **getattr(ticket, "_prefetched_objects_cache", {}),
+        **caches,
+    }
     remember_queue_staff(actor, ticket.queue)
     return ticket
 

@@ -145,7 +145,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: an idle timeout and an absolute one (docs/security.md §2.2, ASVS 7.3.1, 7.3.2).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_TIMEOUT = env.int("SIGES_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SIGES_SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
 # The last-activity stamp is rewritten at most this often (a session write per request costs a

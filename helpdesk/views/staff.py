@@ -30,7 +30,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from helpdesk import services
 from helpdesk.display import form_answers, process_status_label
 from helpdesk.models import Ticket, TicketEntry
-from helpdesk.selectors import canned_response_list_for, ticket_entries_for
+from helpdesk.selectors import (
+    canned_response_list_for,
+    service_form_fields,
+    ticket_entries_for,
+)
 from helpdesk.staff_forms import (
     AssignForm,
     EmptyForm,
@@ -361,7 +365,7 @@ def _render_page(
         "note_section": note,
         "sections": sections,
         "clocks": ticket_sla_clocks(ticket),
-        "answers": form_answers(list(ticket.service.fields.all()), ticket.form_data or {}),
+        "answers": form_answers(service_form_fields(ticket.service_id), ticket.form_data or {}),
         "entries": entries,
         "conversation_page": page,
         "conversation_older": page + 1 if len(newest_first) > CONVERSATION_PAGE_SIZE else None,

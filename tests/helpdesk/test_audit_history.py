@@ -98,13 +98,13 @@ def test_case_search_query_count_does_not_depend_on_history_length(
         services.ticket_reply(actor=technician, ticket=ticket, body=f"Respuesta {n}")
         open_ticket(requester, service, detalle=f"Otro {n}")
 
-    # Page shell: 7 (session, user, grants, unread badge, 3 for the session's activity stamp;
+    # Page shell: 6 (user, grants, unread badge, 3 for the session's activity stamp;
     # see tests/core/audit/test_views.py). This page: 1 the ticket by number (no trámite, so
     # no task chains), 2 verification of its chain (the latest signed checkpoint, then the
     # events, streamed), 1 the page of events, 1 the names of the people the events mention by
-    # id, 1 the names of the queues and services they mention by code. 13 whatever the
+    # id, 1 the names of the queues and services they mention by code. 12 whatever the
     # history's length.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = auditor_client.get(LIST, {"caso": ticket.number})
 
     assert response.status_code == 200

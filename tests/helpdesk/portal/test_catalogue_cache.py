@@ -9,11 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from helpdesk.audit_labels import code_names
 from helpdesk.catalogue_cache import GENERATION_KEY
-from helpdesk.choices import Priority
-from helpdesk.models import Queue, Service, Ticket
+from helpdesk.choices import FieldType, Priority
+from helpdesk.models import Queue, Service, ServiceField, Ticket
 from helpdesk.portal_selectors import catalogue_get_to_request
-from tests.helpdesk.conftest import make_service
+from helpdesk.selectors import service_form_fields
+from tests.helpdesk.conftest import make_service, open_ticket
 
 TICKETS = reverse("v1:helpdesk-tickets")
 
@@ -144,3 +146,64 @@ def test_an_unknown_code_is_never_cached(api, fieldless):
             assert response.status_code == 400
     services = [q for q in captured.captured_queries if "helpdesk_service" in q["sql"]]
     assert len(services) == 2
+
+
+# --- A service's form fields and the catalogue's names (the staff ticket page, the history) -----
+
+
+def field_reads(service: Service) -> tuple[int, list[tuple[str, str]]]:
+    with CaptureQueriesContext(connection) as captured:
+        fields = service_form_fields(service.pk)
+    return len(captured.captured_queries), [(f.key, f.label) for f in fields]
+
+
+def name_reads(kinds: dict[str, set[str]]) -> tuple[int, dict[tuple[str, str], str]]:
+    with CaptureQueriesContext(connection) as captured:
+        names = code_names(kinds)
+    return len(captured.captured_queries), names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_form_fields_are_read_once_and_follow_every_change(service):
+    ServiceField.objects.create(
+        service=service, key="grado", label="Grado", field_type=FieldType.TEXT, order=2
+    )
+    reads, fields = field_reads(service)
+    assert (reads, fields) == (1, [("detalle", "Detalle"), ("grado", "Grado")])
+    assert field_reads(service) == (0, fields)
+    first = ServiceField.objects.get(service=service, key="detalle")
+    first.label = "Detalle de la consulta"
+    first.save()
+    assert field_reads(service) == (1, [("detalle", "Detalle de la consulta"), ("grado", "Grado")])
+    first.delete()
+    assert field_reads(service) == (1, [("grado", "Grado")])
+    assert field_reads(service) == (0, [("grado", "Grado")])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_catalogue_names_are_read_once_and_follow_a_rename(fieldless):
+    queue = Queue.objects.get(pk=fieldless.queue_id)
+    kinds = {"queue": {queue.code, "no-existe"}, "service": {"sin-campos"}}
+    reads, names = name_reads(kinds)
+    assert reads == 1
+    assert names == {("queue", queue.code): queue.name, ("service", "sin-campos"): fieldless.name}
+    assert name_reads(kinds) == (0, names)
+    queue.name = "Registro académico nacional"
+    queue.save()
+    reads, renamed = name_reads(kinds)
+    assert reads == 1
+    assert renamed[("queue", queue.code)] == "Registro académico nacional"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_staff_page_shows_a_relabelled_field_at_once(client, technician, requester, service):
+    ticket = open_ticket(requester, service)
+    client.force_login(technician)
+    url = reverse("helpdesk:staff_ticket", kwargs={"number": ticket.number})
+    assert "Detalle</dt>" in client.get(url).content.decode()
+    field = ServiceField.objects.get(service=service, key="detalle")
+    field.label = "Qué ocurre con su cuenta"
+    field.save()
+    page = client.get(url).content.decode()
+    assert "Qué ocurre con su cuenta" in page
+    assert "Detalle</dt>" not in page

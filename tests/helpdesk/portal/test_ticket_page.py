@@ -134,7 +134,10 @@ def test_a_reply_after_the_window_shows_the_reason_and_changes_nothing(
     clock, requester, requester_client, resolved_ticket
 ):
     clock.advance(days=8)
-    requester_client.force_login(requester)  # the old session timed out meanwhile
+    # The old session timed out meanwhile: its next request ends it, and the requester signs in
+    # again.
+    assert requester_client.get(page_url(resolved_ticket)).status_code == 302
+    requester_client.force_login(requester)
     before = (TicketEntry.objects.count(), AuditEvent.objects.count())
     url = reverse("helpdesk:ticket_reply", args=[resolved_ticket.number])
 
@@ -285,13 +288,14 @@ def test_the_page_runs_a_fixed_number_of_queries(
 
     for n in range(replies):
         ticket_reply(actor=technician, ticket=ticket, body=f"Respuesta {n}", files=[pdf()])
-    # 13 queries whatever the conversation's length: session, user, the user's grants (is
+    # 12 queries whatever the conversation's length: the user (the session comes from the
+    # cache), the user's grants (is
     # this person staff of some queue?), the ticket (service, queue, assignee, requester
     # joined), its rating, the service's fields (answers' labels), the unread inbox count, the
     # entries (authors joined) and all their attachments (one prefetch), which reply was the
     # resolution (one scan of the ticket's audit chain, helpdesk/timeline.py), and the
     # session's activity stamp (savepoint, update, release).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = requester_client.get(page_url(ticket))
     assert len(response.context["entries"]) == 1 + replies
 
@@ -305,7 +309,10 @@ def test_the_reply_form_is_offered_only_while_a_reply_is_possible(
     assert "¿Su problema no quedó resuelto?" in within
 
     clock.advance(days=8)
-    requester_client.force_login(requester)  # the old session timed out meanwhile
+    # The old session timed out meanwhile: its next request ends it, and the requester signs in
+    # again.
+    assert requester_client.get(page_url(resolved_ticket)).status_code == 302
+    requester_client.force_login(requester)
     after = requester_client.get(page_url(resolved_ticket)).content.decode()
 
     assert f'action="{reply_url}"' not in after

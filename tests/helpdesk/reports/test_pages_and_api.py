@@ -136,11 +136,12 @@ def test_the_page_costs_a_fixed_number_of_queries(
         open_ticket(make_user(role="citizen"), service)
     client.force_login(supervisor)
 
-    # 13 queries whatever the data: session and user (2), the user's grants (1), the report
+    # 12 queries whatever the data: the user (1; the session comes from the cache), the
+    # user's grants (1), the report
     # (6: backlog, created per day, resolved per day, SLA counts, first-response pairs,
     # satisfaction), the unread-notifications badge of the layout (1), and the session's
     # activity stamp saved by the timeout middleware (savepoint, update, release: 3).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(PAGE)
 
     assert response.context["report"].created_total == tickets
@@ -249,9 +250,10 @@ def test_the_api_costs_a_fixed_number_of_queries(
         open_ticket(make_user(role="citizen"), service)
     client.force_login(supervisor)
 
-    # 12 queries whatever the data: session and user (2), the user's grants (1), the report (6)
-    # and the session's activity stamp (savepoint, update, release: 3).
-    with django_assert_num_queries(12):
+    # 11 queries whatever the data: the user (1; the session comes from the cache), the
+    # user's grants (1), the report (6) and the session's activity stamp (savepoint, update,
+    # release: 3).
+    with django_assert_num_queries(11):
         response = client.get(API)
 
     assert sum(day["created"] for day in response.json()["daily"]) == tickets

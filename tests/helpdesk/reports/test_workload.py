@@ -122,11 +122,12 @@ def test_the_page_costs_a_fixed_number_of_queries(
     supervisor = make_user(role="supervisor")
     client.force_login(supervisor)
 
-    # 9 queries whatever the data: session and user (2), the user's grants (1), the workload
+    # 8 queries whatever the data: the user (1; the session comes from the cache), the
+    # user's grants (1), the workload
     # (2: counts per assignee and status, names of members and assignees), the unread-
     # notifications badge of the layout (1), and the session's activity stamp saved by the
     # timeout middleware (savepoint, update, release: 3).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(PAGE)
 
     loads = response.context["workload"].technicians

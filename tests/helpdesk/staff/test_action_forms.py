@@ -284,10 +284,11 @@ def test_a_fragment_runs_a_fixed_number_of_queries(
         ticket_claim(actor=world.technician, ticket=ticket)
     logged_in(client, world.supervisor)
 
-    # 8, assigned or not: 2 the session and the user;  1 the grants;  1 the ticket through the
-    #  served queues with its service, queue and people joined;  1 the queue's technicians for
-    #  the choice;  3 the session saved with its new "last activity".
-    with django_assert_num_queries(8):
+    # 7, assigned or not: 1 the user (the session comes from the cache);  1 the grants;
+    #  1 the ticket through the served queues with its service, queue and people joined;
+    #  1 the queue's technicians for the choice;  3 the session saved with its new "last
+    #  activity".
+    with django_assert_num_queries(7):
         response = client.get(action_url(ticket, "assign"), headers=HTMX)
 
     assert response.status_code == 200

@@ -267,15 +267,14 @@ def test_the_detail_runs_a_fixed_number_of_queries(clock, world, notes, django_a
         )
     client = api_client(world.technician)
 
-    # 9 queries whatever the length of the conversation:
+    # 8 queries whatever the length of the conversation:
     #  1 the caller's grants;  1 the ids of the queues they serve;  1 the ticket with its
-    #  service and queue joined;  3 more reads: the service's form fields (a prefetch), the
-    #  requester and assignee with their people (by primary key) and the children, related and
-    #  merged tickets with the parent and merge target (one UNION ALL);  2 the conversation
-    #  and its attachments;  1 the satisfaction rating. No team lookup "does this technician
-    #  serve the queue?": the ticket was read through the served queues, which answers it
-    #  (helpdesk.permissions.remember_queue_staff).
-    with django_assert_num_queries(9):
+    #  service and queue joined;  2 more reads: the requester and assignee with their people
+    #  (by primary key) and the children, related and merged tickets with the parent and merge
+    #  target (one UNION ALL);  2 the conversation and its attachments;  1 the satisfaction
+    #  rating. No team lookup "does this technician serve the queue?": the ticket was read
+    #  through the served queues, which answers it (helpdesk.permissions.remember_queue_staff).
+    with django_assert_num_queries(8):
         response = client.get(detail_url(ticket))
 
     assert len(response.json()["entries"]) == notes + 1

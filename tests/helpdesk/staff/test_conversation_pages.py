@@ -72,6 +72,6 @@ def test_a_long_conversation_costs_the_same_queries(
     logged_in(client, world.supervisor)
     # As for a short one (test_pages.test_the_page_runs_a_fixed_number_of_queries, less the
     # history's mentions of queues and people, which this ticket's events do not have).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(page_url(long_ticket), {"conversacion": page_number})
     assert response.status_code == 200

@@ -202,10 +202,11 @@ def test_the_conduct_page_reads_a_fixed_number_of_queries(
     url = reverse("academics:conduct", args=[section.pk])
     client.get(url)
 
-    # session 1, user 1, grants 1, the section 1, students 1, totals (both kinds) 1, lines 1,
+    # user 1 (the session comes from the cache), grants 1, the section 1, students 1, totals
+    # (both kinds) 1, lines 1,
     # rule 1,
     # unread messages 1
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url)
 
     assert len(response.context["sheet"].entries) == students
@@ -335,9 +336,9 @@ def test_the_recovery_page_reads_a_fixed_number_of_queries(
     url = reverse("academics:recovery", args=[section.pk])
     client.get(url)
 
-    # session 1, user 1, grants 1, the section 1, rule 1, subjects 1, periods 1, concepts 1,
-    # students 1, grades 1, recoveries 1, unread messages 1
-    with django_assert_num_queries(12):
+    # user 1 (the session comes from the cache), grants 1, the section 1, rule 1, subjects 1,
+    # periods 1, concepts 1, students 1, grades 1, recoveries 1, unread messages 1
+    with django_assert_num_queries(11):
         response = client.get(url)
 
     assert len(response.context["sheet"].students) == students

@@ -175,12 +175,13 @@ def test_the_child_page_reads_a_fixed_number_of_queries(
     url = reverse("academics:family_child", args=[child.student_id])
     client.get(url)  # warm the session
 
-    # session 1, user 1, grants 1, the child 1, its latest enrollment 1, attendance months 1,
+    # user 1 (the session comes from the cache), grants 1, the child 1, its latest enrollment
+    # 1, attendance months 1,
     # month counts 1, absences 1, subjects 1, periods 1, scale concepts 1, grades 1,
     # recoveries 1, conduct 1, promotion rule 1, record: student 1, enrollments 1, results 1,
     # the shell's unread-messages count 1, and the parts other apps add (modules/family: the
     # child's conversations 1, permission requests 1)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -226,8 +227,8 @@ def test_api_children_list_is_a_fixed_number_of_queries(
     url = reverse("v1:family-children")
     client.get(url)
 
-    # session 1, user 1, grants 1, the children 1, their enrollments 1
-    with django_assert_num_queries(5):
+    # user 1 (the session comes from the cache), grants 1, the children 1, their enrollments 1
+    with django_assert_num_queries(4):
         response = client.get(url)
 
     assert len(response.json()) == children

@@ -90,9 +90,10 @@ def test_the_grade_grid_page_has_fixed_queries(
     url = reverse("academics:grades", args=[section.pk])
     client.get(url)  # warm the session
 
-    # session, user, grants (3) · section with plan, scale and closing (1) · subjects,
-    # periods, concepts, students (4) · stored grades of the subject (1) · unread inbox (1)
-    with django_assert_num_queries(10):
+    # user, grants (2; the session comes from the cache) · section with plan, scale and
+    # closing (1) · subjects, periods, concepts, students (4) · stored grades of the subject
+    # (1) · unread inbox (1)
+    with django_assert_num_queries(9):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -196,9 +197,9 @@ def test_my_sections_costs_the_same_for_one_or_many_sections(
     url = reverse("academics:my_sections")
     client.get(url)
 
-    # session, user, grants (3) · the sections with school, grade, plan, closing, enrolled
-    # count and today's attendance in one query (1) · unread inbox (1)
-    with django_assert_num_queries(5):
+    # user, grants (2; the session comes from the cache) · the sections with school, grade,
+    # plan, closing, enrolled count and today's attendance in one query (1) · unread inbox (1)
+    with django_assert_num_queries(4):
         response = client.get(url)
 
     assert len(response.context["sections"]) == sections
@@ -217,9 +218,10 @@ def test_the_school_overview_costs_the_same_for_one_or_many_sections(
     url = reverse("academics:school", args=[school.pk])
     client.get(url)
 
-    # session, user, grants (3) · the school (1) · the sections with their enrollment,
-    # subject, period and grades-entered counts and attendance totals (1) · unread inbox (1)
-    with django_assert_num_queries(6):
+    # user, grants (2; the session comes from the cache) · the school (1) · the sections with
+    # their enrollment, subject, period and grades-entered counts and attendance totals (1) ·
+    # unread inbox (1)
+    with django_assert_num_queries(5):
         response = client.get(url)
 
     assert len(response.context["sections"]) == sections

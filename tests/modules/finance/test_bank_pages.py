@@ -217,7 +217,7 @@ def test_the_bank_page_takes_fixed_queries(
     client.force_login(treasurer)
     url = reverse("finance:bank", args=[school.pk])
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
     for n in range(5):
         extra = BankAccount.objects.create(school=school, bank="B", number=f"77{n}")
@@ -229,5 +229,5 @@ def test_the_bank_page_takes_fixed_queries(
             difference=0,
             recorded_by=treasurer,
         )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)

@@ -303,7 +303,7 @@ def test_the_board_page_takes_fixed_queries(client, director, board, django_asse
     client.force_login(director)
     url = reverse("finance:board", args=[board.school_id])
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
     for _ in range(8):
         BoardMember.objects.create(
@@ -313,5 +313,5 @@ def test_the_board_page_takes_fixed_queries(client, director, board, django_asse
             term_start=board.term_start,
             term_end=board.term_end,
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)

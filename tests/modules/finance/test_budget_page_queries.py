@@ -201,6 +201,6 @@ def test_the_budget_list_takes_fixed_queries(
 
 # Whatever the number of lines or invoices. One of them reads the reviewer's adjustments, which
 # the school sees on the page (modules/finance/review_views.py, review_context).
-EDITING_QUERIES = 18
-EXECUTING_QUERIES = 18
-LIST_QUERIES = 6
+EDITING_QUERIES = 17
+EXECUTING_QUERIES = 17
+LIST_QUERIES = 5

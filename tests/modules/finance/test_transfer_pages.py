@@ -387,12 +387,12 @@ def test_the_transfer_page_takes_fixed_queries_and_paginates(
     url = reverse("finance:transfer", args=[transfer.pk])
     allocate(transfer, school)
     client.get(url)  # warm the session and caches
-    # 9 at both sizes; one of them sums what is left of the whole transfer ("Por asignar").
-    with django_assert_num_queries(9):
+    # 8 at both sizes; one of them sums what is left of the whole transfer ("Por asignar").
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
     for _ in range(30):
         allocate(transfer, SchoolFactory(municipality=school.municipality))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert "Página 1 de 2" in response.content.decode()
 
@@ -414,10 +414,10 @@ def test_the_transfer_list_takes_fixed_queries(client, officer, school, django_a
 
     add(2)
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url)
     add(18)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert "US$ 100,00" in response.content.decode()  # 20 allocations of 5.00
 

@@ -25,9 +25,10 @@ def test_staff_page_queries_do_not_grow_with_the_staff(
     url = reverse("teachers:school", args=[school.pk])
     client.get(url)  # warm the session and the shell's caches
 
-    # 7: session, user, grants, the school in scope, the appointments in force (leave today as
-    # subqueries), the teachers per level, and the shell's unread notifications count.
-    with django_assert_num_queries(7):
+    # 6: user (the session comes from the cache), grants, the school in scope, the
+    # appointments in force (leave today as subqueries), the teachers per level, and the
+    # shell's unread notifications count.
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["staff"].rows) == staff_size
@@ -65,8 +66,9 @@ def test_teacher_timetable_page_queries_do_not_grow(
     url = reverse("teachers:timetable", args=[teacher.pk])
     client.get(url)
 
-    # 7: session, user, grants, the teacher in scope, the current school year, the periods
-    # (one query, everything joined), and the shell's unread notifications count.
-    with django_assert_num_queries(7):
+    # 6: user (the session comes from the cache), grants, the teacher in scope, the current
+    # school year, the periods (one query, everything joined), and the shell's unread
+    # notifications count.
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.status_code == 200
