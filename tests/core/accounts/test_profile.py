@@ -97,11 +97,12 @@ def test_profile_query_count_does_not_grow_with_grants(
     client.force_login(account)
     client.get(PROFILE)  # the first request stamps the session; measure a steady one
 
-    # 1 session load, 1 user (auth middleware), 1 user+person (selector), 1 grants with their
+    # 1 user (auth middleware; the session comes from the cache), 1 user+person (selector), 1
+    # grants with their
     # targets joined (selector); the layout adds 1 grants for the navigation (core context
     # processor) and 1 unread-inbox COUNT (notifications context processor). The activity stamp
     # is recent, so the session is not written.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(PROFILE)
 
     assert len(response.context["grants"]) == grant_count

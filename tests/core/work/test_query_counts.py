@@ -15,19 +15,20 @@ PAGE = "/bandeja/"
 API = "/api/v1/bandeja/"
 
 # Both surfaces, for a technician:
-#   1 session, 1 user, 1 role grants (cached on the user for the rest of the request);
+#   1 user (the session comes from the cache), 1 role grants (cached on the user for the rest
+#   of the request);
 #   tickets: 1 per-queue counts (from the queue side), 1 assigned to me, 1 available,
 #   1 the requesters' names of both;
 #   flow tasks: 1 open (node, permission) pairs, 1 counts per node, 1 assigned, 1 available;
 #   account reviews: 1 count, 1 items;
 #   then the session-timeout middleware saves the session: savepoint, UPDATE, release.
 # The page adds 1: the unread-notifications count in the header.
-TECHNICIAN_API = 3 + 4 + 4 + 2 + 3
+TECHNICIAN_API = 2 + 4 + 4 + 2 + 3
 TECHNICIAN_PAGE = TECHNICIAN_API + 1
 # A supervisor may take none of the test flow's tasks, so there is no "available" task query,
 # and the technicians they may assign to cost 1 query (the list for the assign control). Their
 # API call comes right after the page, so its activity stamp is recent: no session save.
-SUPERVISOR_API = 3 + 4 + 3 + 2 + 1
+SUPERVISOR_API = 2 + 4 + 3 + 2 + 1
 SUPERVISOR_PAGE = SUPERVISOR_API + 1 + 3
 
 
@@ -97,14 +98,15 @@ def test_page_and_api_queries_for_a_supervisor(
     assert [t["id"] for t in api.json()["technicians"]] == [technician.pk]
 
 
-# A director (or any role with work but no help-desk role): the ticket and review sources are not
+# A director (or any role with work but no help-desk role): user and grants (2, the session from
+# the cache); the ticket and review sources are not
 # asked at all; flow tasks cost their open (node, permission) pairs, the counts per node and the
 # assigned ones (none of the test flow's tasks is theirs to take: no "available" query). Measured
 # on steady requests (activity stamp recent: no session save); the page adds the unread count.
 # The academics source "attendance not taken today" counts the director's sections still
 # without today's attendance (1; the clock's Monday is a class day) and reads no items at 0.
 # The family sources (messages and absence permissions waiting for the school) count theirs (2).
-DIRECTOR_API = 3 + 3 + 1 + 2
+DIRECTOR_API = 2 + 3 + 1 + 2
 DIRECTOR_PAGE = DIRECTOR_API + 1
 
 
