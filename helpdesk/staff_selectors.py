@@ -5,11 +5,13 @@ Everything is scoped by ``selectors.served_queue_q``: a ticket outside the queue
 works answers 404, even for its own requester (the requester has the portal).
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -82,6 +84,46 @@ _TARGETS = 3
 _LINK_COLUMNS = ("number", "subject", "status", "queue_id", "requester_id")
 
 
+@functools.lru_cache(maxsize=64)
+def _linked_sql(queues: int, targets: int) -> str:
+    """The linked tickets' UNION ALL for a scope of ``queues`` queue ids and ``targets`` parent or
+    merge-target ids, with the columns a link shows and its kind (``link``). Written once per
+    shape: built through the ORM, its four parts took longer to compile (0.9 ms) than the
+    database took to answer them (0.4 ms), on every staff ticket page. Parameters: the queue
+    ids, the ticket's id, the queue ids, the ticket's id twice, the target ids."""
+    # Identifiers come from the models' metadata, quoted; every value is a parameter.
+    quote = connection.ops.quote_name
+    meta, through = Ticket._meta, Ticket.related.through._meta
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(meta.get_field(name).column) for name in ("id", *_LINK_COLUMNS))
+
+    def column(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    def select(link: int, where: str) -> str:
+        return f"SELECT {columns}, {link} AS link FROM {table} WHERE {where}"  # noqa: S608
+
+    def placeholders(count: int) -> str:
+        return ", ".join(["%s"] * count)
+
+    related = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608
+        quote(through.get_field("to_ticket").column),
+        quote(through.db_table),
+        quote(through.get_field("from_ticket").column),
+    )
+    scope = f"{column('queue')} IN ({placeholders(queues)})"
+    parts = [
+        select(0, f"{scope} AND {column('parent')} = %s"),
+        select(1, f"{scope} AND {column('id')} IN ({related})"),
+        # Every ticket merged into this one, whatever its queue: their messages are part of
+        # this conversation (``merged_from``); the links card lists those in scope.
+        select(2, f"{column('merged_into')} = %s"),
+    ]
+    if targets:
+        parts.append(select(_TARGETS, f"{column('id')} IN ({placeholders(targets)})"))
+    return " UNION ALL ".join(parts)
+
+
 def _ticket_detail_for_staff(actor: Any, number: str) -> Ticket:
     queue_ids = served_queue_ids(actor)
     if not queue_ids:
@@ -103,31 +145,10 @@ def _ticket_detail_for_staff(actor: Any, number: str) -> Ticket:
     # Children, related and merged tickets in one UNION ALL, each part through its own index;
     # the parent and the merge target (rare) join it unscoped, so the page can say "a ticket
     # outside your queues" without naming it.
-    related_ids = Ticket.related.through.objects.filter(from_ticket_id=ticket.pk).values(
-        "to_ticket_id"
-    )
-    # Only the columns a link shows (compiling and reading all of them four times over cost
-    # more than the query itself).
-    parts = [
-        rows.filter(parent_id=ticket.pk).only(*_LINK_COLUMNS).annotate(link=Value(0)).order_by(),
-        rows.filter(pk__in=related_ids).only(*_LINK_COLUMNS).annotate(link=Value(1)).order_by(),
-        # Every ticket merged into this one, whatever its queue: their messages are part of
-        # this conversation (``merged_from``); the links card lists those in scope.
-        Ticket.objects.filter(merged_into_id=ticket.pk)
-        .only(*_LINK_COLUMNS)
-        .annotate(link=Value(2))
-        .order_by(),
-    ]
-    targets = {ticket.parent_id, ticket.merged_into_id} - {None}
-    if targets:
-        parts.append(
-            Ticket.objects.filter(pk__in=targets)
-            .only(*_LINK_COLUMNS)
-            .annotate(link=Value(_TARGETS))
-            .order_by()
-        )
+    targets = sorted({ticket.parent_id, ticket.merged_into_id} - {None})
+    params = [*queue_ids, ticket.pk, *queue_ids, ticket.pk, ticket.pk, *targets]
     linked: dict[int, list[Ticket]] = {0: [], 1: [], 2: [], _TARGETS: []}
-    for other in parts[0].union(*parts[1:], all=True):
+    for other in Ticket.objects.raw(_linked_sql(len(queue_ids), len(targets)), params):
         linked[other.link].append(other)
     found_targets = {other.pk: other for other in linked[_TARGETS]}
     served = set(queue_ids)
