@@ -1,9 +1,9 @@
 """Settings for ``python -m bench``: production-like request handling on the bench database.
 
 DEBUG is off (Django would otherwise keep every query in memory), throttles are raised (the
-benchmark opens many tickets in a minute as one person; see below) and Celery tasks are *queued* to an
-in-memory broker instead of run inline: in production the outbox relay runs in a worker, so
-its time does not belong to the request's server time.
+benchmark opens many tickets in a minute as one person; see below) and Celery tasks are
+*queued* to an in-memory broker instead of run inline: in production the outbox relay runs in a
+worker, so its time does not belong to the request's server time.
 """
 
 from core.settings.base import *  # noqa: F403
