@@ -271,12 +271,9 @@ class ActionSection:
     form: StaffForm | None = None
 
 
-def _section(
-    ticket: Ticket, name: str, failed: StaffForm | None, failed_action: str
-) -> ActionSection:
-    action = ACTIONS[name]
+def _section(ticket: Ticket, name: str, form: StaffForm | None = None) -> ActionSection:
     url = reverse(f"helpdesk:staff_ticket_{name}", kwargs={"number": ticket.number})
-    return ActionSection(action, url, failed if name == failed_action else None)
+    return ActionSection(ACTIONS[name], url, form)
 
 
 # --- The page ------------------------------------------------------------------------------------
@@ -327,10 +324,12 @@ def _render_page(
         else:
             initial = {"body": _canned_body(request, ticket)}
             reply_form = ReplyForm(ticket=ticket, actor=request.user, initial=initial)
-    sections = [
-        _section(ticket, name, failed, failed_action) for name in OTHER_ACTIONS if name in actions
-    ]
-    note = _section(ticket, "note", failed, failed_action) if "note" in actions else None
+
+    def section(name: str) -> ActionSection:
+        return _section(ticket, name, failed if name == failed_action else None)
+
+    sections = [section(name) for name in OTHER_ACTIONS if name in actions]
+    note = section("note") if "note" in actions else None
     canned = (
         # The choice shows titles; the body comes when one is picked.
         list(canned_response_list_for(actor=request.user, queue=ticket.queue).only("title"))
@@ -345,10 +344,9 @@ def _render_page(
     # tickets are this one and those merged into it, all already read.
     tickets = {ticket.pk: ticket, **{other.pk: other for other in ticket.merged_from}}
     newest_first = list(
-        ticket_entries_for(actor=request.user, ticket=ticket)
-        .select_related(None)
-        .select_related("author__person")
-        .order_by("-created_at", "-id")[start : start + CONVERSATION_PAGE_SIZE + 1]
+        ticket_entries_for(actor=request.user, ticket=ticket, with_ticket=False).order_by(
+            "-created_at", "-id"
+        )[start : start + CONVERSATION_PAGE_SIZE + 1]
     )
     for entry in newest_first:
         if entry.ticket_id in tickets:
@@ -432,11 +430,7 @@ def _action_form(request: HttpRequest, number: str, spec: StaffAction) -> HttpRe
     ticket = ticket_get_for_staff(actor=request.user, number=number)
     if spec.name not in staff_ticket_actions(actor=request.user, ticket=ticket):
         raise Http404
-    section = ActionSection(
-        spec,
-        reverse(f"helpdesk:staff_ticket_{spec.name}", kwargs={"number": ticket.number}),
-        spec.form_class(ticket=ticket, actor=request.user),
-    )
+    section = _section(ticket, spec.name, spec.form_class(ticket=ticket, actor=request.user))
     context = {"ticket": ticket, "section": section}
     if getattr(request, "htmx", False):
         response = render(request, "helpdesk/staff/_action_body.html", context)
