@@ -6,8 +6,17 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from core.precompiled import precompiled
+
 from .dui import normalize_dui
 from .models import User
+
+# Read on every signed-in request: compiled once (core.precompiled).
+_SESSION_USER = precompiled(
+    "accounts.session_user",
+    lambda pk: User._default_manager.select_related("person").filter(pk=pk),
+    pk=int,
+)
 
 
 def credential_dui(credentials: dict[str, Any]) -> str | None:
@@ -59,7 +68,10 @@ class DuiBackend(ModelBackend):
         events and notifications all name the actor, and reading the person apart cost one
         more query on most requests."""
         try:
-            user = User._default_manager.select_related("person").get(pk=user_id)
-        except User.DoesNotExist:
+            user_id = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        user = _SESSION_USER.first(pk=user_id) if isinstance(user_id, int) else None
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -15,6 +15,8 @@ from django.db.models import Model, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
+from core.precompiled import precompiled
+
 from .choices import Role, ScopeKind
 from .models import RoleGrant, User
 
@@ -43,6 +45,17 @@ def active_grant_q(today: date | None = None) -> Q:
     return Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
 
 
+# Read on every signed-in request: compiled once (core.precompiled).
+_GRANTS_IN_FORCE = precompiled(
+    "accounts.grants_in_force",
+    lambda user_id, today: RoleGrant.objects.filter(
+        active_grant_q(today), user_id=user_id
+    ).order_by("pk"),
+    user_id=int,
+    today=date,
+)
+
+
 def active_grants(user: User) -> list[RoleGrant]:
     """The user's grants in force today (cached on the user object for the request).
 
@@ -57,7 +70,7 @@ def active_grants(user: User) -> list[RoleGrant]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    grants = list(RoleGrant.objects.filter(active_grant_q(), user=user).order_by("pk"))
+    grants = _GRANTS_IN_FORCE.fetch(user_id=user.pk, today=timezone.localdate())
     setattr(user, _CACHE_ATTR, grants)
     return grants
 

@@ -14,6 +14,8 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.precompiled import PrecompiledInsert, precompiled
+
 from .hashing import (
     GENESIS_HASH,
     checkpoint_message,
@@ -136,9 +138,29 @@ def _remember_head(chain_key: str, seq: int, digest: str) -> None:
     cached[1][chain_key] = (seq, digest)
 
 
+# Every change writes an event: its INSERT and the read of its chain's head are compiled once
+# (core.precompiled), not on every append.
+_insert_event = PrecompiledInsert(AuditEvent)
+_chain_head = precompiled(
+    "audit.chain_head",
+    lambda chain_key: (
+        AuditEvent.objects.filter(chain_key=chain_key)
+        .order_by("-seq")
+        .values_list("seq", "hash")[:1]
+    ),
+    chain_key=str,
+)
+
+
+def _head(chain_key: str) -> tuple[int, str]:
+    """The seq and hash the chain's next event follows (the genesis hash for a new chain)."""
+    head = _chain_head.first(chain_key=chain_key)
+    return (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+
+
 def _append(fields: dict[str, Any], seq: int, prev_hash: str) -> AuditEvent:
     fields.update(seq=seq, prev_hash=prev_hash)
-    event = AuditEvent.objects.create(hash=event_hash(fields), **fields)
+    event = _insert_event.insert(AuditEvent(hash=event_hash(fields), **fields))
     _remember_head(fields["chain_key"], seq, event.hash)
     return event
 
@@ -211,22 +233,9 @@ def audit_record(
             # PostgreSQL: the chain's lock is held until the caller's transaction ends and every
             # writer takes it, so (at READ COMMITTED, Django's level) the head read next is the
             # chain's latest and the insert cannot lose a race: no savepoint, no retry.
-            head = (
-                AuditEvent.objects.filter(chain_key=chain_key)
-                .order_by("-seq")
-                .values_list("seq", "hash")
-                .first()
-            )
-            seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-            return _append(fields, seq, prev_hash)
+            return _append(fields, *_head(chain_key))
         for attempt in range(_APPEND_ATTEMPTS):
-            head = (
-                AuditEvent.objects.filter(chain_key=chain_key)
-                .order_by("-seq")
-                .values_list("seq", "hash")
-                .first()
-            )
-            seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+            seq, prev_hash = _head(chain_key)
             fields.update(seq=seq, prev_hash=prev_hash)
             digest = event_hash(fields)
             try:

@@ -15,6 +15,7 @@ from core.accounts.choices import Role, ScopeKind
 from core.accounts.models import User
 from core.audit.services import audit_record
 from core.exceptions import Conflict
+from core.precompiled import Precompiled, precompiled
 from core.uploads import CheckedUpload, check_uploads
 from core.workflow import sync_row, transition
 from notifications.services import notify
@@ -33,6 +34,21 @@ S = TicketStatus
 _REQUESTER_NOTICE = ("service", "requester__person")
 
 
+def _lock_query(*related: str) -> Precompiled:
+    # Every transition starts here, so the lock's SQL is compiled once (core.precompiled).
+    return precompiled(
+        "helpdesk.ticket_lock:" + ",".join(related),
+        lambda pk: (
+            Ticket.objects.select_related(*related).select_for_update(of=("self",)).filter(pk=pk)
+        ),
+        pk=int,
+    )
+
+
+_LOCK = _lock_query("queue")
+_LOCK_WITH_NOTICE = _lock_query("queue", *_REQUESTER_NOTICE)
+
+
 def _lock(ticket: Ticket, *, requester_notice: bool = False) -> Ticket:
     """The ticket's row, locked for this transaction, with its queue (every permission check
     reads it); ``requester_notice=True`` also joins what a notice to the requester reads (the
@@ -40,9 +56,7 @@ def _lock(ticket: Ticket, *, requester_notice: bool = False) -> Ticket:
     row is locked."""
     if ticket.pk is None:
         raise ValueError("the ticket must be saved")
-    related = ("queue", *_REQUESTER_NOTICE) if requester_notice else ("queue",)
-    rows = Ticket.objects.select_related(*related).select_for_update(of=("self",))
-    return rows.get(pk=ticket.pk)
+    return (_LOCK_WITH_NOTICE if requester_notice else _LOCK).get(pk=ticket.pk)
 
 
 def _lock_pair(first: Ticket, second: Ticket) -> tuple[Ticket, Ticket]:

@@ -1,0 +1,232 @@
+"""Hot reads whose SQL is compiled once per process instead of on every call.
+
+Django turns a queryset into SQL on every evaluation, and for the help desk's hot paths that
+costs more than running it: 0.3-0.6 ms per query (resolving the ORDER BY, the joins of
+``select_related`` and the selected columns), against 0.1-0.3 ms of database time. A query whose
+shape never changes (only its values do) can be compiled once:
+
+    ticket_lock = precompiled(
+        "helpdesk.ticket_lock",
+        lambda pk: Ticket.objects.select_related("queue").select_for_update(of=("self",))
+        .filter(pk=pk),
+        pk=int,
+    )
+    ticket = ticket_lock.get(pk=42)
+
+- ``build`` receives one stand-in value per parameter and returns the queryset. Its SQL and
+  parameters are computed once per database alias (the first call), the stand-ins' positions in
+  the parameters found, and later calls put the caller's values there.
+- The rows are turned into objects by Django's own iterable (models, ``values()``,
+  ``values_list()``, ``select_related`` joins, annotations), exactly as the queryset would.
+- Only ``int``, ``str`` and ``date`` parameters: Django passes the first two to the driver
+  unchanged, and a date as the backend adapts it (this module adapts the caller's the same way),
+  so the value given is the value the compiled query would have carried. A parameter that does
+  not appear in the SQL (one the ORM transformed) is refused when the query is first compiled.
+- Not for querysets with ``prefetch_related`` (a queryset feature, not SQL), nor for values
+  that change the SQL's shape (``__in`` lists, optional filters): build those normally.
+- ``select_for_update`` keeps Django's rule: it raises outside a transaction.
+
+Results are never cached, only the SQL; every call runs it. ``docs/performance.md`` says where
+this is used and why.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
+from django.db.transaction import TransactionManagementError
+
+# Stand-in values: no real id or text is ever equal to them.
+_INT_BASE = -7_300_000_000_000_000_000
+_STR_MARK = "\x00precompiled:{}\x00"
+_DATE_BASE = date(1001, 1, 1)
+_TYPES = (int, str, date)
+
+
+class _Compiled:
+    """One alias's compiled form: the queryset, its compiler (as set up by compiling), the SQL,
+    and the parameters with the slots to fill."""
+
+    __slots__ = ("compiler", "for_update", "params", "queryset", "slots", "sql")
+
+    def __init__(self, queryset: QuerySet, using: str, stand_ins: dict[str, Any]) -> None:
+        if queryset._prefetch_related_lookups:
+            raise ValueError("precompiled queries cannot prefetch_related")
+        queryset = queryset.using(using)
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        ops = connections[using].ops
+        slots: list[tuple[int, str, bool]] = []
+        for position, value in enumerate(params):
+            for name, stand_in in stand_ins.items():
+                if type(value) is type(stand_in) and value == stand_in:
+                    slots.append((position, name, False))
+                elif type(stand_in) is date and value == ops.adapt_datefield_value(stand_in):
+                    # A backend that sends dates as text (SQLite): adapt the caller's too.
+                    slots.append((position, name, True))
+        missing = set(stand_ins) - {name for _position, name, _adapt in slots}
+        if missing:
+            raise ValueError(f"parameters not found in the compiled SQL: {sorted(missing)}")
+        self.queryset = queryset
+        self.compiler = compiler
+        self.sql = sql
+        self.params = tuple(params)
+        self.slots = tuple(slots)
+        # Django refuses FOR UPDATE outside a transaction where the database has it.
+        self.for_update = bool(
+            queryset.query.select_for_update and connections[using].features.has_select_for_update
+        )
+
+
+class Precompiled:
+    """A queryset shape compiled once per database alias; see the module's docstring."""
+
+    def __init__(self, key: str, build: Callable[..., QuerySet], types: dict[str, type]) -> None:
+        for name, kind in types.items():
+            if kind not in _TYPES:
+                raise TypeError(f"{key}: parameter {name!r} must be int, str or date, not {kind}")
+        self.key = key
+        self._build = build
+        self._types = types
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _for(self, using: str) -> _Compiled:
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(using)
+                if compiled is None:
+                    counter = itertools.count()
+                    stand_ins = {
+                        name: _stand_in(kind, next(counter)) for name, kind in self._types.items()
+                    }
+                    compiled = _Compiled(self._build(**stand_ins), using, stand_ins)
+                    self._compiled[using] = compiled
+        return compiled
+
+    def fetch(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
+        """Every row, as the queryset would give them."""
+        if values.keys() != self._types.keys():
+            raise TypeError(f"{self.key}: expected {sorted(self._types)}, got {sorted(values)}")
+        for name, value in values.items():
+            if type(value) is not self._types[name]:
+                raise TypeError(f"{self.key}: {name} must be {self._types[name].__name__}")
+        compiled = self._for(using)
+        if compiled.for_update and connections[using].get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        params = list(compiled.params)
+        ops = connections[using].ops
+        for position, name, adapt in compiled.slots:
+            params[position] = ops.adapt_datefield_value(values[name]) if adapt else values[name]
+        # A copy of the compiled compiler that answers with the stored SQL: Django's iterable
+        # then runs it and builds the rows exactly as for the queryset. The copy and the
+        # queryset are this call's own; neither is handed out.
+        compiler = _copy(compiled.compiler)
+        compiler.connection = connections[using]  # this thread's connection
+        sql = compiled.sql
+        compiler.as_sql = lambda *_args, **_kwargs: (sql, params)
+        queryset = compiled.queryset._chain()
+        queryset.query.get_compiler = lambda *_args, **_kwargs: compiler
+        return list(queryset)
+
+    def first(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> Any:
+        """The first row (the queryset decides the order), or ``None``."""
+        rows = self.fetch(using=using, **values)
+        return rows[0] if rows else None
+
+    def get(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> Model:
+        """Exactly one object, or the model's ``DoesNotExist`` / ``MultipleObjectsReturned``."""
+        rows = self.fetch(using=using, **values)
+        if len(rows) == 1:
+            return rows[0]
+        model = self._for(using).queryset.model
+        if not rows:
+            raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+        raise model.MultipleObjectsReturned(f"{self.key}: {len(rows)} rows")
+
+
+class PrecompiledInsert:
+    """The single-row INSERT of a model, compiled once per alias: ``insert(obj)`` writes
+    ``obj`` (its concrete fields' values, prepared for the database as ``save()`` prepares them)
+    and sets its primary key, without ``save()``'s machinery (0.4 ms per row here).
+
+    For append-only rows with plain values, written where every microsecond counts (the audit
+    trail); not for models whose INSERT returns more than the key (generated columns). Models
+    with ``pre_save``/``post_save`` receivers, and databases that cannot return the new key from
+    the INSERT, go through ``save(force_insert=True)`` instead, so nothing a receiver does is
+    skipped.
+    """
+
+    def __init__(self, model: type[Model]) -> None:
+        meta = model._meta
+        if [f.attname for f in meta.db_returning_fields] != [meta.pk.attname]:
+            raise ValueError(
+                f"{model.__name__}: only the primary key may come back from its INSERT"
+            )
+        self.model = model
+        self._fields = [f for f in meta.concrete_fields if not f.primary_key]
+        self._sql: dict[str, str] = {}
+
+    def _compiled(self, obj: Model, using: str) -> str:
+        sql = self._sql.get(using)
+        if sql is None:
+            query = InsertQuery(self.model)
+            query.insert_values(self._fields, [obj])
+            compiler = query.get_compiler(using=using)
+            compiler.returning_fields = [self.model._meta.pk]
+            ((sql, _params),) = compiler.as_sql()
+            self._sql[using] = sql
+        return sql
+
+    def insert(self, obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> Model:
+        if type(obj) is not self.model:
+            raise TypeError(f"expected a {self.model.__name__}, got {type(obj).__name__}")
+        connection = connections[using]
+        if (
+            not connection.features.can_return_columns_from_insert
+            or pre_save.has_listeners(self.model)
+            or post_save.has_listeners(self.model)
+        ):
+            obj.save(using=using, force_insert=True)
+            return obj
+        sql = self._compiled(obj, using)
+        params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self._fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            (obj.pk,) = connection.ops.fetch_returned_insert_columns(cursor, ())
+        obj._state.adding = False
+        obj._state.db = using
+        return obj
+
+
+def _stand_in(kind: type, n: int) -> Any:
+    if kind is int:
+        return _INT_BASE - n
+    if kind is str:
+        return _STR_MARK.format(n)
+    return _DATE_BASE + timedelta(days=n)
+
+
+def _copy(compiler: Any) -> Any:
+    clone = object.__new__(type(compiler))
+    clone.__dict__.update(compiler.__dict__)
+    return clone
+
+
+def precompiled(key: str, build: Callable[..., QuerySet], **types: type) -> Precompiled:
+    """A queryset shape compiled once per database alias (module docstring)."""
+    return Precompiled(key, build, types)
+
+
+__all__ = ["Precompiled", "PrecompiledInsert", "precompiled"]

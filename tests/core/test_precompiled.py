@@ -1,0 +1,200 @@
+"""core.precompiled: a queryset's SQL compiled once, run with other values, rows built as the
+queryset builds them; single-row inserts without save()'s machinery."""
+
+from datetime import date, timedelta
+from unittest import mock
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.signals import post_save
+from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core.accounts.models import Person, RoleGrant, User
+from core.audit.models import AuditEvent
+from core.precompiled import PrecompiledInsert, precompiled
+
+pytestmark = pytest.mark.django_db
+
+
+def _users_with_person():
+    return precompiled(
+        "test.users",
+        lambda first, second: (
+            User.objects.select_related("person").filter(Q(pk=first) | Q(pk=second)).order_by("pk")
+        ),
+        first=int,
+        second=int,
+    )
+
+
+def test_rows_are_the_querysets_rows_with_their_joins(make_user):
+    one, two, _other = make_user(), make_user(), make_user()
+    query = _users_with_person()
+    found = query.fetch(first=two.pk, second=one.pk)
+    expected = list(
+        User.objects.select_related("person").filter(pk__in=[one.pk, two.pk]).order_by("pk")
+    )
+    assert [u.pk for u in found] == [u.pk for u in expected]
+    for got, want in zip(found, expected, strict=True):
+        assert got.dui == want.dui
+        assert got.password == want.password
+        assert got._state.adding is False
+        assert got._state.db == "default"
+        # The person came in the same query, as select_related would have it.
+        with CaptureQueriesContext(connection) as captured:
+            assert got.person.full_name == want.person.full_name
+        assert len(captured) == 0
+
+
+def test_the_sql_is_compiled_once_and_each_call_runs_it_with_its_values(make_user):
+    one, two = make_user(), make_user()
+    query = _users_with_person()
+    compiled = mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    )
+    with compiled as as_sql, CaptureQueriesContext(connection) as captured:
+        assert [u.pk for u in query.fetch(first=one.pk, second=one.pk)] == [one.pk]
+        assert [u.pk for u in query.fetch(first=two.pk, second=two.pk)] == [two.pk]
+        assert query.fetch(first=-1, second=-2) == []
+    assert as_sql.call_count == 1
+    assert len(captured) == 3  # every call ran its own query: nothing but the SQL is kept
+
+
+def test_values_lists_dates_and_the_shortcuts(make_user):
+    user = make_user(role="technician")
+    today = timezone.localdate()
+    grants = precompiled(
+        "test.grants",
+        lambda user_id, today: (
+            RoleGrant.objects.filter(user_id=user_id, valid_from__lte=today)
+            .order_by("pk")
+            .values_list("role", flat=True)
+        ),
+        user_id=int,
+        today=date,
+    )
+    # A date is passed as the backend adapts it (SQLite: as text): both backends filter by it.
+    assert grants.fetch(user_id=user.pk, today=today) == ["technician"]
+    assert grants.fetch(user_id=user.pk, today=today - timedelta(days=400)) == []
+    by_dui = precompiled("test.by_dui", lambda dui: User.objects.filter(dui=dui), dui=str)
+    assert by_dui.get(dui=user.dui).pk == user.pk
+    assert by_dui.first(dui="no such dui") is None
+    with pytest.raises(User.DoesNotExist):
+        by_dui.get(dui="no such dui")
+
+
+def test_wrong_or_missing_values_are_refused_before_any_query(make_user):
+    user = make_user()
+    query = _users_with_person()
+    with CaptureQueriesContext(connection) as captured:
+        with pytest.raises(TypeError):
+            query.fetch(first=str(user.pk), second=user.pk)  # a str where an int goes
+        with pytest.raises(TypeError):
+            query.fetch(first=user.pk)  # one missing
+        with pytest.raises(TypeError):
+            query.fetch(first=user.pk, second=user.pk, third=1)
+        with pytest.raises(TypeError):
+            query.fetch(first=True, second=user.pk)  # bool is not int here
+    assert len(captured) == 0
+    with pytest.raises(TypeError):
+        precompiled("test.float", lambda x: User.objects.filter(pk=x), x=float)
+
+
+def test_shapes_it_cannot_keep_are_refused_when_compiled():
+    unused = precompiled("test.unused", lambda pk: User.objects.all(), pk=int)
+    with pytest.raises(ValueError, match="pk"):
+        unused.fetch(pk=1)
+    prefetching = precompiled(
+        "test.prefetch",
+        lambda pk: User.objects.prefetch_related("role_grants").filter(pk=pk),
+        pk=int,
+    )
+    with pytest.raises(ValueError, match="prefetch_related"):
+        prefetching.fetch(pk=1)
+
+
+@pytest.mark.django_db(transaction=True)  # outside the test's own transaction, as Django's rule
+def test_select_for_update_keeps_djangos_rule(make_user):
+    user = make_user()
+    locking = precompiled(
+        "test.lock", lambda pk: User.objects.select_for_update().filter(pk=pk), pk=int
+    )
+    with transaction.atomic():
+        assert locking.get(pk=user.pk).pk == user.pk
+    if connection.features.has_select_for_update:
+        with (
+            CaptureQueriesContext(connection) as captured,
+            pytest.raises(TransactionManagementError),
+        ):
+            locking.get(pk=user.pk)
+        assert len(captured) == 0
+        assert "FOR UPDATE" in locking._for("default").sql
+    else:  # SQLite: no row locks; Django runs the query without FOR UPDATE, and so does this
+        assert locking.get(pk=user.pk).pk == user.pk
+
+
+def _event(**overrides):
+    fields = {
+        "chain_key": "test:precompiled",
+        "seq": 1,
+        "occurred_at": date(2026, 1, 1),
+        "actor_label": "Ana",
+        "ip_address": "10.0.0.1",
+        "object_type": "test",
+        "object_id": "1",
+        "action": "test.done",
+        "payload": {"b": [1, 2], "a": "ñ"},
+        "prev_hash": "0" * 64,
+        "hash": "f" * 64,
+    }
+    fields["occurred_at"] = AuditEvent._meta.get_field("occurred_at").to_python(
+        "2026-01-01T12:00:00.123456+00:00"
+    )
+    return AuditEvent(**{**fields, **overrides})
+
+
+def test_an_insert_writes_what_save_would_write():
+    inserted = PrecompiledInsert(AuditEvent).insert(_event())
+    saved = _event(chain_key="test:saved", hash="e" * 64)
+    saved.save()
+    assert inserted.pk is not None
+    assert inserted._state.adding is False
+    columns = [f.attname for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    got = AuditEvent.objects.filter(pk=inserted.pk).values(*columns).get()
+    want = AuditEvent.objects.filter(pk=saved.pk).values(*columns).get()
+    assert {k: v for k, v in got.items() if k not in ("chain_key", "hash")} == {
+        k: v for k, v in want.items() if k not in ("chain_key", "hash")
+    }
+    assert got["payload"] == {"b": [1, 2], "a": "ñ"}
+
+
+def test_an_insert_of_a_model_with_save_receivers_goes_through_save():
+    heard = []
+
+    def receiver(sender, instance, created, **kwargs):
+        heard.append((instance.chain_key, created))
+
+    post_save.connect(receiver, sender=AuditEvent, dispatch_uid="test-precompiled")
+    try:
+        PrecompiledInsert(AuditEvent).insert(_event())
+    finally:
+        post_save.disconnect(sender=AuditEvent, dispatch_uid="test-precompiled")
+    assert heard == [("test:precompiled", True)]
+    assert AuditEvent.objects.filter(chain_key="test:precompiled").count() == 1
+
+
+def test_a_person_is_not_an_audit_event():
+    # The compiled INSERT belongs to its model: another model's instance is refused.
+    with pytest.raises(TypeError):
+        PrecompiledInsert(AuditEvent).insert(Person())
+
+
+def test_a_model_whose_insert_returns_generated_columns_is_refused():
+    from helpdesk.models import TicketEntry  # its search document is generated by the database
+
+    with pytest.raises(ValueError, match="primary key"):
+        PrecompiledInsert(TicketEntry)
