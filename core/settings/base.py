@@ -308,7 +308,18 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Cache ------------------------------------------------------------------------------------
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://siges")}
+
+
+def cache_config(url: str) -> dict:
+    """``env.cache``'s settings for ``url``, with Django's Redis backend swapped for
+    ``core.cache.RedisCache`` (the same backend, keeping one client per server)."""
+    config = env.cache_url_config(url)
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "core.cache.RedisCache"
+    return config
+
+
+CACHES = {"default": cache_config(env("CACHE_URL", default="locmemcache://siges"))}
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from core.checks import BOOT_MESSAGES, secret_problems
 
 from .base import *
+from .base import cache_config
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -19,7 +20,7 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
     }
 }
-CACHES = {"default": env.cache("CACHE_URL", default=env("CELERY_BROKER_URL"))}
+CACHES = {"default": cache_config(env("CACHE_URL", default=env("CELERY_BROKER_URL")))}
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
