@@ -38,14 +38,16 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 from django.db.transaction import TransactionManagementError
 
-# Stand-in values: no real id or text is ever equal to them.
-_INT_BASE = -7_300_000_000_000_000_000
+# Stand-in values, unlike any real value but inside every integer column's range (Django
+# compiles a comparison with an out-of-range number to "no rows" instead of SQL).
+_INT_BASE = 2_147_480_000
 _STR_MARK = "\x00precompiled:{}\x00"
 _DATE_BASE = date(1001, 1, 1)
 _TYPES = (int, str, date)
@@ -62,7 +64,10 @@ class _Compiled:
             raise ValueError("precompiled queries cannot prefetch_related")
         queryset = queryset.using(using)
         compiler = queryset.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except (EmptyResultSet, FullResultSet) as exc:
+            raise ValueError("the query's shape depends on its values: build it normally") from exc
         ops = connections[using].ops
         slots: list[tuple[int, str, bool]] = []
         for position, value in enumerate(params):
@@ -212,7 +217,7 @@ class PrecompiledInsert:
 
 def _stand_in(kind: type, n: int) -> Any:
     if kind is int:
-        return _INT_BASE - n
+        return _INT_BASE + n
     if kind is str:
         return _STR_MARK.format(n)
     return _DATE_BASE + timedelta(days=n)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from core.audit.display import EventView, describe_events
 from core.audit.models import AuditEvent
 from core.audit.services import chain_key_for
+from core.precompiled import precompiled
 
 from .models import Ticket, TicketEntry
 
@@ -36,12 +37,40 @@ class TicketTimeline:
     is_first_page: bool
 
 
+# The staff ticket page reads these on every view: compiled once (core.precompiled).
+_NEWEST_EVENTS = precompiled(
+    "helpdesk.timeline",
+    lambda chain_key: AuditEvent.objects.filter(chain_key=chain_key).order_by("-seq")[
+        : TIMELINE_PAGE_SIZE + 1
+    ],
+    chain_key=str,
+)
+_EVENTS_BEFORE = precompiled(
+    "helpdesk.timeline_before",
+    lambda chain_key, before: AuditEvent.objects.filter(
+        chain_key=chain_key, seq__lt=before
+    ).order_by("-seq")[: TIMELINE_PAGE_SIZE + 1],
+    chain_key=str,
+    before=int,
+)
+_RESOLUTION_EVENTS = precompiled(
+    "helpdesk.resolution_steps",
+    lambda chain_key: (
+        AuditEvent.objects.filter(chain_key=chain_key, action__in=_RESOLUTION_STEPS)
+        .order_by("seq")
+        .values_list("seq", "action", "actor_id", "payload")
+    ),
+    chain_key=str,
+)
+
+
 def ticket_timeline(*, ticket: Ticket, before: int | None = None) -> TicketTimeline:
     """One page of the ticket's history, newest first; ``before`` is a ``seq`` cursor."""
-    events = AuditEvent.objects.filter(chain_key=chain_key_for(ticket))
-    if before is not None:
-        events = events.filter(seq__lt=before)
-    page = list(events.order_by("-seq")[: TIMELINE_PAGE_SIZE + 1])
+    chain_key = chain_key_for(ticket)
+    if before is None:
+        page = _NEWEST_EVENTS.fetch(chain_key=chain_key)
+    else:
+        page = _EVENTS_BEFORE.fetch(chain_key=chain_key, before=before)
     has_more = len(page) > TIMELINE_PAGE_SIZE
     page = page[:TIMELINE_PAGE_SIZE]
     rows = describe_events(page)
@@ -63,11 +92,7 @@ def resolution_entry_ids(*, ticket: Ticket) -> set[int]:
     """Ids of the public replies sent as a resolution: the message a "resolve" transition
     names, or (events recorded before it named it) a reply that the same person's "resolve"
     transition follows directly (only a first-response mark may come between)."""
-    steps = (
-        AuditEvent.objects.filter(chain_key=chain_key_for(ticket), action__in=_RESOLUTION_STEPS)
-        .order_by("seq")
-        .values_list("seq", "action", "actor_id", "payload")
-    )
+    steps = _RESOLUTION_EVENTS.fetch(chain_key=chain_key_for(ticket))
     found: set[int] = set()
     reply: tuple[int, int | None, object] | None = None
     for seq, action, actor_id, payload in steps:

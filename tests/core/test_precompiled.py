@@ -115,6 +115,10 @@ def test_shapes_it_cannot_keep_are_refused_when_compiled():
     )
     with pytest.raises(ValueError, match="prefetch_related"):
         prefetching.fetch(pk=1)
+    # A query Django compiles to "no rows" (here an empty list) has no SQL to keep.
+    empty = precompiled("test.empty", lambda pk: User.objects.filter(pk=pk, dui__in=[]), pk=int)
+    with pytest.raises(ValueError, match="shape"):
+        empty.fetch(pk=1)
 
 
 @pytest.mark.django_db(transaction=True)  # outside the test's own transaction, as Django's rule
