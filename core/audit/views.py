@@ -70,7 +70,8 @@ def auditor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 def _cursor(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _keyset_page(

@@ -188,7 +188,7 @@ def _assigned_text(count: int) -> str:
 
 def _chosen_technician(request: HttpRequest) -> Any:
     raw = request.POST.get("tecnico") or ""
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         return None
     return assignable_people(actor=request.user).filter(pk=int(raw)).first()
 

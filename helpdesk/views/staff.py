@@ -297,13 +297,15 @@ CONVERSATION_PAGE_SIZE = 30
 def _conversation_page(request: HttpRequest) -> int:
     """``?conversacion=<n>``: page ``n`` of the conversation counting from the newest (1)."""
     value = request.GET.get("conversacion", "")
-    return int(value) if value.isdigit() and len(value) < 6 and int(value) > 0 else 1
+    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+    plain = value.isascii() and value.isdigit() and len(value) < 6
+    return int(value) if plain and int(value) > 0 else 1
 
 
 def _history_cursor(request: HttpRequest) -> int | None:
     """``?historial=<seq>``: the timeline page of events older than that one."""
     value = request.GET.get("historial", "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def _render_page(

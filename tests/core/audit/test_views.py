@@ -280,3 +280,12 @@ def test_a_date_range_error_is_said_once(auditor_client):
     response = auditor_client.get(LIST, {"desde": "02/05/2026", "hasta": "01/05/2026"})
 
     assert response.text.count("La fecha final es anterior a la inicial.") == 1
+
+
+@pytest.mark.parametrize("cursor", ["²", "١٢", "-3", "x"])
+def test_a_cursor_that_is_not_plain_digits_shows_the_first_page(auditor_client, cursor):
+    # "²" and "١٢" are digits to str.isdigit(); only ASCII digits are a cursor.
+    build_chain(CHAIN, 3)
+    response = auditor_client.get(LIST, {"cadena": CHAIN, "antes": cursor})
+    assert response.status_code == 200
+    assert [e.seq for e in response.context["events"]] == [3, 2, 1]

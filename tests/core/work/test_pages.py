@@ -313,7 +313,8 @@ def test_a_supervisor_must_choose_a_technician_they_may_assign_to(
     stranger = make_user(role="technician")  # in no team of the supervisor's queues
     client.force_login(supervisor)
 
-    for chosen in ("", "abc", str(stranger.pk)):
+    # "²" and "١٢" are digits to str.isdigit() but not ids ("²" made int() fail: a 500).
+    for chosen in ("", "abc", "²", "١٢", str(stranger.pk)):
         response = client.post(
             ACTION_URL,
             {"accion": "asignar", "tecnico": chosen, "item": [f"ticket:{first.number}"]},

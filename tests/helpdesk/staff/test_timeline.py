@@ -217,3 +217,18 @@ def test_the_requester_also_reads_the_resolution_as_a_resolution(clock, client, 
     assert html.count('<span class="badge badge-success">Resolución</span>') == 1
     # the requester's page never shows the staff history
     assert 'id="historial"' not in html
+
+
+@pytest.mark.parametrize("param", ["historial", "conversacion"])
+@pytest.mark.parametrize("value", ["²", "١٢", "-1", "abc"])
+def test_a_page_cursor_that_is_not_plain_digits_shows_the_first_page(
+    clock, client, world, param, value
+):
+    # "²" and "١٢" are digits to str.isdigit() ("²" is not a number to int()): a 500 before.
+    ticket = world.open()
+    logged_in(client, world.supervisor)
+
+    response = client.get(page_url(ticket), {param: value})
+
+    assert response.status_code == 200
+    assert _history(response.content.decode())[-1] == "Caso creado"
