@@ -18,9 +18,10 @@ shape never changes (only its values do) can be compiled once:
   the parameters found, and later calls put the caller's values there.
 - The rows are turned into objects by Django's own iterable (models, ``values()``,
   ``values_list()``, ``select_related`` joins, annotations), exactly as the queryset would.
-- Only ``int``, ``str`` and ``date`` parameters: Django passes the first two to the driver
-  unchanged, and a date as the backend adapts it (this module adapts the caller's the same way),
-  so the value given is the value the compiled query would have carried. A parameter that does
+- Only ``int``, ``str`` and ``date`` parameters. Django passes them to the driver unchanged or
+  adapted by the backend (PostgreSQL wraps an integer column's value in a sized type, SQLite
+  sends dates as text); the caller's value is adapted the same way, so it is the value the
+  compiled query would have carried. A parameter that does
   not appear in the SQL (one the ORM transformed) is refused when the query is first compiled.
 - Not for querysets with ``prefetch_related`` (a queryset feature, not SQL), nor for values
   that change the SQL's shape (``__in`` lists, optional filters): build those normally.
@@ -69,14 +70,18 @@ class _Compiled:
         except (EmptyResultSet, FullResultSet) as exc:
             raise ValueError("the query's shape depends on its values: build it normally") from exc
         ops = connections[using].ops
-        slots: list[tuple[int, str, bool]] = []
+        # (position, name, how to adapt the caller's value as the backend adapted the stand-in)
+        slots: list[tuple[int, str, Callable[[Any], Any] | None]] = []
         for position, value in enumerate(params):
             for name, stand_in in stand_ins.items():
                 if type(value) is type(stand_in) and value == stand_in:
-                    slots.append((position, name, False))
+                    slots.append((position, name, None))
+                elif type(stand_in) is int and isinstance(value, int) and value == stand_in:
+                    # PostgreSQL's backend wraps integer fields' values in a sized type (Int8).
+                    slots.append((position, name, type(value)))
                 elif type(stand_in) is date and value == ops.adapt_datefield_value(stand_in):
                     # A backend that sends dates as text (SQLite): adapt the caller's too.
-                    slots.append((position, name, True))
+                    slots.append((position, name, ops.adapt_datefield_value))
         missing = set(stand_ins) - {name for _position, name, _adapt in slots}
         if missing:
             raise ValueError(f"parameters not found in the compiled SQL: {sorted(missing)}")
@@ -131,9 +136,8 @@ class Precompiled:
                 "select_for_update cannot be used outside of a transaction."
             )
         params = list(compiled.params)
-        ops = connections[using].ops
         for position, name, adapt in compiled.slots:
-            params[position] = ops.adapt_datefield_value(values[name]) if adapt else values[name]
+            params[position] = values[name] if adapt is None else adapt(values[name])
         # A copy of the compiled compiler that answers with the stored SQL: Django's iterable
         # then runs it and builds the rows exactly as for the queryset. The copy and the
         # queryset are this call's own; neither is handed out.

@@ -202,3 +202,23 @@ def test_a_model_whose_insert_returns_generated_columns_is_refused():
 
     with pytest.raises(ValueError, match="primary key"):
         PrecompiledInsert(TicketEntry)
+
+
+def test_values_the_backend_adapts_are_adapted_the_same_way():
+    # PostgreSQL's backend sends an integer column's value as a sized type (seq: Int8); the id
+    # columns and text go as they are. Both backends must find and fill every parameter.
+    for seq in (1, 2, 3):
+        PrecompiledInsert(AuditEvent).insert(_event(seq=seq, hash=str(seq) * 64))
+    older = precompiled(
+        "test.older",
+        lambda chain_key, before: (
+            AuditEvent.objects.filter(chain_key=chain_key, seq__lt=before)
+            .order_by("-seq")
+            .values_list("seq", flat=True)
+        ),
+        chain_key=str,
+        before=int,
+    )
+    assert older.fetch(chain_key="test:precompiled", before=3) == [2, 1]
+    assert older.fetch(chain_key="test:precompiled", before=2) == [1]
+    assert older.fetch(chain_key="other", before=3) == []
