@@ -1,4 +1,5 @@
-"""DRF's default JSON parser, with a nesting limit (``SIGES_API_JSON_MAX_DEPTH``).
+"""Parsing what clients send: DRF's default JSON parser with a nesting limit
+(``SIGES_API_JSON_MAX_DEPTH``), and plain numbers from query strings and forms (``plain_int``).
 
 Its own module: DRF imports the default parser classes while ``rest_framework.views`` loads, so
 this module must not import DRF's views (``core.api`` does)."""
@@ -59,3 +60,14 @@ class JSONParser(parsers.JSONParser):
                 _("El JSON está anidado a más de %(limit)d niveles.") % {"limit": limit}
             )
         return data
+
+
+def plain_int(value: str, *, max_digits: int = 18) -> int | None:
+    """``value`` as a number when it is 1 to ``max_digits`` ASCII digits, else ``None``.
+
+    For numbers people and links send (page cursors, ids in a form): ``str.isdigit()`` alone
+    accepts "²" and "١٢", on which ``int()`` fails or which nobody typed as a number. The
+    default 18 digits always fit a PostgreSQL bigint."""
+    if value and len(value) <= max_digits and value.isascii() and value.isdigit():
+        return int(value)
+    return None

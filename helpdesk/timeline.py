@@ -10,6 +10,8 @@ one for the resolution scan: the same for any length of history.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from core.audit.display import EventView, describe_events
 from core.audit.models import AuditEvent
 from core.audit.services import chain_key_for
@@ -38,18 +40,19 @@ class TicketTimeline:
 
 
 # The staff ticket page reads these on every view: compiled once (core.precompiled).
+def _page(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    # One more than a page: whether older events exist, without a COUNT.
+    return events.order_by("-seq")[: TIMELINE_PAGE_SIZE + 1]
+
+
 _NEWEST_EVENTS = precompiled(
     "helpdesk.timeline",
-    lambda chain_key: AuditEvent.objects.filter(chain_key=chain_key).order_by("-seq")[
-        : TIMELINE_PAGE_SIZE + 1
-    ],
+    lambda chain_key: _page(AuditEvent.objects.filter(chain_key=chain_key)),
     chain_key=str,
 )
 _EVENTS_BEFORE = precompiled(
     "helpdesk.timeline_before",
-    lambda chain_key, before: AuditEvent.objects.filter(
-        chain_key=chain_key, seq__lt=before
-    ).order_by("-seq")[: TIMELINE_PAGE_SIZE + 1],
+    lambda chain_key, before: _page(AuditEvent.objects.filter(chain_key=chain_key, seq__lt=before)),
     chain_key=str,
     before=int,
 )

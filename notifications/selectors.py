@@ -11,10 +11,14 @@ from .choices import Channel
 from .models import OutboxMessage
 
 
+def _inbox_of(person_id: int) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(recipient_id=person_id, channel=Channel.IN_APP)
+
+
 def inbox_queryset(*, user: User) -> QuerySet[OutboxMessage]:
     if not user.is_authenticated:
         return OutboxMessage.objects.none()
-    return OutboxMessage.objects.filter(recipient_id=user.person_id, channel=Channel.IN_APP)
+    return _inbox_of(user.person_id)
 
 
 def inbox_list(*, user: User, unread_only: bool = False) -> QuerySet[OutboxMessage]:
@@ -39,9 +43,8 @@ def inbox_get(*, user: User, message_id: int) -> OutboxMessage:
 _UNREAD = precompiled(
     "notifications.unread",
     lambda person_id: (
-        OutboxMessage.objects.filter(
-            recipient_id=person_id, channel=Channel.IN_APP, read_at__isnull=True
-        )
+        _inbox_of(person_id)
+        .filter(read_at__isnull=True)
         .values("channel")
         .annotate(unread=Count("pk"))
         .values_list("unread", flat=True)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exports import csv_response
+from core.parsers import plain_int
 
 from .display import describe_events, trail_summary
 from .filters import AuditEventFilter
@@ -69,9 +70,7 @@ def auditor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 def _cursor(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
-    return int(value) if value.isascii() and value.isdigit() else None
+    return plain_int(request.GET.get(name, ""))
 
 
 def _keyset_page(

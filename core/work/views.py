@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from core.parsers import plain_int
+
 from .access import can_use_workqueue, is_supervisor
 from .bandeja import work_queue
 from .bulk import work_queue_assign, work_queue_claim
@@ -187,10 +189,10 @@ def _assigned_text(count: int) -> str:
 
 
 def _chosen_technician(request: HttpRequest) -> Any:
-    raw = request.POST.get("tecnico") or ""
-    if not (raw.isascii() and raw.isdigit()):
+    chosen = plain_int(request.POST.get("tecnico") or "")
+    if chosen is None:
         return None
-    return assignable_people(actor=request.user).filter(pk=int(raw)).first()
+    return assignable_people(actor=request.user).filter(pk=chosen).first()
 
 
 @require_POST

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.parsers import plain_int
 from helpdesk import services
 from helpdesk.display import form_answers, process_status_label
 from helpdesk.models import Ticket, TicketEntry
@@ -296,16 +297,13 @@ CONVERSATION_PAGE_SIZE = 30
 
 def _conversation_page(request: HttpRequest) -> int:
     """``?conversacion=<n>``: page ``n`` of the conversation counting from the newest (1)."""
-    value = request.GET.get("conversacion", "")
-    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
-    plain = value.isascii() and value.isdigit() and len(value) < 6
-    return int(value) if plain and int(value) > 0 else 1
+    page = plain_int(request.GET.get("conversacion", ""), max_digits=5)
+    return page if page else 1
 
 
 def _history_cursor(request: HttpRequest) -> int | None:
     """``?historial=<seq>``: the timeline page of events older than that one."""
-    value = request.GET.get("historial", "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+    return plain_int(request.GET.get("historial", ""))
 
 
 def _render_page(

@@ -186,3 +186,22 @@ def test_a_configured_provider_is_still_served(client, settings):
     response = client.post("/webhooks/anymail/postmark/tracking/", "{}", "application/json")
 
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("12", 12), ("007", 7), ("", None), ("²", None), ("١٢", None), ("-1", None), ("1.5", None)],
+)
+def test_plain_int_takes_ascii_digits_only(value, expected):
+    from core.parsers import plain_int
+
+    assert plain_int(value) == expected
+
+
+def test_plain_int_caps_the_number_of_digits():
+    from core.parsers import plain_int
+
+    assert plain_int("9" * 18) == int("9" * 18)
+    assert plain_int("9" * 19) is None
+    assert plain_int("12345", max_digits=5) == 12345
+    assert plain_int("123456", max_digits=5) is None
