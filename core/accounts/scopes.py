@@ -125,13 +125,30 @@ def any_of(conditions: Iterable[Q | None]) -> Q | None:
     return combined
 
 
+def grants_q(grants: Iterable[RoleGrant], paths: ScopePaths) -> Q | None:
+    """A ``Q`` selecting what ``grants`` reach through ``paths``; ``None`` if nothing, an empty
+    ``Q()`` for everything (``scope_q`` for grants already chosen)."""
+    return any_of(_grant_q(grant, paths) for grant in grants)
+
+
+def reaching_grants(grants: Iterable[RoleGrant], paths: ScopePaths) -> list[RoleGrant]:
+    """The grants of ``grants`` that reach anything through ``paths``, with the same meaning
+    (``grants_q`` of both is the same): a national grant alone when there is one (it reaches
+    everything), else those whose kind of target ``paths`` can reach."""
+    grants = list(grants)
+    for grant in grants:
+        if grant.scope_kind == ScopeKind.NATIONAL:
+            return [grant]
+    return [grant for grant in grants if getattr(paths, grant.scope_kind) is not None]
+
+
 def scope_q(user: User, roles: Iterable[str], paths: ScopePaths) -> Q | None:
     """A ``Q`` selecting what ``user`` may reach through any of ``roles``; ``None`` if nothing.
 
     An empty ``Q()`` means "everything" (a national grant); combine such conditions with
     ``any_of``.
     """
-    return any_of(_grant_q(grant, paths) for grant in grants_with_roles(user, roles))
+    return grants_q(grants_with_roles(user, roles), paths)
 
 
 def scope_filter(
@@ -188,9 +205,11 @@ __all__ = [
     "covers",
     "forget_grants",
     "get_in_scope_or_404",
+    "grants_q",
     "grants_with_roles",
     "has_role",
     "load_grant_targets",
+    "reaching_grants",
     "scope_filter",
     "scope_q",
 ]

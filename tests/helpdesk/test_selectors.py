@@ -5,12 +5,14 @@ from django.http import Http404
 
 from core.accounts.models import User
 from helpdesk.choices import TicketStatus
-from helpdesk.models import CannedResponse, Ticket
+from helpdesk.models import CannedResponse, Queue, Ticket
 from helpdesk.selectors import (
+    _served_ids_query,
     canned_response_list_for,
     queue_counts_for_staff,
     queue_list_for_staff,
     served_queue_ids,
+    served_queue_q,
     service_get_for,
     service_list_for,
     ticket_entries_for,
@@ -95,6 +97,78 @@ def test_a_department_technician_who_is_also_a_national_supervisor_sees_every_qu
     assert set(served_queue_ids(fresh(both))) >= {national_ticket.queue_id, department_queue.pk}
     # The staff ticket page's read (queues by id) reaches the national ticket too.
     assert ticket_get_for_staff(actor=fresh(both), number=national_ticket.number, detail=True)
+
+
+# Grants of one actor (role, scope kind, which target), and the queues they serve. The team
+# serves the national queue and both departments' first queues; each department has a second
+# queue no team serves. A national supervisor serves every queue there is.
+SERVED_CASES = [
+    ([("technician", "national", None)], {"nacional", "a1", "b1"}),
+    ([("technician", "department", "a")], {"a1"}),
+    ([("technician", "department", "b")], {"b1"}),
+    ([("technician", "department", "a"), ("technician", "department", "b")], {"a1", "b1"}),
+    ([("technician", "department", "a"), ("supervisor", "department", "b")], {"a1", "b1", "b2"}),
+    (
+        [("technician", "national", None), ("supervisor", "department", "b")],
+        {"nacional", "a1", "b1", "b2"},
+    ),
+    (
+        [("technician", "department", "a"), ("supervisor", "national", None)],
+        "every queue",
+    ),
+    ([("supervisor", "department", "a"), ("supervisor", "department", "a")], {"a1", "a2"}),
+    ([("technician", "school", "school"), ("technician", "department", "b")], {"b1"}),
+    ([("technician", "school", "school")], set()),
+    ([("citizen", "national", None)], set()),
+]
+
+
+@pytest.mark.parametrize(("grants", "served"), SERVED_CASES)
+def test_served_queue_ids_follow_every_kind_of_grant(make_user, grants, served):
+    """The staff pages' served queues (a query compiled once per shape of grants, run with the
+    grants' targets) are those the grants reach, and the same as ``served_queue_q`` selects."""
+    from core.accounts.services import role_grant
+    from tests.factories import DepartmentFactory, SchoolFactory
+
+    departments = {"a": DepartmentFactory(code="91"), "b": DepartmentFactory(code="92")}
+    queues = {"nacional": make_queue("nacional")}
+    for key, department in departments.items():
+        queues[f"{key}1"] = make_queue(f"{key}1", department=department)
+        queues[f"{key}2"] = make_queue(f"{key}2", department=department)
+    targets = {**departments, "school": SchoolFactory(), None: None}
+    actor = make_user()
+    make_team(queues["nacional"], actor).queues.add(queues["a1"], queues["b1"])
+    for role, kind, target in grants:
+        role_grant(user=actor, role=role, scope_kind=kind, target=targets[target])
+
+    if served == "every queue":
+        expected = sorted(Queue.objects.values_list("pk", flat=True))
+    else:
+        expected = sorted(queues[code].pk for code in served)
+    assert served_queue_ids(fresh(actor)) == expected
+    condition = served_queue_q(fresh(actor))
+    selected = [] if condition is None else Queue.objects.filter(condition).order_by("pk")
+    assert [queue.pk for queue in selected] == expected
+
+
+def test_served_queue_ids_are_compiled_once_per_shape_of_grants(
+    make_user, department, department_queue, queue, django_assert_num_queries
+):
+    """Two technicians of different departments share the compiled query (one per shape) and
+    each gets their own department's queue: the targets are the query's parameters."""
+    from tests.factories import DepartmentFactory
+
+    other = make_queue("otro", department=DepartmentFactory(code="93"))
+    first = make_user(role="technician", scope_kind="department", target=department)
+    second = make_user(role="technician", scope_kind="department", target=other.department)
+    make_team(department_queue, first, second).queues.add(other, queue)
+    _served_ids_query.cache_clear()
+
+    assert served_queue_ids(fresh(first)) == [department_queue.pk]
+    second = fresh(second)
+    with django_assert_num_queries(2):  # the grants in force, the queues
+        assert served_queue_ids(second) == [other.pk]
+    assert _served_ids_query.cache_info().currsize == 1
 
 
 def test_department_technician_in_a_national_team_does_not_see_national_tickets(
