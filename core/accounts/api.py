@@ -8,10 +8,10 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.api_schema import ErrorSerializer
+from core.throttling import LiveScopedRateThrottle
 
 from .forms import INVALID_LOGIN_MESSAGE, code_error_message
 from .models import User
@@ -31,7 +31,7 @@ class TokenObtainApi(APIView):
 
     authentication_classes: list = []  # credentials are in the body; no session, no CSRF
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [LiveScopedRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(

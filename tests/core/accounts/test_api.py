@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from knox.models import AuthToken
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.settings import api_settings
 
 from core.accounts.choices import Role, ScopeKind
 from core.accounts.services import role_grant, user_update_access
@@ -100,7 +100,9 @@ def test_missing_fields_are_reported(client):
 
 
 def test_token_login_is_throttled_under_the_login_scope(client, user, monkeypatch):
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"login": "2/min"})
+    # The rate is read per request (core.throttling.LiveScopedRateThrottle).
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "login": "2/min"}
+    monkeypatch.setattr(api_settings, "DEFAULT_THROTTLE_RATES", rates)
 
     codes = [api_login(client, user.dui, "mala-clave").status_code for _ in range(3)]
 
