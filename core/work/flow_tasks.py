@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from core.accounts.choices import WORK_ROLES, Role
 from core.exceptions import Conflict
+from core.parsers import plain_int
 from core.workflow import TASK_STATUS_LABELS, task_action
 
 from .access import acting_role
@@ -148,8 +149,9 @@ class FlowTaskSource(WorkItemSource):
 
         by_text = self._matching_nodes(scope.nodes, filters)
         text_q = Q(flow_task__in=by_text)
-        if filters.text.isdigit():
-            text_q |= Q(process_id=int(filters.text)) | Q(pk=int(filters.text))
+        number = plain_int(filters.text)
+        if number is not None:
+            text_q |= Q(process_id=number) | Q(pk=number)
         if filters.overdue_only:
             text_q &= Q(due__due_at__lt=now)
         mine_q = Q(owner=actor, status=STATUS.ASSIGNED)
@@ -223,9 +225,10 @@ class FlowTaskSource(WorkItemSource):
         return task_acting_role(actor=actor, task=item) if item is not None else ""
 
     def _get(self, actor: User, ref: ItemRef) -> Any:
-        if not ref.id.isdigit():
+        pk = plain_int(ref.id)
+        if pk is None:
             return None
-        return task_get_for(actor=actor, pk=int(ref.id), raise_404=False)
+        return task_get_for(actor=actor, pk=pk, raise_404=False)
 
     def claim(self, *, actor: User, ref: ItemRef, request: HttpRequest | None) -> ActionResult:
         task = self._get(actor, ref)

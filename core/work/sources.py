@@ -10,6 +10,8 @@ from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from core.parsers import plain_int
+
 from .items import (
     ActionResult,
     ItemRef,
@@ -66,8 +68,9 @@ class ModelWorkItemSource(WorkItemSource):
             condition = Q()
             for name in self.search_fields:
                 condition |= Q(**{f"{name}__icontains": filters.text})
-            if filters.text.isdigit():
-                condition |= Q(pk=int(filters.text))
+            number = plain_int(filters.text)
+            if number is not None:
+                condition |= Q(pk=number)
             records = records.filter(condition) if condition else records.none()
         if filters.overdue_only:
             records = records.filter(**{f"{self.due_field}__lt": now})

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from core.accounts.choices import Role
 from core.audit.services import audit_record
 from core.exceptions import Conflict
+from core.parsers import plain_int
 from core.uploads import JPEG, PNG, UploadLimits, check_upload
 from core.workflow import transition
 from modules.schools.models import School, Section
@@ -231,8 +232,8 @@ def _motive(value: Any, kind: str) -> Motive:
     if isinstance(value, Motive):
         motive = value
     else:
-        pk = str(value or "")
-        motive = Motive.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+        pk = plain_int(str(value or ""))
+        motive = Motive.objects.filter(pk=pk).first() if pk is not None else None
     if motive is None or motive.kind != kind or not motive.is_active:
         raise ValidationError({"motive": _("Elija un motivo de la lista.")}, code="motive")
     return motive

@@ -15,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.parsers import plain_int
+
 from . import selectors
 from .choices import BudgetStatus
 from .money import ZERO
@@ -52,10 +54,10 @@ class BudgetSerializer(serializers.Serializer):
 
 
 def _year(request: Request) -> int | None:
-    raw = request.query_params.get("anio", "")
+    year = plain_int(request.query_params.get("anio", ""))
     years = selectors.published_years()
-    if raw.isdigit() and int(raw) in years:
-        return int(raw)
+    if year in years:
+        return year
     return years[0] if years else None
 
 
@@ -102,11 +104,10 @@ class BudgetListApi(APIView):
         responses=BudgetSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("anio", "")
         status = request.query_params.get("estado", "")
         budgets = selectors.budget_list(
             request.user,
-            year=int(raw) if raw.isdigit() else None,
+            year=plain_int(request.query_params.get("anio", "")),
             status=status if status in BudgetStatus.values else "",
         )[:500]
         return Response(BudgetSerializer(budgets, many=True).data)

@@ -824,7 +824,8 @@ def bank_account_open(
     grant = acting_grant(actor, SCHOOL_FINANCE_ROLES, school=school)
     bank = _text(bank, "bank", 100)
     number = _text(number, "number", 30).replace(" ", "")
-    if not number.replace("-", "").isdigit():
+    digits = number.replace("-", "")
+    if not (digits.isascii() and digits.isdigit()):
         raise ValidationError({"number": _("El número de cuenta solo lleva dígitos y guiones.")})
     balance = _amount(opening_balance, "opening_balance", positive=False)
     if BankAccount.objects.filter(bank=bank, number=number).exists():
@@ -928,7 +929,7 @@ def payment_prepare(
     if method == PaymentMethod.CHEQUE:
         if account is None or account.school_id != invoice.school_id or not account.is_active:
             raise ValidationError({"account": _("Elija una cuenta bancaria vigente del centro.")})
-        if not cheque_number.isdigit():
+        if not (cheque_number.isascii() and cheque_number.isdigit()):
             raise ValidationError({"cheque_number": _("Escriba el número del cheque (dígitos).")})
     else:
         account, cheque_number = None, ""

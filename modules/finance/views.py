@@ -23,6 +23,7 @@ from core.accounts.choices import Role
 from core.accounts.scopes import has_role
 from core.charts import Series, bar_chart
 from core.exceptions import Conflict
+from core.parsers import plain_int
 
 from . import selectors, services
 from .choices import EDITABLE_BUDGET_STATES, PUBLISHED_BUDGET_STATES, BudgetStatus, PaymentStatus
@@ -412,9 +413,9 @@ TRANSPARENCY_HEADER = ["categoria", "presupuestado_usd", "ejecutado_usd", "ejecu
 
 
 def _year(request: HttpRequest, years: list[int]) -> int:
-    raw = request.GET.get("anio", "")
-    if raw.isdigit() and int(raw) in years:
-        return int(raw)
+    year = plain_int(request.GET.get("anio", ""))
+    if year in years:
+        return year
     return selectors.default_transparency_year(years)
 
 

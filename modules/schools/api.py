@@ -16,6 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from core.accounts.choices import Role
 from core.api import CursorPagination
+from core.parsers import plain_int
 
 from .models import Grade, GradingScale, ScaleConcept, SchoolYear, StudyPlan
 from .selectors import section_list_for
@@ -217,11 +218,10 @@ class SectionListApi(ListAPIView):
     pagination_class = _Pages
 
     def get_queryset(self) -> Any:
-        year = self.request.query_params.get("year")
         sections = section_list_for(
             self.request.user,
             SECTION_ROLES,
-            school_year=int(year) if year and year.isdigit() else None,
+            school_year=plain_int(self.request.query_params.get("year", "")),
         )
         return sections.order_by("pk").values_list(*SECTION_ROW_FIELDS, named=True)
 

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from core.api import CursorPagination
 from core.api_schema import ERROR_DESCRIPTIONS
-from core.parsers import JSONParser
+from core.parsers import JSONParser, plain_int
 from modules.schools.models import Section
 
 from .choices import EnrollmentStatus
@@ -195,11 +195,10 @@ class EnrollmentListApi(ListAPIView):
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
-        section, year = params.get("section", ""), params.get("year", "")
         return enrollment_rows(
             self.request.user,
-            section_id=int(section) if section.isdigit() else None,
-            school_year=int(year) if year.isdigit() else None,
+            section_id=plain_int(params.get("section", "")),
+            school_year=plain_int(params.get("year", "")),
         ).order_by("pk")
 
     @extend_schema(

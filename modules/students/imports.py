@@ -21,6 +21,7 @@ from core.accounts.models import Person
 from core.imports import cells
 from core.imports.bulk import insert_rows
 from core.imports.registry import Column, ImportContext, Importer, UpsertCounts
+from core.parsers import plain_int
 from modules.schools.imports import _load_schools, section_key_cells
 from modules.schools.models import Section
 
@@ -119,9 +120,9 @@ class StudentImporter(Importer):
             loaded |= wanted
         nies = []
         for row in rows:
-            value = str(row.get("nie", "")).strip()
-            if value.isdigit() and len(value) < 19:
-                nies.append(int(value))
+            nie = plain_int(str(row.get("nie", "")).strip())
+            if nie is not None:
+                nies.append(nie)
         students = Student.objects.select_related("person").in_bulk(nies, field_name="nie")
         ctx.cache["students"] = students
         duis = {str(row.get("dui", "")).strip() for row in rows} - {""}

@@ -17,6 +17,7 @@ from core.accounts.models import Person
 from core.accounts.scopes import covers, grants_with_roles
 from core.audit.services import audit_record
 from core.exceptions import Conflict
+from core.parsers import plain_int
 from modules.schools.models import School, Section, Subject
 
 from .choices import MAX_PERIOD, CorrectableField, Weekday
@@ -156,15 +157,16 @@ def teacher_field_value(field: str, text: str) -> Any:
     """A requested value for a correctable field, typed and checked, or ``ValidationError``."""
     text = " ".join((text or "").split())
     if field == CorrectableField.ESCALAFON_CATEGORY:
-        if not text.isdigit() or not 1 <= int(text) <= 6:
+        category = plain_int(text)
+        if category is None or not 1 <= category <= 6:
             raise ValidationError(_("La categoría del escalafón es un número del 1 al 6."))
-        return int(text)
+        return category
     if field == CorrectableField.ESCALAFON_LEVEL:
         if text not in ("1", "2"):
             raise ValidationError(_("El nivel del escalafón es 1 o 2."))
         return text
     if field == CorrectableField.NIP:
-        if not text.isdigit() or not 5 <= len(text) <= 10:
+        if not (text.isascii() and text.isdigit()) or not 5 <= len(text) <= 10:
             raise ValidationError(_("El NIP tiene de 5 a 10 dígitos, sin guiones ni espacios."))
         return text
     if field == CorrectableField.SPECIALTY:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import Conflict
+from core.parsers import plain_int
 from modules.finance.selectors import schools_managed
 
 from .services import budget_process_open
@@ -19,22 +20,21 @@ from .services import budget_process_open
 @require_POST
 @login_required
 def open_budget(request: HttpRequest) -> HttpResponse:
-    raw_school, raw_year = request.POST.get("centro", ""), request.POST.get("anio", "")
+    school_pk = plain_int(request.POST.get("centro", ""))
+    year = plain_int(request.POST.get("anio", ""))
     school = None
-    if raw_school.isdigit():
+    if school_pk is not None:
         school = (
             schools_managed(request.user)
             .select_related("municipality")
-            .filter(pk=int(raw_school))
+            .filter(pk=school_pk)
             .first()
         )
-    if school is None or not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100:
+    if school is None or year is None or not 2000 <= year <= 2100:
         messages.error(request, _("Elija un centro educativo a su cargo y un año válido."))
         return redirect("finance:mine")
     try:
-        process = budget_process_open(
-            actor=request.user, school=school, year=int(raw_year), request=request
-        )
+        process = budget_process_open(actor=request.user, school=school, year=year, request=request)
     except (Conflict, PermissionDenied, ValidationError) as error:
         reason = getattr(error, "reason", "") or _("No puede abrir el presupuesto de este centro.")
         messages.error(request, reason)

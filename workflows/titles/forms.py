@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.parsers import plain_int
 from core.widgets import SalvadoranDateInput
 from modules.documents.choices import MotiveKind, RequestKind
 from modules.documents.models import Motive
@@ -26,11 +27,12 @@ def nie_list(text: str) -> list[int]:
     """NIEs typed one per line (or separated by commas or spaces)."""
     values = []
     for token in (text or "").replace(",", " ").split():
-        if not token.isdigit() or len(token) > 12:
+        nie = plain_int(token, max_digits=12)
+        if nie is None:
             raise forms.ValidationError(
                 _("«%(value)s» no es un NIE: escriba solo números.") % {"value": token[:20]}
             )
-        values.append(int(token))
+        values.append(nie)
     return values
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from core.accounts.choices import Role
 from core.accounts.models import User
 from core.exceptions import Conflict
+from core.parsers import plain_int
 from core.work import task_acting_role
 from core.workflow import process_start, task_action
 from helpdesk.models import Ticket
@@ -146,9 +147,9 @@ def _title_for_ticket(data: dict[str, Any]) -> IssuedTitle:
     candidates = IssuedTitle.objects.filter(
         school_code=code, graduation_year=year, status=TitleStatus.VALID
     ).select_related("request__school")
-    nie = str(data.get("nie") or "").strip()
-    if nie.isdigit():
-        candidates = candidates.filter(student__nie=int(nie))
+    nie = plain_int(str(data.get("nie") or "").strip())
+    if nie is not None:
+        candidates = candidates.filter(student__nie=nie)
     matching = [title for title in candidates if _folded(title.student_name) == name]
     if len(matching) != 1:
         raise ValidationError(

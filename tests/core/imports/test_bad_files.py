@@ -228,3 +228,18 @@ def test_a_damaged_workbook_is_reported(campus, upload):
 
     assert job.status == JobStatus.REJECTED
     assert "dañado" in job.message
+
+
+@pytest.mark.parametrize("nie", ["²", "١٢"])
+def test_a_nie_that_is_not_plain_digits_is_reported_on_its_row(campus, upload, nie):
+    # "²" and "١٢" are digits to str.isdigit(); int("²") failed while the file was checked.
+    rows = student_rows(2)
+    rows[1] = nie + rows[1][1:]
+
+    job = upload(campus["admin"], "students", csv_bytes(STUDENT_HEADER, rows))
+
+    assert job.status == JobStatus.REJECTED
+    [(row, column, message)] = report(job)
+    assert (row, column) == (3, "nie")
+    assert message == f"«{nie}» no es un número entero."
+    assert Student.objects.count() == 0

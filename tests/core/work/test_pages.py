@@ -203,6 +203,16 @@ def test_a_tampered_filter_is_ignored(client, technician, work):
     assert response.context["bandeja"].available.total == 4
 
 
+def test_a_search_for_a_number_that_is_not_plain_digits_answers_the_page(client, technician, work):
+    # "²" is a digit to str.isdigit() but int("²") failed: the Bandeja answered 500.
+    client.force_login(technician)
+
+    response = client.get(URL, {"q": "²"})
+
+    assert response.status_code == 200
+    assert response.context["bandeja"].available.total == 0
+
+
 def test_see_more_shows_the_whole_section(client, settings, technician, work):
     settings.SIGES_BANDEJA_PAGE_SIZE = 2
     client.force_login(technician)

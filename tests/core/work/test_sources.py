@@ -297,6 +297,35 @@ def test_the_text_filter_finds_a_ticket_by_number(technician, mixed):
     assert keys(bandeja.available) == [("ticket", mixed["first"].number)]
 
 
+# "²" and "١٢" are digits to str.isdigit(): int("²") failed (the Bandeja answered 500) and a
+# task's or a case's number typed in Arabic-Indic digits found it. Only ASCII digits are a number.
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_a_number_search_that_is_not_plain_digits_finds_nothing(technician, mixed):
+    bandeja = work_queue(actor=technician, filters=WorkFilters(text="²"))
+
+    assert keys(bandeja.available) == []
+
+
+@pytest.mark.parametrize(
+    ("item", "kind", "queue_key"),
+    [("task", "task", "flujo-workflowapp-review"), ("case", "account_review", "")],
+)
+def test_a_task_or_case_number_is_searched_in_ascii_digits_only(
+    technician, mixed, item, kind, queue_key
+):
+    number = str(mixed[item].pk)
+
+    def found(text):
+        return keys(
+            work_queue(actor=technician, filters=WorkFilters(text=text, queue=queue_key)).available
+        )
+
+    assert (kind, number) in found(number)
+    assert found(number.translate(ARABIC_INDIC)) == []
+
+
 def test_the_priority_filter_leaves_only_tickets_of_that_priority(technician, mixed):
     ticket_set_priority(actor=technician, ticket=mixed["first"], priority="high")
 
@@ -402,6 +431,20 @@ def test_claiming_a_task_someone_else_took_says_so_and_changes_nothing(
         "Otra persona tomó esta tarea antes que usted.",
     )
     assert owner_of(mixed["task"]) == colleague.pk
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("item_id", ["²", "task"])
+def test_a_task_id_that_is_not_plain_digits_is_not_found_and_nothing_is_claimed(
+    technician, mixed, item_id
+):
+    item_id = str(mixed["task"].pk).translate(ARABIC_INDIC) if item_id == "task" else item_id
+    events = AuditEvent.objects.count()
+
+    [result] = work_queue_claim(actor=technician, items=[ItemRef("task", item_id)])
+
+    assert (result.ok, result.code) == (False, "not_found")
+    assert owner_of(mixed["task"]) is None
     assert AuditEvent.objects.count() == events
 
 

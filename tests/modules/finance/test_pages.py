@@ -291,3 +291,48 @@ def test_the_api_answers_before_any_budget_is_approved(client):
         "executed_percent": "0.0",
         "rows": [],
     }
+
+
+# --- Numbers from the query string ------------------------------------------------------------
+
+# "²" and "٢٠٢٥" (Arabic-Indic digits) are digits to str.isdigit(): int("²") failed (a 500) and
+# int("٢٠٢٥") is 2025. Only ASCII digits are a year; anything else is ignored like "abc".
+NOT_PLAIN_YEARS = ["²", "٢٠٢٥"]
+
+
+@pytest.fixture
+def two_years(school, treasurer, categories):
+    approved_budget(SchoolFactory(code="CE-9001"), treasurer, categories, invoices=1, year=2025)
+    approved_budget(school, treasurer, categories, invoices=1)
+
+
+@pytest.mark.parametrize("year", NOT_PLAIN_YEARS)
+def test_the_transparency_page_takes_a_year_of_plain_digits_only(client, two_years, year):
+    response = client.get(reverse("finance:transparency"), {"anio": year})
+
+    assert response.status_code == 200
+    assert response.context["year"] == YEAR  # the latest, as without the filter
+    assert client.get(reverse("finance:transparency"), {"anio": "2025"}).context["year"] == 2025
+
+
+@pytest.mark.parametrize("year", NOT_PLAIN_YEARS)
+def test_the_transparency_api_takes_a_year_of_plain_digits_only(client, two_years, year):
+    response = client.get("/api/v1/transparencia/nacional/", {"anio": year})
+
+    assert response.status_code == 200
+    assert response.json()["year"] == YEAR
+    assert client.get("/api/v1/transparencia/nacional/", {"anio": "2025"}).json()["year"] == 2025
+
+
+@pytest.mark.parametrize("year", NOT_PLAIN_YEARS)
+def test_the_budget_list_api_ignores_a_year_that_is_not_plain_digits(
+    client, make_user, two_years, year
+):
+    client.force_login(make_user(role=Role.AUDITOR))
+
+    response = client.get("/api/v1/finanzas/presupuestos/", {"anio": year})
+
+    assert response.status_code == 200
+    assert sorted(row["year"] for row in response.json()) == [2025, YEAR]
+    only_2025 = client.get("/api/v1/finanzas/presupuestos/", {"anio": "2025"}).json()
+    assert [row["year"] for row in only_2025] == [2025]

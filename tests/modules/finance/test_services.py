@@ -11,7 +11,14 @@ from django.db import IntegrityError, transaction
 from core.audit.models import AuditEvent
 from core.exceptions import Conflict
 from modules.finance.choices import BudgetStatus, PaymentStatus
-from modules.finance.models import Budget, BudgetLine, BudgetLineMonth, Invoice, Payment
+from modules.finance.models import (
+    BankAccount,
+    Budget,
+    BudgetLine,
+    BudgetLineMonth,
+    Invoice,
+    Payment,
+)
 from modules.finance.services import (
     bank_account_open,
     budget_adjustment_approve,
@@ -390,6 +397,36 @@ def test_a_cheque_needs_an_account_and_a_number(approved, treasurer):
         payment_prepare(
             actor=treasurer, invoice=_invoice(approved, treasurer), method="cheque", account=None
         )
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("number", ["1234-٥٦٧٨", "1234-5678²", "\uff11234-5678"])
+def test_a_bank_account_number_takes_ascii_digits_only(treasurer, school, number):
+    # Arabic-Indic, superscript and full-width digits are digits to str.isdigit().
+    with pytest.raises(ValidationError) as error:
+        bank_account_open(actor=treasurer, school=school, bank="Banco Agrícola", number=number)
+
+    assert error.value.message_dict["number"] == [
+        "El número de cuenta solo lleva dígitos y guiones."
+    ]
+    assert not BankAccount.objects.exists()
+    assert not AuditEvent.objects.filter(action="finance.bank_account_opened").exists()
+
+
+@pytest.mark.parametrize("cheque_number", ["٠٠٠٤", "0004²", "\uff10004"])
+def test_a_cheque_number_takes_ascii_digits_only(approved, treasurer, account, cheque_number):
+    invoice = _invoice(approved, treasurer)
+
+    with pytest.raises(ValidationError) as error:
+        payment_prepare(
+            actor=treasurer,
+            invoice=invoice,
+            method="cheque",
+            account=account,
+            cheque_number=cheque_number,
+        )
+
+    assert error.value.message_dict["cheque_number"] == ["Escriba el número del cheque (dígitos)."]
     assert not Payment.objects.exists()
 
 

@@ -221,6 +221,36 @@ def test_a_teacher_cannot_withdraw_a_student_of_their_section(campus, make_stude
     assert enrollment.status == S.ACTIVE
 
 
+# "²" and "٢٠٢٥" (Arabic-Indic) are digits to str.isdigit(): int("²") failed (a 500) and
+# int("٢٠٢٥") is 2025. Only ASCII digits filter; anything else is ignored like "abc".
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize("param", ["section", "year"])
+def test_an_enrollment_filter_that_is_not_plain_digits_is_ignored(campus, make_student, param):
+    _enroll(campus, make_student, 1, section="first_a")
+    _enroll(campus, make_student, 1, section="first_b")
+    api = _api(campus["director"])
+    # In ASCII digits, each filter leaves fewer rows: one section, a year with none
+    plain, filtered = (str(campus["first_a"].pk), 1) if param == "section" else ("2025", 0)
+    assert len(api.get("/api/v1/enrollments/", {param: plain}).json()["results"]) == filtered
+
+    for value in ("²", plain.translate(ARABIC_INDIC)):
+        response = api.get("/api/v1/enrollments/", {param: value})
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == 2
+
+
+def test_a_section_list_year_that_is_not_plain_digits_is_ignored(campus):
+    api = _api(campus["director"])
+    assert api.get("/api/v1/sections/", {"year": "2025"}).json()["results"] == []
+
+    for value in ("²", "2025".translate(ARABIC_INDIC)):
+        response = api.get("/api/v1/sections/", {"year": value})
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == 2
+
+
 def test_structure_endpoints(campus):
     api = _api(campus["teacher"])
 

@@ -7,8 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.audit.models import AuditEvent
+from modules.teachers.choices import CorrectableField
 from modules.teachers.models import Appointment, SubjectAssignment, Teacher
-from modules.teachers.services import assignment_set, teacher_update, teacher_upsert
+from modules.teachers.services import (
+    assignment_set,
+    teacher_field_value,
+    teacher_update,
+    teacher_upsert,
+)
 from tests.factories import PersonFactory, SchoolFactory
 
 from .conftest import make_section, make_teacher, subjects
@@ -75,6 +81,26 @@ def test_a_bad_nip_is_refused():
     with pytest.raises(ValidationError):
         teacher_upsert(person=PersonFactory(), **{**ROW, "nip": "12-34"})
     assert Teacher.objects.count() == 0
+
+
+# "²", "٣" (Arabic-Indic) and "\uff13" (full-width) are digits to str.isdigit(): int("²") failed
+# and int("٣") is 3.
+@pytest.mark.parametrize("text", ["²", "٣", "\uff13"])
+def test_a_requested_category_takes_an_ascii_digit_only(text):
+    with pytest.raises(ValidationError) as excinfo:
+        teacher_field_value(CorrectableField.ESCALAFON_CATEGORY, text)
+
+    assert excinfo.value.messages == ["La categoría del escalafón es un número del 1 al 6."]
+    assert teacher_field_value(CorrectableField.ESCALAFON_CATEGORY, " 3 ") == 3
+
+
+@pytest.mark.parametrize("text", ["٤٠٠٠٠٠١", "400000²", "\uff14000001"])
+def test_a_requested_nip_takes_ascii_digits_only(text):
+    with pytest.raises(ValidationError) as excinfo:
+        teacher_field_value(CorrectableField.NIP, text)
+
+    assert excinfo.value.messages == ["El NIP tiene de 5 a 10 dígitos, sin guiones ni espacios."]
+    assert teacher_field_value(CorrectableField.NIP, "4000001") == "4000001"
 
 
 def test_teacher_update_audits_before_and_after(school):

@@ -2,7 +2,9 @@
 may work each step, the submission guards inside the flow, and due times."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from viewflow.workflow.models import Task
 
 from core.accounts.scopes import forget_grants
@@ -156,3 +158,45 @@ def test_a_second_budget_for_the_same_year_is_refused(opened, treasurer, school)
         budget_process_open(actor=treasurer, school=school, year=YEAR)
     assert Budget.objects.count() == 1
     assert BudgetLine.objects.filter(budget_id=opened.budget_id).count() == 5
+
+
+# --- Opening from the page ----------------------------------------------------------------------
+
+
+def _open_from_the_page(client, school_pk, year):
+    response = client.post(reverse("budget:open"), {"centro": school_pk, "anio": year})
+    return response, [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_the_treasurer_opens_a_budget_from_the_page(client, treasurer, school, allocation):
+    client.force_login(treasurer)
+
+    response, _said = _open_from_the_page(client, str(school.pk), str(YEAR))
+
+    budget = Budget.objects.get(school=school, fiscal_year_id=YEAR)
+    assert response.status_code == 302
+    assert response.url == reverse("finance:budget", args=[budget.pk])
+
+
+@pytest.mark.parametrize("field", ["centro", "anio"])
+@pytest.mark.parametrize("digits", ["²", "arabic-indic"])
+def test_a_school_or_year_that_is_not_plain_digits_is_refused_and_nothing_opens(
+    client, treasurer, school, allocation, field, digits
+):
+    # "²" and "٢٠٢٦" are digits to str.isdigit(): int("²") failed (a 500) and int("٢٠٢٦") is 2026,
+    # so the budget opened. Only ASCII digits are a school id or a year.
+    client.force_login(treasurer)
+    values = {"centro": str(school.pk), "anio": str(YEAR)}
+    if digits == "²":
+        values[field] = "²"
+    else:
+        values[field] = values[field].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    events = AuditEvent.objects.count()
+
+    response, said = _open_from_the_page(client, values["centro"], values["anio"])
+
+    assert response.status_code == 302
+    assert response.url == reverse("finance:mine")
+    assert said == ["Elija un centro educativo a su cargo y un año válido."]
+    assert not Budget.objects.exists()
+    assert AuditEvent.objects.count() == events

@@ -11,8 +11,8 @@ from django.utils import timezone
 from viewflow.workflow.models import Process
 
 from core.audit.models import AuditEvent
-from modules.documents.choices import SignatoryKind
-from modules.documents.models import Signatory, TitleRequest
+from modules.documents.choices import MotiveKind, SignatoryKind
+from modules.documents.models import Motive, Signatory, TitleRequest
 from modules.documents.services import signatory_end, title_request_create
 from modules.schools.models import Grade
 from modules.teachers.models import Appointment
@@ -162,6 +162,26 @@ def test_replacement_needs_resolution_number(registrar, section, signatories):
             actor=registrar, kind="replacement", school=section.school, title_numbers=["X"]
         )
     assert caught.value.error_dict["resolution_number"][0].code == "resolution_required"
+    _nothing_saved()
+
+
+@pytest.mark.parametrize("motive", ["²", "motive", "", "abc"])
+def test_a_reprint_needs_a_motive_of_the_list_by_its_plain_id(
+    registrar, section, signatories, motive
+):
+    # "²" is a digit to str.isdigit() (int() failed), and the id of a motive of the list typed
+    # in Arabic-Indic digits was taken for it. Only ASCII digits are an id.
+    arabic_indic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    listed = Motive.objects.filter(kind=MotiveKind.REPRINT, is_active=True).first()
+    motive = str(listed.pk).translate(arabic_indic) if motive == "motive" else motive
+
+    with pytest.raises(ValidationError) as caught:
+        title_request_create(
+            actor=registrar, kind="reprint", school=section.school, title_numbers=["X"],
+            motive=motive,
+        )  # fmt: skip
+
+    assert caught.value.message_dict == {"motive": ["Elija un motivo de la lista."]}
     _nothing_saved()
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -107,6 +108,29 @@ def test_every_student_excluded_rejects(registrar, officer, section, graduates, 
     assert request.status == RequestStatus.REJECTED
     assert process.status == "DONE"
     assert not IssuedTitle.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["²", "nie"])
+def test_an_excluded_nie_that_is_not_plain_digits_is_refused_and_nothing_changes(
+    registrar, officer, section, graduates, signatories, typed
+):
+    # "²" and "١٢" are digits to str.isdigit(): int("²") failed, and a NIE typed in Arabic-Indic
+    # digits excluded that student. Only ASCII digits are a NIE.
+    arabic_indic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    typed = str(graduates[0].nie).translate(arabic_indic) if typed == "nie" else typed
+    process = request_titles(registrar, section)
+
+    with pytest.raises(ValidationError) as caught:
+        verify(officer, process, excluded=typed, motive=exclusion_motive())
+
+    assert caught.value.message_dict == {
+        "excluded": [f"«{typed}» no es un NIE: escriba solo números."]
+    }
+    request = TitleRequest.objects.get(pk=process.title_request_id)
+    assert request.status == RequestStatus.SENT
+    assert not request.items.filter(excluded=True).exists()
+    assert open_task(process, TitleFlow.verify).owner_id is None
+    assert not AuditEvent.objects.filter(action="title_request.student_excluded").exists()
 
 
 def test_reject_with_reason(registrar, officer, section, graduates, signatories):

@@ -19,7 +19,7 @@ from modules.documents.models import IssuedTitle, TitleRequest
 from modules.teachers.models import Appointment
 from workflows.titles.flows import TitleFlow
 from workflows.titles.models import TitleProcess
-from workflows.titles.services import titles_step
+from workflows.titles.services import titles_start_for_ticket, titles_step
 
 from .conftest import confirm_step, open_task, verify
 from .test_verification import issue
@@ -130,6 +130,26 @@ def test_replacement_while_the_director_is_not_appointed_creates_nothing(
     assert Ticket.objects.count() == tickets
     assert TitleRequest.objects.count() == requests
     assert not TitleProcess.objects.filter(kind=RequestKind.REPLACEMENT).exists()
+
+
+@pytest.mark.parametrize("nie", ["²", "١٢"])
+def test_a_stored_nie_that_is_not_plain_digits_does_not_narrow_the_search(
+    issued_titles, service, citizen, nie
+):
+    # The help desk's form takes a NIE of ASCII digits only, but a stored answer (an older form)
+    # reached int(): "²" is a digit to str.isdigit() (a ValueError) and int("١٢") is 12.
+    original = issued_titles[0]
+    service.workflow_key = ""  # open the ticket without starting the replacement
+    ticket = ticket_create(requester=citizen, service=service, data=answers(original))
+    Ticket.objects.filter(pk=ticket.pk).update(form_data={**ticket.form_data, "nie": nie})
+    ticket.refresh_from_db()
+
+    process = titles_start_for_ticket(ticket=ticket)
+
+    # Ignored like any other NIE that is not a number: the title is found by name, school, year
+    assert process.title_request.items.get().original_title_id == original.pk
+    ticket.refresh_from_db()
+    assert ticket.process_id == process.pk
 
 
 def test_frozen_data_unchanged_after_the_name_is_corrected(issued_titles, officer):
