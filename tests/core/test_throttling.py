@@ -166,4 +166,5 @@ def test_the_apis_default_throttles_count_atomically():
     from core.throttling import AtomicRateThrottle
 
     classes = api_settings.DEFAULT_THROTTLE_CLASSES
-    assert classes and all(issubclass(cls, AtomicRateThrottle) for cls in classes)
+    assert classes
+    assert all(issubclass(cls, AtomicRateThrottle) for cls in classes)
