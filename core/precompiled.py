@@ -123,8 +123,7 @@ class Precompiled:
                     self._compiled[using] = compiled
         return compiled
 
-    def fetch(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
-        """Every row, as the queryset would give them."""
+    def _bind(self, using: str, values: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
         if values.keys() != self._types.keys():
             raise TypeError(f"{self.key}: expected {sorted(self._types)}, got {sorted(values)}")
         for name, value in values.items():
@@ -138,6 +137,18 @@ class Precompiled:
         params = list(compiled.params)
         for position, name, adapt in compiled.slots:
             params[position] = values[name] if adapt is None else adapt(values[name])
+        return compiled, params
+
+    def sql(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> tuple[str, list[Any]]:
+        """The SQL and parameters a call with ``values`` runs, for a caller that sends it with
+        another statement in one round trip and reads the plain rows itself (no model
+        instances, no converters: for ``values_list`` of plain columns)."""
+        compiled, params = self._bind(using, values)
+        return compiled.sql, params
+
+    def fetch(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
+        """Every row, as the queryset would give them."""
+        compiled, params = self._bind(using, values)
         # A copy of the compiled compiler that answers with the stored SQL: Django's iterable
         # then runs it and builds the rows exactly as for the queryset. The copy and the
         # queryset are this call's own; neither is handed out.

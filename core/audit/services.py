@@ -102,10 +102,11 @@ def _advisory_lock(name: str) -> bool:
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_ADVISORY_LOCK_CLASS, name]
-        )
+        cursor.execute(_LOCK_SQL, [_ADVISORY_LOCK_CLASS, name])
     return True
+
+
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s, hashtext(%s))"
 
 
 # The head each chain reached in the current transaction, by this process: (seq, hash) by chain
@@ -154,8 +155,32 @@ _chain_head = precompiled(
 
 def _head(chain_key: str) -> tuple[int, str]:
     """The seq and hash the chain's next event follows (the genesis hash for a new chain)."""
-    head = _chain_head.first(chain_key=chain_key)
+    return _next(_chain_head.first(chain_key=chain_key))
+
+
+def _next(head: tuple[int, str] | None) -> tuple[int, str]:
     return (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+
+
+def _lock_and_head(chain_key: str) -> tuple[int, str] | None:
+    """PostgreSQL: take the chain's lock (``_advisory_lock``) and read its head (``_head``) in
+    one round trip, or ``None`` where the two cannot be sent together.
+
+    Both statements go in one simple query, which client-side binding (Django's default for
+    psycopg 3) allows; PostgreSQL gives each statement of it its own snapshot at READ COMMITTED,
+    so the read, which starts once the lock is granted, sees the head its previous holder
+    committed (``tests/core/audit/test_concurrency.py`` races ten appends to check it). With
+    server-side binding (``OPTIONS["server_side_binding"]``) it is two round trips.
+    """
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    ):
+        return None
+    sql, params = _chain_head.sql(chain_key=chain_key)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_LOCK_SQL}; {sql}", [_ADVISORY_LOCK_CLASS, f"chain:{chain_key}", *params])
+        cursor.nextset()
+        return _next(cursor.fetchone())
 
 
 def _append(fields: dict[str, Any], seq: int, prev_hash: str) -> AuditEvent:
@@ -229,10 +254,13 @@ def audit_record(
             # This transaction appended the chain's head itself, holding the chain's lock (or
             # on a chain it created): the head cannot have moved.
             return _append(fields, known[0] + 1, known[1])
+        # PostgreSQL: the chain's lock is held until the caller's transaction ends and every
+        # writer takes it, so (at READ COMMITTED, Django's level) the head read next is the
+        # chain's latest and the insert cannot lose a race: no savepoint, no retry.
+        head = _lock_and_head(chain_key)
+        if head is not None:
+            return _append(fields, *head)
         if _advisory_lock(f"chain:{chain_key}"):
-            # PostgreSQL: the chain's lock is held until the caller's transaction ends and every
-            # writer takes it, so (at READ COMMITTED, Django's level) the head read next is the
-            # chain's latest and the insert cannot lose a race: no savepoint, no retry.
             return _append(fields, *_head(chain_key))
         for attempt in range(_APPEND_ATTEMPTS):
             seq, prev_hash = _head(chain_key)

@@ -222,3 +222,41 @@ def test_values_the_backend_adapts_are_adapted_the_same_way():
     assert older.fetch(chain_key="test:precompiled", before=3) == [2, 1]
     assert older.fetch(chain_key="test:precompiled", before=2) == [1]
     assert older.fetch(chain_key="other", before=3) == []
+
+
+def test_sql_gives_what_a_call_would_run(make_user):
+    """``sql()`` is the statement and parameters ``fetch`` runs (for a caller that sends it with
+    another statement): run by hand, it gives the same plain rows."""
+    users = [make_user() for _ in range(2)]
+    by_id = precompiled(
+        "test.user_dui_sql",
+        lambda pk: User.objects.filter(pk=pk).values_list("pk", "dui"),
+        pk=int,
+    )
+    sql, params = by_id.sql(pk=users[1].pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert cursor.fetchall() == [(users[1].pk, users[1].dui)] == by_id.fetch(pk=users[1].pk)
+    with pytest.raises(TypeError):
+        by_id.sql(pk=str(users[1].pk))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_audit_append_locks_its_chain_and_reads_its_head_in_one_round_trip(make_user):
+    """PostgreSQL: the chain's advisory lock and the read of its head go together (two
+    statements, one round trip), then the insert; the event follows the chain's head, which
+    an earlier transaction committed."""
+    from core.audit.services import audit_record
+
+    audit_record(action="thing.made", chain_key="test.thing:1", object_type="test.thing")
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        event = audit_record(
+            action="thing.touched", chain_key="test.thing:1", object_type="test.thing"
+        )
+    lock_and_head, insert = (query["sql"] for query in captured.captured_queries)
+    assert "pg_advisory_xact_lock" in lock_and_head
+    assert "ORDER BY" in lock_and_head
+    assert insert.startswith('INSERT INTO "audit_auditevent"')
+    first = AuditEvent.objects.get(chain_key="test.thing:1", seq=1)
+    assert (event.seq, event.prev_hash) == (2, first.hash)

@@ -46,11 +46,10 @@ def test_a_claim_costs_a_fixed_number_of_queries(others, actor, requester, servi
     ticket = Ticket.objects.get(pk=open_ticket(requester, service).pk)
     statements = _statements(lambda: ticket_claim(actor=actor, ticket=ticket))
     # BEGIN; the ticket locked with its queue; whether the actor serves the queue; the chain's
-    # lock and head, and the claim's audit event; new → open with the assignee in one UPDATE,
-    # and its audit event (the chain's head is known: one INSERT); COMMIT.
+    # lock and head (one round trip), and the claim's audit event; new → open with the assignee
+    # in one UPDATE, and its audit event (the chain's head is known: one INSERT); COMMIT.
     assert statements == [
         "BEGIN",
-        "SELECT",
         "SELECT",
         "SELECT",
         "SELECT",
@@ -72,15 +71,14 @@ def test_a_resolution_costs_a_fixed_number_of_queries(others, actor, requester, 
         lambda: ticket_resolve(actor=actor, ticket=ticket, message="Listo, ya puede ingresar.")
     )
     # BEGIN; the ticket locked with its queue, service and requester (the notice reads them);
-    # the resolution message; the chain's lock and head, the message's audit event; the first
-    # response's event; open → in progress with the first-response stamp in one UPDATE, and
-    # its event; in progress → resolved and its event; the requester's notices (one INSERT);
-    # COMMIT.
+    # the resolution message; the chain's lock and head (one round trip), the message's audit
+    # event; the first response's event; open → in progress with the first-response stamp in
+    # one UPDATE, and its event; in progress → resolved and its event; the requester's notices
+    # (one INSERT); COMMIT.
     assert statements == [
         "BEGIN",
         "SELECT",
         "INSERT",
-        "SELECT",
         "SELECT",
         "INSERT",
         "INSERT",

@@ -32,12 +32,13 @@ def _assert_linked() -> None:
 
 
 def test_a_second_append_in_the_same_transaction_is_one_insert(django_assert_num_queries):
-    # PostgreSQL: the first append of a transaction locks the chain, reads its head and inserts;
-    # the next ones know the head and only insert. (SQLite reads the head and inserts in a
-    # savepoint each time: one writer at a time, a loser of the unique key retries.)
+    # PostgreSQL: the first append of a transaction locks the chain and reads its head (one
+    # round trip) and inserts; the next ones know the head and only insert. (SQLite reads the
+    # head and inserts in a savepoint each time: one writer at a time, a loser of the unique key
+    # retries.)
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
-        with django_assert_num_queries(3 if postgres else 4):
+        with django_assert_num_queries(2 if postgres else 4):
             _record(1)
         with django_assert_num_queries(1 if postgres else 4):
             _record(2)

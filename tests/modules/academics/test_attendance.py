@@ -23,10 +23,6 @@ from .conftest import CLASS_DAY, enroll, make_section
 
 pytestmark = pytest.mark.django_db
 
-# On PostgreSQL an audit append also takes the chain's advisory lock (one more query) and,
-# holding it, inserts without a savepoint (two fewer): one query fewer than elsewhere.
-AUDIT_ON_POSTGRESQL = -int(connection.vendor == "postgresql")
-
 
 def _state():
     return (
