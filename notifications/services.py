@@ -44,6 +44,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from core.accounts.emails import mask_email
 from core.accounts.models import Person, User
 from core.audit.services import audit_record
+from core.precompiled import PrecompiledInsert
 
 from .choices import Channel, OutboxStatus, StaleSendingPolicy
 from .conf import notifications_settings as conf
@@ -225,6 +226,9 @@ def notify(
         )
 
 
+_insert_messages = PrecompiledInsert(OutboxMessage)
+
+
 def _write_rows(
     *,
     recipient: Person,
@@ -287,8 +291,9 @@ def _write_rows(
         messages.append(row)
     fresh = [row for row in messages if row.pk is None]
     if idempotency_key is None:
-        # Fresh random keys cannot collide: all rows in one INSERT, without savepoints.
-        OutboxMessage.objects.bulk_create(fresh)
+        # Fresh random keys cannot collide: all rows in one INSERT (compiled once per number of
+        # rows, core.precompiled), without savepoints.
+        _insert_messages.insert_many(fresh)
     else:
         written = {id(row): _insert_once(row) for row in fresh}
         messages = [written.get(id(row), row) for row in messages]

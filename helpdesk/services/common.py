@@ -15,7 +15,7 @@ from core.accounts.choices import Role, ScopeKind
 from core.accounts.models import User
 from core.audit.services import audit_record
 from core.exceptions import Conflict
-from core.precompiled import Precompiled, precompiled
+from core.precompiled import Precompiled, PrecompiledInsert, precompiled
 from core.uploads import CheckedUpload, check_uploads
 from core.workflow import sync_row, transition
 from notifications.services import notify
@@ -122,6 +122,11 @@ def _store_attachments(
     return stored
 
 
+# A message's INSERT, compiled once (core.precompiled); its generated search document is not
+# read back.
+_insert_entry = PrecompiledInsert(TicketEntry)
+
+
 def _add_entry(
     *,
     ticket: Ticket,
@@ -133,14 +138,16 @@ def _add_entry(
     message_id: str = "",
     at: datetime | None = None,
 ) -> TicketEntry:
-    entry = TicketEntry.objects.create(
-        ticket=ticket,
-        kind=kind,
-        author=author,
-        body=body,
-        channel=channel,
-        message_id=message_id,
-        created_at=at or timezone.now(),
+    entry = _insert_entry.insert(
+        TicketEntry(
+            ticket=ticket,
+            kind=kind,
+            author=author,
+            body=body,
+            channel=channel,
+            message_id=message_id,
+            created_at=at or timezone.now(),
+        )
     )
     stored = _store_attachments(entry=entry, files=files, actor=author)
     known_attachments(entry, stored)
