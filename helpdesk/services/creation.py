@@ -126,19 +126,19 @@ def ticket_create(
     deadlines = sla_deadlines(service=service, priority=priority, start=now)
     ticket = _insert_ticket.insert(
         Ticket(
-        number=_next_number(now),
-        subject=subject or service.name,
-        requester=requester,
-        service=service,
-        queue=service.queue,
-        priority=priority,
-        channel=channel,
-        form_data=cleaned.values,
-        created_at=now,
-        first_response_due_at=deadlines.first_response_due_at,
-        first_response_warn_at=deadlines.first_response_warn_at,
-        resolution_due_at=deadlines.resolution_due_at,
-        resolution_warn_at=deadlines.resolution_warn_at,
+            number=_next_number(now),
+            subject=subject or service.name,
+            requester=requester,
+            service=service,
+            queue=service.queue,
+            priority=priority,
+            channel=channel,
+            form_data=cleaned.values,
+            created_at=now,
+            first_response_due_at=deadlines.first_response_due_at,
+            first_response_warn_at=deadlines.first_response_warn_at,
+            resolution_due_at=deadlines.resolution_due_at,
+            resolution_warn_at=deadlines.resolution_warn_at,
         )
     )
     opening_entries: list[Any] = []
