@@ -64,6 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     transitions.add_argument("--count", type=int, default=200, help="Tickets to claim/resolve.")
     transitions.add_argument("--seconds", type=int, default=10, help="pgbench duration.")
+    instructions = commands.add_parser(
+        "instructions",
+        help="Instructions per call (valgrind's callgrind: steady on a busy machine).",
+    )
+    instructions.add_argument("--only", action="append", required=True, help="Operation key.")
+    instructions.add_argument("--calls", type=int, default=20, help="Counted calls.")
+    instructions.add_argument("--warmup", type=int, default=10, help="Uncounted calls first.")
+    instructions_child = commands.add_parser("instructions-child", help=argparse.SUPPRESS)
+    for name in ("key", "calls", "warmup", "prepared"):
+        instructions_child.add_argument(name, type=str if name == "key" else int)
     compare = commands.add_parser(
         "compare", help="The hot paths next to django-helpdesk 2.6.1 (its own environment)."
     )
@@ -181,6 +191,19 @@ def main(argv: list[str] | None = None) -> int:
                     only=tuple(args.only or ()),
                 )
             )
+            return 0
+        if args.command == "instructions":
+            from .instructions import InstructionOptions, run_instructions
+
+            run_instructions(
+                InstructionOptions(only=tuple(args.only), calls=args.calls, warmup=args.warmup),
+                args.settings,
+            )
+            return 0
+        if args.command == "instructions-child":
+            from .instructions import child
+
+            child(args.key, args.calls, args.warmup, args.prepared)
             return 0
         if args.command == "transitions":
             from .transitions import TransitionOptions, run_transitions
