@@ -63,5 +63,5 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
     return {1, false}
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return {0, oldest[2]}
+return {0, oldest[2] or false}
 """

@@ -52,6 +52,7 @@ class AtomicRateThrottle(SimpleRateThrottle):
     they say whose budget it is and which rate; this class counts."""
 
     _lock = threading.Lock()
+    _logged = False  # the check ran on the cache's server (throttle_log)
     _oldest: float | None = None
 
     def allow_request(self, request: Any, view: Any) -> bool:
@@ -66,12 +67,16 @@ class AtomicRateThrottle(SimpleRateThrottle):
             return True
         self.now = self.timer()
         allowed, self._oldest = log(self.key, self.now, self.duration, self.num_requests)
+        self._logged = True
         return allowed
 
     def wait(self) -> float | None:
-        """Seconds until the oldest allowed request leaves the period (a place frees up)."""
-        if self._oldest is None:
+        """Seconds until the oldest allowed request leaves the period (a place frees up; a
+        whole period when none was allowed, as with a rate of 0)."""
+        if not self._logged:
             return super().wait()
+        if self._oldest is None:
+            return float(self.duration)
         return max(0.0, self.duration - (self.now - self._oldest))
 
 

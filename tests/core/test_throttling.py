@@ -162,6 +162,15 @@ def test_the_wait_is_until_the_oldest_request_leaves_the_period(counted):
     assert _allowed(throttle_class, "10.1.1.2") is True
 
 
+def test_a_rate_of_zero_refuses_everything_for_a_whole_period(counted, monkeypatch):
+    throttle_class, _clock = counted
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, SCOPE: "0/hour"}
+    monkeypatch.setattr(api_settings, "DEFAULT_THROTTLE_RATES", rates)
+    refused = throttle_class()
+    assert refused.allow_request(anonymous_post("10.1.1.1"), _View()) is False
+    assert refused.wait() == 3600
+
+
 def test_the_apis_default_throttles_count_atomically():
     from core.throttling import AtomicRateThrottle
 
