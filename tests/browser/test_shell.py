@@ -107,7 +107,9 @@ def test_api_redoc_renders_offline(live_server, page):
 
     page.goto(f"{live_server.url}/api/redoc/")
 
-    expect(page.get_by_role("heading", name="SIGES API")).to_be_visible()
+    # Redoc parses the whole schema in the browser before it draws anything: on a busy CI
+    # machine that once took longer than the default 5 s, so it gets 20.
+    expect(page.get_by_role("heading", name="SIGES API")).to_be_visible(timeout=20_000)
     assert [text for text in violations if "script" in text] == []
 
 
