@@ -92,15 +92,27 @@ def served_queue_ids(actor: Any) -> list[int]:
     if not technician and not supervisor:
         return []
     values = {"actor": actor.pk} if technician else {}
-    for prefix, grants in (("t", technician), ("s", supervisor)):
-        for index, grant in enumerate(grants):
-            if grant.scope_kind != ScopeKind.NATIONAL:
-                values[f"{prefix}{index}"] = grant.scope_target_id
+    targets = [grant.scope_target_id for grant in (*technician, *supervisor)]
     shape = (
         tuple(grant.scope_kind for grant in technician),
         tuple(grant.scope_kind for grant in supervisor),
     )
+    for (name, _kind), target in zip(_target_slots(shape), targets, strict=True):
+        if name is not None:
+            values[name] = target
     return _served_ids_query(shape).fetch(**values)
+
+
+def _target_slots(
+    shape: tuple[tuple[str, ...], tuple[str, ...]],
+) -> list[tuple[str | None, str]]:
+    """Each grant of ``shape`` in order (technician's, then supervisor's) with the name of its
+    target's parameter (``t0``…, ``s0``…; ``None`` for a national grant, which has none)."""
+    return [
+        (None if kind == ScopeKind.NATIONAL else f"{prefix}{index}", kind)
+        for prefix, kinds in zip("ts", shape, strict=True)
+        for index, kind in enumerate(kinds)
+    ]
 
 
 @functools.lru_cache(maxsize=64)
@@ -109,27 +121,18 @@ def _served_ids_query(shape: tuple[tuple[str, ...], tuple[str, ...]]) -> Precomp
     technician and supervisor grants, as ``_served_grants`` gives them), built by ``_served_q``
     from stand-in grants: parameters ``actor`` (with technician grants) and each grant's target
     (``t0``…, ``s0``…; none for a national grant)."""
-    kinds = dict(zip("ts", shape, strict=True))
-    types = {
-        f"{prefix}{index}": int
-        for prefix, grant_kinds in kinds.items()
-        for index, kind in enumerate(grant_kinds)
-        if kind != ScopeKind.NATIONAL
-    }
-    if kinds["t"]:
+    slots = _target_slots(shape)
+    types = {name: int for name, _kind in slots if name is not None}
+    if shape[0]:
         types["actor"] = int
 
     def build(actor: int | None = None, **targets: int) -> QuerySet:
-        stand_ins = {
-            prefix: [
-                RoleGrant(scope_kind=kind, **{f"{kind}_id": targets.get(f"{prefix}{index}")})
-                if kind != ScopeKind.NATIONAL
-                else RoleGrant(scope_kind=kind)
-                for index, kind in enumerate(grant_kinds)
-            ]
-            for prefix, grant_kinds in kinds.items()
-        }
-        condition = _served_q(actor, stand_ins["t"], stand_ins["s"])
+        grants = [
+            RoleGrant(scope_kind=kind, **({f"{kind}_id": targets[name]} if name else {}))
+            for name, kind in slots
+        ]
+        technician, supervisor = grants[: len(shape[0])], grants[len(shape[0]) :]
+        condition = _served_q(actor, technician, supervisor)
         return Queue.objects.filter(condition).order_by("pk").values_list("pk", flat=True)
 
     return precompiled(f"helpdesk.served_queue_ids:{shape}", build, **types)

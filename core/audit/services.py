@@ -162,7 +162,7 @@ def _next(head: tuple[int, str] | None) -> tuple[int, str]:
     return (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
 
 
-def _lock_and_head(chain_key: str) -> tuple[int, str] | None:
+def _lock_and_head(chain_key: str, lock_name: str) -> tuple[int, str] | None:
     """PostgreSQL: take the chain's lock (``_advisory_lock``) and read its head (``_head``) in
     one round trip, or ``None`` where the two cannot be sent together.
 
@@ -178,7 +178,7 @@ def _lock_and_head(chain_key: str) -> tuple[int, str] | None:
         return None
     sql, params = _chain_head.sql(chain_key=chain_key)
     with connection.cursor() as cursor:
-        cursor.execute(f"{_LOCK_SQL}; {sql}", [_ADVISORY_LOCK_CLASS, f"chain:{chain_key}", *params])
+        cursor.execute(f"{_LOCK_SQL}; {sql}", [_ADVISORY_LOCK_CLASS, lock_name, *params])
         cursor.nextset()
         return _next(cursor.fetchone())
 
@@ -257,10 +257,11 @@ def audit_record(
         # PostgreSQL: the chain's lock is held until the caller's transaction ends and every
         # writer takes it, so (at READ COMMITTED, Django's level) the head read next is the
         # chain's latest and the insert cannot lose a race: no savepoint, no retry.
-        head = _lock_and_head(chain_key)
+        lock_name = f"chain:{chain_key}"
+        head = _lock_and_head(chain_key, lock_name)
         if head is not None:
             return _append(fields, *head)
-        if _advisory_lock(f"chain:{chain_key}"):
+        if _advisory_lock(lock_name):
             return _append(fields, *_head(chain_key))
         for attempt in range(_APPEND_ATTEMPTS):
             seq, prev_hash = _head(chain_key)
