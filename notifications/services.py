@@ -32,6 +32,10 @@ from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from anymail.signals import AnymailTrackingEvent, EventType, RejectReason
 from django.conf import settings
 from django.core import mail
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
@@ -339,11 +343,57 @@ def kick_relay_after_commit() -> None:
     transaction.on_commit(kick_relay, robust=True)
 
 
-def kick_relay() -> None:
-    """Queue a relay run now (after commit). A broker that is down must not turn a committed
-    business change into an error: the periodic run sends the message instead."""
+# The mark of a relay run queued and not yet started (see ``kick_relay``). It lives no longer
+# than the task may wait in the queue (``tasks.outbox_relay``'s ``expires``), so a run that is
+# lost on its way (a worker restarted with the queue purged) holds kicks back for a minute at
+# most; the periodic run, every 30 s, clears it too.
+RELAY_PENDING_KEY = "notifications:relay-pending"
+RELAY_PENDING_SECONDS = 60
+
+
+def _shared_cache() -> BaseCache | None:
+    """The cache the web processes share with the workers, where the pending-run mark lives;
+    ``None`` for a cache of this process only (a worker could never clear the mark there)."""
+    store = caches["default"]
+    if isinstance(store, LocMemCache | DummyCache):
+        return None
+    return store
+
+
+def _pending_mark_store() -> BaseCache | None:
+    """Where a kick sets the mark: the shared cache, unless tasks run inline (the kick is then
+    the run itself, and nothing is queued to wait for)."""
     from .tasks import outbox_relay
 
+    if outbox_relay.app.conf.task_always_eager:
+        return None
+    return _shared_cache()
+
+
+def kick_relay() -> None:
+    """Queue a relay run now (after commit), unless one is already queued and not yet started.
+
+    That run will see this transaction's messages: the relay clears the mark before it reads
+    the outbox (``relay_started``), and the mark was seen after this commit; so a commit skips
+    the kick only when a run that has not yet read anything is on its way. Under load this keeps
+    the queue at one waiting run instead of one per commit, and spares each request the broker
+    message (a cache ``add`` costs a fraction of it).
+
+    A broker that is down must not turn a committed business change into an error: the periodic
+    run sends the message instead. A cache that is down only loses the saving: the kick is sent.
+    """
+    from .tasks import outbox_relay
+
+    store = _pending_mark_store()
+    if store is not None:
+        try:
+            if not store.add(RELAY_PENDING_KEY, 1, timeout=RELAY_PENDING_SECONDS):
+                return
+        except Exception:
+            logger.warning(
+                "outbox: the cache is unreachable; kicking the relay anyway", exc_info=True
+            )
+            store = None
     try:
         outbox_relay.delay()
     except Exception:
@@ -352,6 +402,23 @@ def kick_relay() -> None:
             "send the pending messages",
             exc_info=True,
         )
+        if store is not None:
+            # No run is on its way: the next commit must try again.
+            with suppress(Exception):
+                store.delete(RELAY_PENDING_KEY)
+
+
+def relay_started() -> None:
+    """Clear the pending-run mark: from now on a commit must queue a run of its own, since this
+    one may already have read the outbox. Called before the relay reads anything, in whatever
+    process runs it (a worker's own settings may say "inline": it clears the mark all the same)."""
+    store = _shared_cache()
+    if store is not None:
+        try:
+            store.delete(RELAY_PENDING_KEY)
+        except Exception:
+            # The mark expires by itself; until then the periodic run covers the kicks.
+            logger.warning("outbox: could not clear the pending-run mark", exc_info=True)
 
 
 # --- notices about a person's account ------------------------------------------------------
@@ -599,6 +666,7 @@ def _send_batch(
 def outbox_relay_run(*, now: datetime | None = None) -> RelayReport:
     """Send every due email in the outbox (in batches, bounded in time). Safe to run any number
     of times, concurrently too. ``now`` is for tests (it moves the clock forward)."""
+    relay_started()
     report = RelayReport()
     report.stale = _recover_stale(now=now or timezone.now())
     started = time.monotonic()

@@ -8,16 +8,20 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import override_settings
 
 from notifications.choices import OutboxStatus
+from notifications.services import RELAY_PENDING_KEY
 from notifications.tasks import outbox_relay
 from tests.notifications.conftest import celery_settings, notify_generic
 
@@ -48,7 +52,6 @@ def test_a_real_worker_sends_a_message_written_by_notify(person, tmp_path):
     broker_url = os.environ["CELERY_BROKER_URL"]
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    log_path = tmp_path / "worker.log"
 
     # Given a message committed by a business transaction; the after-commit kick goes to the
     # real broker (eager mode off, as in production)
@@ -58,6 +61,77 @@ def test_a_real_worker_sends_a_message_written_by_notify(person, tmp_path):
     assert message.status == OutboxStatus.PENDING
 
     # When a worker process starts against the same database and broker
+    with _worker(broker_url, mail_dir, tmp_path) as log_text:
+        # Then, within a bounded time, the row is sent and the email file exists
+        files = _wait_sent([message], mail_dir, 1)
+        assert message.status == OutboxStatus.SENT, log_text()[-3000:]
+        assert len(files) == 1, log_text()[-3000:]
+        content = files[0].read_text()
+        assert "Subject: Aviso del trabajador" in content
+        assert f"Message-ID: {message.message_id_header}" in content
+        assert "To: ana.lopez@example.sv" in content
+        assert message.attempts == 1
+
+
+@pytest.mark.celery_worker
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_while_a_kick_waits_rides_on_that_kick(person, tmp_path, settings):
+    broker_url = os.environ["CELERY_BROKER_URL"]
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    # The web process and the worker share a Redis cache (as in production)
+    cache_url = _shared_cache_url(broker_url)
+    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": cache_url}}
+    cache.delete(RELAY_PENDING_KEY)
+
+    # Given a committed message whose kick waits in the queue (no worker yet)
+    with celery_settings(task_always_eager=False, broker_url=broker_url):
+        with transaction.atomic():
+            (first,) = notify_generic(person, channels=["email"], titulo="Primero")
+        assert cache.get(RELAY_PENDING_KEY) == 1
+        # When a second transaction commits before any run started: it queues nothing
+        with (
+            mock.patch.object(outbox_relay, "delay", wraps=outbox_relay.delay) as delay,
+            transaction.atomic(),
+        ):
+            (second,) = notify_generic(person, channels=["email"], titulo="Segundo")
+        assert delay.call_count == 0
+
+    # Then the one queued run, in a worker, sends both and clears the mark
+    with _worker(broker_url, mail_dir, tmp_path, cache_url=cache_url) as log_text:
+        files = _wait_sent([first, second], mail_dir, 1)
+        assert (first.status, second.status) == (OutboxStatus.SENT,) * 2, log_text()[-3000:]
+        # (The file backend writes one file per connection: the run sent both through one.)
+        sent = "".join(path.read_text() for path in files)
+        assert (sent.count("Subject: Primero"), sent.count("Subject: Segundo")) == (1, 1)
+        assert cache.get(RELAY_PENDING_KEY) is None
+
+
+def _shared_cache_url(broker_url: str) -> str:
+    """A Redis database next to the broker's, for the cache both processes use."""
+    base, _, _db = broker_url.rpartition("/")
+    return f"{base}/14" if base.startswith("redis") else broker_url
+
+
+def _wait_sent(messages, mail_dir: Path, count: int) -> list[Path]:
+    deadline = time.monotonic() + WAIT_SECONDS
+    files: list[Path] = []
+    while time.monotonic() < deadline:
+        for message in messages:
+            message.refresh_from_db()
+        files = sorted(mail_dir.iterdir())
+        if all(m.status == OutboxStatus.SENT for m in messages) and len(files) >= count:
+            break
+        time.sleep(0.5)
+    return files
+
+
+@contextmanager
+def _worker(broker_url: str, mail_dir: Path, tmp_path: Path, cache_url: str = ""):
+    """A Celery worker process on this test's database and the given broker; yields a function
+    that reads its log."""
+    log_path = tmp_path / "worker.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "core.settings.test",
@@ -66,6 +140,8 @@ def test_a_real_worker_sends_a_message_written_by_notify(person, tmp_path):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
     }
+    if cache_url:
+        env["CACHE_URL"] = cache_url
     command = [
         str(Path(sys.executable).with_name("celery")),
         "-A", "core", "worker", "--pool=solo", "-Q", "celery", "--loglevel=info",
@@ -77,25 +153,7 @@ def test_a_real_worker_sends_a_message_written_by_notify(person, tmp_path):
             command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     try:
-        # Then, within a bounded time, the row is sent and the email file exists
-        deadline = time.monotonic() + WAIT_SECONDS
-        files: list[Path] = []
-        while time.monotonic() < deadline:
-            message.refresh_from_db()
-            files = sorted(mail_dir.iterdir())
-            if message.status == OutboxStatus.SENT and files:
-                break
-            if worker.poll() is not None:
-                break
-            time.sleep(0.5)
-        log_text = log_path.read_text(errors="replace")
-        assert message.status == OutboxStatus.SENT, log_text[-3000:]
-        assert len(files) == 1, log_text[-3000:]
-        content = files[0].read_text()
-        assert "Subject: Aviso del trabajador" in content
-        assert f"Message-ID: {message.message_id_header}" in content
-        assert "To: ana.lopez@example.sv" in content
-        assert message.attempts == 1
+        yield lambda: log_path.read_text(errors="replace")
     finally:
         worker.terminate()
         try:
