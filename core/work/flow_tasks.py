@@ -178,7 +178,9 @@ class FlowTaskSource(WorkItemSource):
             chip.assigned += row["n_assigned"]
             chip.available += row["n_available"]
 
-        nodes = by_text
+        # A number is matched by ``text_q`` on any node (a task's or its process's id): every
+        # node of the scope is listed then, as the counts above were.
+        nodes = by_text if number is None else list(scope.nodes)
         if filters.queue:
             nodes = [node for node in scope.nodes if _flow_key(node.flow_class) == filters.queue]
         if not nodes:

@@ -326,6 +326,21 @@ def test_a_task_or_case_number_is_searched_in_ascii_digits_only(
     assert found(number.translate(ARABIC_INDIC)) == []
 
 
+def test_a_task_number_searched_without_a_queue_is_listed_as_its_chip_counts_it(
+    technician, mixed
+):
+    # A number matches no flow's or task's name: the task is found by its own number (or its
+    # process's), with every queue shown, and listed where its chip counts it.
+    number = str(mixed["task"].pk)
+
+    bandeja = work_queue(actor=technician, filters=WorkFilters(text=number))
+
+    assert ("task", number) in keys(bandeja.available)
+    chips = {chip.key: chip.available for chip in bandeja.queues}
+    listed = [item for item in bandeja.available.items if item.kind == "task"]
+    assert chips["flujo-workflowapp-review"] == len(listed) >= 1
+
+
 def test_the_priority_filter_leaves_only_tickets_of_that_priority(technician, mixed):
     ticket_set_priority(actor=technician, ticket=mixed["first"], priority="high")
 
