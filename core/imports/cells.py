@@ -68,6 +68,17 @@ def text(
     return value
 
 
+def whole_number(value: Any) -> int | None:
+    """A cell's whole number: ASCII digits, or digits followed by ``.0`` (a whole number that a
+    spreadsheet stored as a decimal); ``None`` for anything else. ``integer`` reads a column
+    with it, and an importer that looks rows up before reading them (by NIE, by code) must use
+    it too, or "5.0" is read as 5 and looked up as nothing."""
+    value = "" if value is None else str(value).strip()
+    if value.endswith(".0"):
+        value = value[:-2]
+    return int(value) if _INT.fullmatch(value) else None
+
+
 def integer(
     row: dict[str, Any],
     key: str,
@@ -80,16 +91,14 @@ def integer(
     value = text(row, key, errors, max_length=20, required=required)
     if not value:
         return None
-    if value.endswith(".0"):  # a whole number a spreadsheet stored as a decimal
-        value = value[:-2]
-    if not _INT.fullmatch(value):
+    number = whole_number(value)
+    if number is None:
         errors.add(
             key,
             _("«%(value)s» no es un número entero.") % {"value": value},
             _("Escriba solo dígitos, sin puntos ni espacios."),
         )
         return None
-    number = int(value)
     if not minimum <= number <= maximum:
         errors.add(
             key,

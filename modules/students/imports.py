@@ -21,7 +21,6 @@ from core.accounts.models import Person
 from core.imports import cells
 from core.imports.bulk import insert_rows
 from core.imports.registry import Column, ImportContext, Importer, UpsertCounts
-from core.parsers import plain_int
 from modules.schools.imports import _load_schools, section_key_cells
 from modules.schools.models import Section
 
@@ -120,7 +119,7 @@ class StudentImporter(Importer):
             loaded |= wanted
         nies = []
         for row in rows:
-            nie = plain_int(str(row.get("nie", "")).strip())
+            nie = cells.whole_number(row.get("nie"))
             if nie is not None:
                 nies.append(nie)
         students = Student.objects.select_related("person").in_bulk(nies, field_name="nie")

@@ -106,6 +106,23 @@ def test_re_importing_the_same_file_changes_nothing(campus, upload, start):
     )
 
 
+def test_a_nie_a_spreadsheet_stored_as_a_decimal_finds_the_same_student(campus, upload, start):
+    # Given students imported once
+    content = csv_bytes(STUDENT_HEADER, student_rows(3))
+    start(campus["admin"], upload(campus["admin"], "students", content))
+    before = snapshot()
+
+    # When the same rows come back with their NIE written "2.0" (a number cell saved as text)
+    rows = [row.replace(f"{n},", f"{n}.0,", 1) for n, row in enumerate(student_rows(3), 1)]
+    again = start(
+        campus["admin"], upload(campus["admin"], "students", csv_bytes(STUDENT_HEADER, rows))
+    )
+
+    # Then each row is the student already there: nothing new, nothing changed
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 3)
+    assert snapshot() == before
+
+
 def test_a_changed_row_updates_only_that_student(campus, upload, start):
     start(
         campus["admin"],
