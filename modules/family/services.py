@@ -27,7 +27,7 @@ from core.uploads import JPEG, PDF, PNG, UploadLimits, check_upload
 from core.workflow import transition
 from modules.academics import family
 from modules.academics.choices import AttendanceStatus
-from modules.academics.models import AttendanceRecord
+from modules.academics.models import AttendanceDay, AttendanceRecord
 from modules.academics.services import Mark, attendance_record
 from modules.schools.calendars import is_class_day
 from modules.students.choices import CURRENT_STATUSES
@@ -351,6 +351,9 @@ def _justify_attendance(permission: PermissionRequest, actor: Any, request: Any)
     for day_id, day in days:
         if not is_class_day(section, day):
             continue
+        # The day's sheet is locked before it is read (the correction below locks it again):
+        # a teacher's correction committed between the read and the write would be undone.
+        AttendanceDay.objects.select_for_update().filter(pk=day_id).values_list("pk").get()
         marks = {
             enrollment_id: Mark(presence, reason)
             for enrollment_id, presence, reason in AttendanceRecord.objects.filter(
