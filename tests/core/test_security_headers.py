@@ -48,7 +48,7 @@ def test_responses_carry_the_security_headers(client, make_user, path):
     assert directives["default-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["object-src"] == ["'none'"]
-    assert directives["base-uri"] == ["'self'"]
+    assert directives["base-uri"] == ["'none'"]
     assert directives["form-action"] == ["'self'"]
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
