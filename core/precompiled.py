@@ -35,12 +35,14 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
@@ -192,7 +194,7 @@ class PrecompiledInsert:
     ``save(force_insert=True)`` instead, so nothing a receiver does is skipped.
     """
 
-    def __init__(self, model: type[Model]) -> None:
+    def __init__(self, model: type[Model], *, deferrable: bool = False) -> None:
         meta = model._meta
         returning = [f for f in meta.db_returning_fields if not getattr(f, "generated", False)]
         if returning != [meta.pk]:
@@ -201,6 +203,8 @@ class PrecompiledInsert:
                 "from its INSERT"
             )
         self.model = model
+        # Its rows may wait for the end of a ``write_behind`` block.
+        self.deferrable = deferrable
         self._fields = [
             f
             for f in meta.concrete_fields
@@ -212,23 +216,23 @@ class PrecompiledInsert:
         # By alias and number of rows: the SQL, and whether its parameters go by column.
         self._sql: dict[tuple[str, int], tuple[str, bool] | None] = {}
 
-    def _compiled(self, objs: list[Model], using: str) -> tuple[str, bool] | None:
-        """The INSERT of ``len(objs)`` rows returning their keys, and whether it takes one
+    def _compiled(self, count: int, using: str) -> tuple[str, bool] | None:
+        """The INSERT of ``count`` rows returning their keys, and whether it takes one
         parameter per column (PostgreSQL inserts several rows from arrays, ``UNNEST``) rather
         than one per value; ``None`` where the database cannot return the keys from one
         statement."""
-        key = (using, len(objs))
+        key = (using, count)
         if key not in self._sql:
             query = InsertQuery(self.model)
-            query.insert_values(self._fields, objs)
+            query.insert_values(self._fields, [self.model() for _ in range(count)])
             compiler = query.get_compiler(using=using)
             compiler.returning_fields = [self.model._meta.pk]
             statements = compiler.as_sql()
             compiled = None
             if len(statements) == 1:
                 ((sql, params),) = statements
-                by_column = len(objs) > 1 and len(params) == len(self._fields)
-                if not by_column and len(params) != len(objs) * len(self._fields):
+                by_column = count > 1 and len(params) == len(self._fields)
+                if not by_column and len(params) != count * len(self._fields):
                     raise ValueError(f"{self.model.__name__}: an INSERT of an unknown shape")
                 compiled = (sql, by_column)
             self._sql[key] = compiled
@@ -241,47 +245,176 @@ class PrecompiledInsert:
 
     def insert_many(self, objs: list[Model], *, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
         """Write ``objs`` in one INSERT (compiled once per number of rows) and set their keys,
-        in order; one by one through ``save()`` in the cases the class docstring names."""
+        in order; one by one through ``save()`` in the cases the class docstring names. Inside
+        ``write_behind`` a ``deferrable`` model's rows wait for the block's one statement."""
         for obj in objs:
             if type(obj) is not self.model:
                 raise TypeError(f"expected a {self.model.__name__}, got {type(obj).__name__}")
         if not objs:
             return objs
         connection = connections[using]
-        compiled = (
-            None
-            if not connection.features.can_return_columns_from_insert
-            or pre_save.has_listeners(self.model)
-            or post_save.has_listeners(self.model)
-            else self._compiled(objs, using)
-        )
-        if compiled is None:
+        if not self._direct(connection):
             for obj in objs:
                 obj.save(using=using, force_insert=True)
             return objs
-        sql, by_column = compiled
-        rows = [
-            [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self._fields]
-            for obj in objs
-        ]
-        params = (
-            [list(column) for column in zip(*rows, strict=True)]
-            if by_column
-            else [value for row in rows for value in row]
-        )
+        rows = [self._values(obj, connection) for obj in objs]
+        pending = getattr(connection, _WRITE_BEHIND_ATTR, None)
+        if self.deferrable and pending is not None and not pending.flushing:
+            pending.add(self, objs, rows)
+            return objs
+        sql, params = self._statement(rows, connection.alias)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             if len(objs) == 1:
                 keys = [connection.ops.fetch_returned_insert_columns(cursor, ())]
             else:
                 keys = connection.ops.fetch_returned_insert_rows(cursor)
-        for obj, (pk,) in zip(objs, keys, strict=True):
+        self._written(objs, [key for (key,) in keys], using)
+        return objs
+
+    def _direct(self, connection: Any) -> bool:
+        """Whether rows are written by the compiled INSERT (else through ``save()``)."""
+        return (
+            connection.features.can_return_columns_from_insert
+            and not pre_save.has_listeners(self.model)
+            and not post_save.has_listeners(self.model)
+            and self._compiled(1, connection.alias) is not None
+        )
+
+    def _values(self, obj: Model, connection: Any) -> list[Any]:
+        """``obj``'s values as the database takes them, taken now (as ``save()`` would)."""
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self._fields]
+
+    def _statement(self, rows: list[list[Any]], using: str) -> tuple[str, list[Any]]:
+        """The INSERT of ``rows`` (prepared values) returning their keys, with its parameters."""
+        compiled = self._compiled(len(rows), using)
+        if compiled is None:  # only for a database _direct refuses
+            raise ValueError(f"{self.model.__name__}: no INSERT of {len(rows)} rows")
+        sql, by_column = compiled
+        if by_column:
+            return sql, [list(column) for column in zip(*rows, strict=True)]
+        return sql, [value for row in rows for value in row]
+
+    def _written(self, objs: list[Model], keys: list[Any], using: str) -> None:
+        for obj, pk in zip(objs, keys, strict=True):
             obj.pk = pk
             for attname in self._generated:  # deferred: read from the database when asked for
                 obj.__dict__.pop(attname, None)
             obj._state.adding = False
             obj._state.db = using
-        return objs
+
+
+# --- Write-behind: several tables' INSERTs in one statement ------------------------------------
+
+_WRITE_BEHIND_ATTR = "_siges_write_behind"
+# Statements that end or mark a part of the transaction: pending rows are written before them.
+_TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE", "ROLLBACK")
+
+
+class _PendingWrites:
+    """The rows of ``deferrable`` inserters waiting in a ``write_behind`` block: the objects,
+    and their values as prepared when they were inserted."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.rows: dict[PrecompiledInsert, tuple[list[Model], list[list[Any]]]] = {}
+        self.tables: set[str] = set()
+        self.flushing = False
+
+    def add(self, inserter: PrecompiledInsert, objs: list[Model], values: list[list[Any]]) -> None:
+        waiting = self.rows.setdefault(inserter, ([], []))
+        waiting[0].extend(objs)
+        waiting[1].extend(values)
+        self.tables.add(self.connection.ops.quote_name(inserter.model._meta.db_table))
+
+    def before_statement(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        """Every other statement of the block: the pending rows are written first if it names
+        one of their tables (a read sees them, as it would have without the block) or controls
+        the transaction (a savepoint rolled back takes them with it)."""
+        if self.rows and not self.flushing and self._touches(sql):
+            self.flush()
+        return execute(sql, params, many, context)
+
+    def _touches(self, sql: str) -> bool:
+        if sql.lstrip()[:9].upper().startswith(_TRANSACTION_CONTROL):
+            return True
+        return any(table in sql for table in self.tables)
+
+    def flush(self) -> None:
+        """Write every pending row: one INSERT per table, all in one statement (PostgreSQL's
+        data-modifying ``WITH``), and set their keys."""
+        rows, self.rows, self.tables = self.rows, {}, set()
+        if not rows:
+            return
+        self.flushing = True
+        alias = self.connection.alias
+        try:
+            quote = self.connection.ops.quote_name
+            parts, params = [], []
+            for index, (inserter, (_objs, values)) in enumerate(rows.items()):
+                sql, statement_params = inserter._statement(values, alias)
+                parts.append((quote(f"w{index}"), sql, quote(inserter.model._meta.pk.column)))
+                params.extend(statement_params)
+            if len(parts) == 1:
+                sql = parts[0][1]
+            else:
+                # Only compiled INSERTs and names from the models' metadata are interpolated.
+                ctes = ", ".join(f"{name} AS ({sql})" for name, sql, _pk in parts)
+                keys = " UNION ALL ".join(
+                    f"SELECT {index}, {pk} FROM {name}"  # noqa: S608
+                    for index, (name, _sql, pk) in enumerate(parts)
+                )
+                sql = f"WITH {ctes} {keys}"
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                returned = cursor.fetchall()
+            for index, (inserter, (objs, _values)) in enumerate(rows.items()):
+                # Each table's keys come back in the order of its rows (bulk_create relies on
+                # the same); alone, the statement returns the keys without the group number.
+                keys = (
+                    [row[0] for row in returned]
+                    if len(parts) == 1
+                    else [pk for group, pk in returned if group == index]
+                )
+                inserter._written(objs, keys, alias)
+        finally:
+            self.flushing = False
+
+
+@contextmanager
+def write_behind(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Hold the rows of ``deferrable`` inserters (the audit trail's, the outbox's) until the
+    block ends, then write them all in one statement: a transition and its follow-ups write
+    their events and messages in one round trip instead of one each.
+
+    What the block sees is what it would see without it: a statement that names a pending
+    table is preceded by the pending rows (so a read finds them), as is any savepoint command
+    (so a savepoint rolled back takes its rows with it). What differs: a pending row has no key
+    until the block ends (``pk`` is ``None``), so the block must not use the keys of those rows,
+    and rows pending when an exception leaves the block are dropped; the block belongs directly
+    inside the ``atomic`` block that rolls back on that exception.
+
+    PostgreSQL only, inside a transaction; elsewhere, and in a block nested in another, rows are
+    written as they come (the outer block writes its own at its end).
+    """
+    connection = connections[using]
+    if (
+        connection.vendor != "postgresql"
+        or not connection.in_atomic_block
+        or getattr(connection, _WRITE_BEHIND_ATTR, None) is not None
+    ):
+        yield
+        return
+    pending = _PendingWrites(connection)
+    setattr(connection, _WRITE_BEHIND_ATTR, pending)
+    try:
+        with connection.execute_wrapper(pending.before_statement):
+            yield
+            pending.flush()
+    finally:
+        setattr(connection, _WRITE_BEHIND_ATTR, None)
 
 
 def _stand_in(kind: type, n: int) -> Any:
@@ -304,3 +437,15 @@ def precompiled(key: str, build: Callable[..., QuerySet], **types: type) -> Prec
 
 
 __all__ = ["Precompiled", "PrecompiledInsert", "precompiled"]
+
+
+def atomic_write_behind(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``transaction.atomic`` with a ``write_behind`` block directly inside it, for a service
+    whose audit events and outbox rows may be written together at its end."""
+
+    @wraps(func)
+    def inner(*args: Any, **kwargs: Any) -> Any:
+        with transaction.atomic(), write_behind():
+            return func(*args, **kwargs)
+
+    return inner

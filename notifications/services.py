@@ -230,7 +230,7 @@ def notify(
         )
 
 
-_insert_messages = PrecompiledInsert(OutboxMessage)
+_insert_messages = PrecompiledInsert(OutboxMessage, deferrable=True)
 
 
 def _write_rows(

@@ -141,7 +141,7 @@ def _remember_head(chain_key: str, seq: int, digest: str) -> None:
 
 # Every change writes an event: its INSERT and the read of its chain's head are compiled once
 # (core.precompiled), not on every append.
-_insert_event = PrecompiledInsert(AuditEvent)
+_insert_event = PrecompiledInsert(AuditEvent, deferrable=True)
 _chain_head = precompiled(
     "audit.chain_head",
     lambda chain_key: (

@@ -11,6 +11,7 @@ from core.accounts.models import User
 from core.accounts.scopes import has_role
 from core.audit.services import audit_record
 from core.exceptions import Conflict
+from core.precompiled import atomic_write_behind
 
 from ..choices import ACTIVE_STATUSES, AssignmentMode, EntryKind, Priority
 from ..models import Queue, TechnicianStatus, Ticket
@@ -99,7 +100,7 @@ def _set_assignee(
         ticket.save(update_fields=["assignee", "updated_at"])
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_claim(*, actor: User, ticket: Ticket, request: HttpRequest | None = None) -> Ticket:
     """``actor`` takes an unassigned ticket of a queue they serve. Exactly one of many
     concurrent claims wins: the row lock makes the others see the new assignee and get 409."""
@@ -124,7 +125,7 @@ def ticket_claim(*, actor: User, ticket: Ticket, request: HttpRequest | None = N
     return ticket
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_release(*, actor: User, ticket: Ticket, request: HttpRequest | None = None) -> Ticket:
     """The assignee (or a supervisor of the queue) gives the ticket back to its queue."""
     locked = _lock(ticket)
@@ -149,7 +150,7 @@ def ticket_release(*, actor: User, ticket: Ticket, request: HttpRequest | None =
     return ticket
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_assign(
     *, actor: User, ticket: Ticket, assignee: User, request: HttpRequest | None = None
 ) -> Ticket:
@@ -181,7 +182,7 @@ def ticket_assign(
     return ticket
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_route(
     *,
     actor: User,
@@ -228,7 +229,7 @@ def ticket_route(
     return ticket
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_set_priority(
     *, actor: User, ticket: Ticket, priority: str, request: HttpRequest | None = None
 ) -> Ticket:

@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.accounts.models import User
 from core.exceptions import Conflict
+from core.precompiled import atomic_write_behind
 from core.uploads import CheckedUpload
 
 from ..choices import FINAL_STATUSES, Channel, EntryKind
@@ -140,7 +140,7 @@ def _existing_entry(message_id: str, ticket: Ticket) -> TicketEntry | None:
     return existing
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_reply(
     *,
     actor: User,
@@ -243,7 +243,7 @@ def _requester_reply(
     return entry
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_add_note(
     *,
     actor: User,

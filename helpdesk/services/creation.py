@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.accounts.models import User
 from core.audit.services import audit_record
 from core.exceptions import Conflict
-from core.precompiled import PrecompiledInsert
+from core.precompiled import PrecompiledInsert, write_behind
 from core.uploads import check_uploads
 
 from ..choices import AssignmentMode, Channel, EntryKind
@@ -164,32 +164,35 @@ def ticket_create(
             ticket.form_data = form_data
             ticket.save(update_fields=["form_data"])
         opening_entries.append(entry)
-    audit_record(
-        action="ticket.created",
-        # The ticket row was inserted by this transaction: its chain is empty and nobody else
-        # can append to it before the commit.
-        new_chain=True,
-        obj=ticket,
-        actor=requester,
-        role="requester",
-        scope=_scope_label(ticket.queue),
-        request=request,
-        to_state=ticket.status,
-        payload={
-            "number": ticket.number,
-            "service": service.code,
-            "queue": ticket.queue.code,
-            "priority": priority,
-            "channel": channel,
-            # Which answers were given, not their values (they may be personal data).
-            "fields": sorted(k for k, v in ticket.form_data.items() if v not in (None, "")),
-        },
-    )
-    # No idempotency key: the ticket id is new, so no earlier row can carry the same key (and
-    # looking for one would cost a query on every creation).
-    _notify(user=requester, template="ticket_created", ticket=ticket)
-    if ticket.queue.assignment_mode != AssignmentMode.MANUAL:
-        _auto_assign(ticket, request=request)
+    # The audit event and the outbox rows (the requester's, and the assignee's when the queue
+    # assigns) are written together, in one statement (core.precompiled.write_behind).
+    with write_behind():
+        audit_record(
+            action="ticket.created",
+            # The ticket row was inserted by this transaction: its chain is empty and nobody else
+            # can append to it before the commit.
+            new_chain=True,
+            obj=ticket,
+            actor=requester,
+            role="requester",
+            scope=_scope_label(ticket.queue),
+            request=request,
+            to_state=ticket.status,
+            payload={
+                "number": ticket.number,
+                "service": service.code,
+                "queue": ticket.queue.code,
+                "priority": priority,
+                "channel": channel,
+                # Which answers were given, not their values (they may be personal data).
+                "fields": sorted(k for k, v in ticket.form_data.items() if v not in (None, "")),
+            },
+        )
+        # No idempotency key: the ticket id is new, so no earlier row can carry the same key (and
+        # looking for one would cost a query on every creation).
+        _notify(user=requester, template="ticket_created", ticket=ticket)
+        if ticket.queue.assignment_mode != AssignmentMode.MANUAL:
+            _auto_assign(ticket, request=request)
     ticket_created.send(sender=Ticket, ticket=ticket)
     # What the caller may show without reading it back: a new ticket has no rating yet, and
     # its conversation is the description just written (with its files).

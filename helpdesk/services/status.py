@@ -5,12 +5,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.accounts.models import User
+from core.precompiled import atomic_write_behind
 
 from ..choices import ACTIVE_STATUSES, FINAL_STATUSES, Channel, EntryKind
 from ..conf import helpdesk_settings
@@ -73,7 +73,7 @@ def _staff_transition_with_message(
     return locked, message
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_set_waiting(
     *,
     actor: User,
@@ -97,7 +97,7 @@ def ticket_set_waiting(
     return ticket
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_resolve(
     *,
     actor: User,
@@ -121,7 +121,7 @@ def ticket_resolve(
     return ticket
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_reopen(
     *, actor: User, ticket: Ticket, message: str = "", request: HttpRequest | None = None
 ) -> Ticket:
@@ -161,7 +161,7 @@ def ticket_reopen(
     return ticket
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_close(
     *, actor: User | None, ticket: Ticket, request: HttpRequest | None = None
 ) -> Ticket:
@@ -177,7 +177,7 @@ def ticket_close(
     return ticket
 
 
-@transaction.atomic
+@atomic_write_behind
 def ticket_cancel(
     *, actor: User, ticket: Ticket, reason: str = "", request: HttpRequest | None = None
 ) -> Ticket:

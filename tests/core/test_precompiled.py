@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from core.accounts.models import Person, RoleGrant, User
 from core.audit.models import AuditEvent
-from core.precompiled import PrecompiledInsert, precompiled
+from core.precompiled import PrecompiledInsert, precompiled, write_behind
+from notifications.models import OutboxMessage
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -308,3 +310,109 @@ def test_an_audit_append_locks_its_chain_and_reads_its_head_in_one_round_trip(ma
     assert insert.startswith('INSERT INTO "audit_auditevent"')
     first = AuditEvent.objects.get(chain_key="test.thing:1", seq=1)
     assert (event.seq, event.prev_hash) == (2, first.hash)
+
+
+# --- write_behind: the audit trail's and the outbox's rows of a block in one statement --------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="write_behind defers on PostgreSQL only"
+)
+
+
+def _message(person, n):
+    return OutboxMessage(
+        recipient=person,
+        channel="in_app",
+        status="delivered",
+        subject=f"Aviso {n}",
+        body_text="Texto",
+        template="generico",
+        idempotency_key=f"test:write-behind:{n}",
+    )
+
+
+def _stored(model, **lookup):
+    return sorted(model.objects.filter(**lookup).values_list("pk", flat=True))
+
+
+@postgres_only
+def test_a_blocks_events_and_messages_are_written_in_one_statement_at_its_end():
+    person = PersonFactory()
+    events_in = PrecompiledInsert(AuditEvent, deferrable=True)
+    messages_in = PrecompiledInsert(OutboxMessage, deferrable=True)
+    events = [_event(chain_key="test:behind", seq=n, hash=str(n) * 64) for n in (1, 2, 3)]
+    messages = [_message(person, n) for n in (1, 2)]
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        with write_behind():
+            events_in.insert(events[0])
+            messages_in.insert(messages[0])
+            # A statement on another table runs at once; the rows still wait
+            Person.objects.filter(pk=person.pk).update(first_names="Ana")
+            events_in.insert_many(events[1:])
+            messages_in.insert(messages[1])
+            assert [e.pk for e in events] == [None] * 3
+        waited = len(captured)
+
+    # The UPDATE, then one statement for the five rows, whose keys are set in order
+    assert waited == 2
+    assert "WITH" in captured[1]["sql"]
+    assert [e.pk for e in events] == _stored(AuditEvent, chain_key="test:behind")
+    assert [m.pk for m in messages] == _stored(OutboxMessage, recipient=person)
+    assert [e._state.adding for e in events + messages] == [False] * 5
+    assert list(
+        AuditEvent.objects.filter(chain_key="test:behind").order_by("pk").values_list("seq")
+    ) == [(1,), (2,), (3,)]
+
+
+@postgres_only
+def test_a_statement_naming_a_waiting_table_sees_its_rows():
+    events_in = PrecompiledInsert(AuditEvent, deferrable=True)
+    event = _event(chain_key="test:behind-read")
+
+    with transaction.atomic(), write_behind():
+        events_in.insert(event)
+        # The read is preceded by the row it looks for
+        assert AuditEvent.objects.filter(chain_key="test:behind-read").count() == 1
+        assert event.pk is not None
+
+
+@postgres_only
+def test_rows_of_a_savepoint_rolled_back_are_rolled_back_with_it():
+    events_in = PrecompiledInsert(AuditEvent, deferrable=True)
+
+    with transaction.atomic(), write_behind():
+        events_in.insert(_event(chain_key="test:kept", hash="a" * 64))
+        try:
+            with transaction.atomic():
+                events_in.insert(_event(chain_key="test:undone", hash="b" * 64))
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+
+    assert _stored(AuditEvent, chain_key="test:kept") != []
+    assert _stored(AuditEvent, chain_key="test:undone") == []
+
+
+def test_rows_waiting_when_an_exception_leaves_the_block_are_not_written():
+    events_in = PrecompiledInsert(AuditEvent, deferrable=True)
+
+    def change():
+        with transaction.atomic(), write_behind():
+            events_in.insert(_event(chain_key="test:dropped"))
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        change()
+
+    assert _stored(AuditEvent, chain_key="test:dropped") == []
+
+
+def test_elsewhere_rows_are_written_as_they_come():
+    # A model that did not ask to wait is written at once, and so is every model on SQLite.
+    eager = PrecompiledInsert(AuditEvent)
+    deferrable = PrecompiledInsert(AuditEvent, deferrable=True)
+    with transaction.atomic(), write_behind():
+        assert eager.insert(_event(chain_key="test:eager", hash="e" * 64)).pk is not None
+        if connection.vendor != "postgresql":
+            assert deferrable.insert(_event(chain_key="test:sqlite", hash="d" * 64)).pk
