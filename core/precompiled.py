@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import wraps
+from types import MethodType
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -46,6 +47,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
+from django.db.models.sql.compiler import SQLInsertCompiler
 from django.db.transaction import TransactionManagementError
 
 # Stand-in values, unlike any real value but inside every integer column's range (Django
@@ -213,28 +215,31 @@ class PrecompiledInsert:
         self._generated = [
             f.attname for f in meta.concrete_fields if getattr(f, "generated", False)
         ]
-        # By alias and number of rows: the SQL, and whether its parameters go by column.
-        self._sql: dict[tuple[str, int], tuple[str, bool] | None] = {}
+        # By alias and number of rows: the SQL (None where it cannot return the keys).
+        self._sql: dict[tuple[str, int], str | None] = {}
 
-    def _compiled(self, count: int, using: str) -> tuple[str, bool] | None:
-        """The INSERT of ``count`` rows returning their keys, and whether it takes one
-        parameter per column (PostgreSQL inserts several rows from arrays, ``UNNEST``) rather
-        than one per value; ``None`` where the database cannot return the keys from one
-        statement."""
+    def _compiled(self, count: int, using: str) -> str | None:
+        """The INSERT of ``count`` rows returning their keys, one parameter per value; ``None``
+        where the database cannot return the keys from one statement.
+
+        Row by row (``VALUES (…), (…)``) on every database: Django's PostgreSQL compiler sends
+        several rows as one array per column (``UNNEST``), which saves planning on big batches,
+        but these statements carry a few rows, and psycopg adapts an array element by element
+        in Python: for a claim's two audit events that cost more than it saved."""
         key = (using, count)
         if key not in self._sql:
             query = InsertQuery(self.model)
             query.insert_values(self._fields, [self.model() for _ in range(count)])
             compiler = query.get_compiler(using=using)
             compiler.returning_fields = [self.model._meta.pk]
+            compiler.assemble_as_sql = MethodType(SQLInsertCompiler.assemble_as_sql, compiler)
             statements = compiler.as_sql()
             compiled = None
             if len(statements) == 1:
                 ((sql, params),) = statements
-                by_column = count > 1 and len(params) == len(self._fields)
-                if not by_column and len(params) != count * len(self._fields):
+                if len(params) != count * len(self._fields):
                     raise ValueError(f"{self.model.__name__}: an INSERT of an unknown shape")
-                compiled = (sql, by_column)
+                compiled = sql
             self._sql[key] = compiled
         return self._sql[key]
 
@@ -290,10 +295,7 @@ class PrecompiledInsert:
         compiled = self._compiled(len(rows), using)
         if compiled is None:  # only for a database _direct refuses
             raise ValueError(f"{self.model.__name__}: no INSERT of {len(rows)} rows")
-        sql, by_column = compiled
-        if by_column:
-            return sql, [list(column) for column in zip(*rows, strict=True)]
-        return sql, [value for row in rows for value in row]
+        return compiled, [value for row in rows for value in row]
 
     def _written(self, objs: list[Model], keys: list[Any], using: str) -> None:
         for obj, pk in zip(objs, keys, strict=True):

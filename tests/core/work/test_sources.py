@@ -326,9 +326,7 @@ def test_a_task_or_case_number_is_searched_in_ascii_digits_only(
     assert found(number.translate(ARABIC_INDIC)) == []
 
 
-def test_a_task_number_searched_without_a_queue_is_listed_as_its_chip_counts_it(
-    technician, mixed
-):
+def test_a_task_number_searched_without_a_queue_is_listed_as_its_chip_counts_it(technician, mixed):
     # A number matches no flow's or task's name: the task is found by its own number (or its
     # process's), with every queue shown, and listed where its chip counts it.
     number = str(mixed["task"].pk)
