@@ -264,7 +264,7 @@ class PrecompiledInsert:
             return objs
         rows = [self._values(obj, connection) for obj in objs]
         pending = getattr(connection, _WRITE_BEHIND_ATTR, None)
-        if self.deferrable and pending is not None and not pending.flushing:
+        if self.deferrable and pending is not None:
             pending.add(self, objs, rows)
             return objs
         sql, params = self._statement(rows, connection.alias)
@@ -320,14 +320,11 @@ class _PendingWrites:
     def __init__(self, connection: Any) -> None:
         self.connection = connection
         self.rows: dict[PrecompiledInsert, tuple[list[Model], list[list[Any]]]] = {}
-        self.tables: set[str] = set()
-        self.flushing = False
 
     def add(self, inserter: PrecompiledInsert, objs: list[Model], values: list[list[Any]]) -> None:
         waiting = self.rows.setdefault(inserter, ([], []))
         waiting[0].extend(objs)
         waiting[1].extend(values)
-        self.tables.add(self.connection.ops.quote_name(inserter.model._meta.db_table))
 
     def before_statement(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
@@ -335,54 +332,52 @@ class _PendingWrites:
         """Every other statement of the block: the pending rows are written first if it names
         one of their tables (a read sees them, as it would have without the block) or controls
         the transaction (a savepoint rolled back takes them with it)."""
-        if self.rows and not self.flushing and self._touches(sql):
+        # (The flush's own statement finds nothing waiting: the rows are taken first.)
+        if self.rows and self._touches(sql):
             self.flush()
         return execute(sql, params, many, context)
 
     def _touches(self, sql: str) -> bool:
         if sql.lstrip()[:9].upper().startswith(_TRANSACTION_CONTROL):
             return True
-        return any(table in sql for table in self.tables)
+        quote = self.connection.ops.quote_name
+        return any(quote(inserter.model._meta.db_table) in sql for inserter in self.rows)
 
     def flush(self) -> None:
         """Write every pending row: one INSERT per table, all in one statement (PostgreSQL's
         data-modifying ``WITH``), and set their keys."""
-        rows, self.rows, self.tables = self.rows, {}, set()
+        rows, self.rows = self.rows, {}
         if not rows:
             return
-        self.flushing = True
         alias = self.connection.alias
-        try:
-            quote = self.connection.ops.quote_name
-            parts, params = [], []
-            for index, (inserter, (_objs, values)) in enumerate(rows.items()):
-                sql, statement_params = inserter._statement(values, alias)
-                parts.append((quote(f"w{index}"), sql, quote(inserter.model._meta.pk.column)))
-                params.extend(statement_params)
-            if len(parts) == 1:
-                sql = parts[0][1]
-            else:
-                # Only compiled INSERTs and names from the models' metadata are interpolated.
-                ctes = ", ".join(f"{name} AS ({sql})" for name, sql, _pk in parts)
-                keys = " UNION ALL ".join(
-                    f"SELECT {index}, {pk} FROM {name}"  # noqa: S608
-                    for index, (name, _sql, pk) in enumerate(parts)
-                )
-                sql = f"WITH {ctes} {keys}"
-            with self.connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                returned = cursor.fetchall()
-            for index, (inserter, (objs, _values)) in enumerate(rows.items()):
-                # Each table's keys come back in the order of its rows (bulk_create relies on
-                # the same); alone, the statement returns the keys without the group number.
-                keys = (
-                    [row[0] for row in returned]
-                    if len(parts) == 1
-                    else [pk for group, pk in returned if group == index]
-                )
-                inserter._written(objs, keys, alias)
-        finally:
-            self.flushing = False
+        quote = self.connection.ops.quote_name
+        parts, params = [], []
+        for index, (inserter, (_objs, values)) in enumerate(rows.items()):
+            sql, statement_params = inserter._statement(values, alias)
+            parts.append((quote(f"w{index}"), sql, quote(inserter.model._meta.pk.column)))
+            params.extend(statement_params)
+        if len(parts) == 1:
+            sql = parts[0][1]
+        else:
+            # Only compiled INSERTs and names from the models' metadata are interpolated.
+            ctes = ", ".join(f"{name} AS ({sql})" for name, sql, _pk in parts)
+            keys = " UNION ALL ".join(
+                f"SELECT {index}, {pk} FROM {name}"  # noqa: S608
+                for index, (name, _sql, pk) in enumerate(parts)
+            )
+            sql = f"WITH {ctes} {keys}"
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            returned = cursor.fetchall()
+        for index, (inserter, (objs, _values)) in enumerate(rows.items()):
+            # Each table's keys come back in the order of its rows (bulk_create relies on
+            # the same); alone, the statement returns the keys without the group number.
+            keys = (
+                [row[0] for row in returned]
+                if len(parts) == 1
+                else [pk for group, pk in returned if group == index]
+            )
+            inserter._written(objs, keys, alias)
 
 
 @contextmanager
